@@ -1,0 +1,34 @@
+/**
+ * Layered-service-provider categories (`LSP_*`, ws2spi.h), set on an LSP with
+ * `WSCSetProviderInfo(ProviderInfoLspCategories)` and matched against an application's permitted
+ * categories (`WSCSetApplicationCategory`).
+ * @module
+ */
+
+export const LSP_SYSTEM = 0x80000000;
+export const LSP_INSPECTOR = 0x00000001;
+export const LSP_REDIRECTOR = 0x00000002;
+export const LSP_PROXY = 0x00000004;
+export const LSP_FIREWALL = 0x00000008;
+export const LSP_INBOUND_MODIFY = 0x00000010;
+export const LSP_OUTBOUND_MODIFY = 0x00000020;
+export const LSP_CRYPTO_COMPRESS = 0x00000040;
+export const LSP_LOCAL_CACHE = 0x00000080;
+
+/** The `LSP_*` categories by name. */
+export const LSP_CATEGORIES = {
+  LSP_INSPECTOR,
+  LSP_REDIRECTOR,
+  LSP_PROXY,
+  LSP_FIREWALL,
+  LSP_INBOUND_MODIFY,
+  LSP_OUTBOUND_MODIFY,
+  LSP_CRYPTO_COMPRESS,
+  LSP_LOCAL_CACHE,
+  LSP_SYSTEM,
+} as const;
+
+/** `WSC_PROVIDER_INFO_TYPE` (ws2spi.h). */
+export const ProviderInfoLspCategories = 0;
+/** `WSC_PROVIDER_INFO_TYPE` (ws2spi.h). */
+export const ProviderInfoAudit = 1;

@@ -1,0 +1,51 @@
+/**
+ * `XP1_*` service flags of `WSAPROTOCOL_INFOW.dwServiceFlags1` (winsock2.h). They say what a
+ * protocol can do; the dispatcher and the conformance suite read them, e.g. `XP1_DISCONNECT_DATA`
+ * decides whether `WSASendDisconnect` may carry data.
+ * @module
+ */
+
+export const XP1_CONNECTIONLESS = 0x00000001;
+export const XP1_GUARANTEED_DELIVERY = 0x00000002;
+export const XP1_GUARANTEED_ORDER = 0x00000004;
+export const XP1_MESSAGE_ORIENTED = 0x00000008;
+export const XP1_PSEUDO_STREAM = 0x00000010;
+export const XP1_GRACEFUL_CLOSE = 0x00000020;
+export const XP1_EXPEDITED_DATA = 0x00000040;
+export const XP1_CONNECT_DATA = 0x00000080;
+export const XP1_DISCONNECT_DATA = 0x00000100;
+export const XP1_SUPPORT_BROADCAST = 0x00000200;
+export const XP1_SUPPORT_MULTIPOINT = 0x00000400;
+export const XP1_MULTIPOINT_CONTROL_PLANE = 0x00000800;
+export const XP1_MULTIPOINT_DATA_PLANE = 0x00001000;
+export const XP1_QOS_SUPPORTED = 0x00002000;
+export const XP1_INTERRUPT = 0x00004000;
+export const XP1_UNI_SEND = 0x00008000;
+export const XP1_UNI_RECV = 0x00010000;
+export const XP1_IFS_HANDLES = 0x00020000;
+export const XP1_PARTIAL_MESSAGE = 0x00040000;
+export const XP1_SAN_SUPPORT_SDP = 0x00080000;
+
+/** The `XP1_*` flags by name, in bit order, for decoding (`ws2spi catalog show`). */
+export const SERVICE_FLAGS = {
+  XP1_CONNECTIONLESS,
+  XP1_GUARANTEED_DELIVERY,
+  XP1_GUARANTEED_ORDER,
+  XP1_MESSAGE_ORIENTED,
+  XP1_PSEUDO_STREAM,
+  XP1_GRACEFUL_CLOSE,
+  XP1_EXPEDITED_DATA,
+  XP1_CONNECT_DATA,
+  XP1_DISCONNECT_DATA,
+  XP1_SUPPORT_BROADCAST,
+  XP1_SUPPORT_MULTIPOINT,
+  XP1_MULTIPOINT_CONTROL_PLANE,
+  XP1_MULTIPOINT_DATA_PLANE,
+  XP1_QOS_SUPPORTED,
+  XP1_INTERRUPT,
+  XP1_UNI_SEND,
+  XP1_UNI_RECV,
+  XP1_IFS_HANDLES,
+  XP1_PARTIAL_MESSAGE,
+  XP1_SAN_SUPPORT_SDP,
+} as const;

@@ -1,0 +1,6 @@
+/**
+ * @packageDocumentation
+ * `@ws2spi/spi/testing`: a deterministic in-memory network, an in-memory base provider over it,
+ * the provider conformance suite, and jest helpers.
+ */
+export {};
