@@ -8,4 +8,5 @@ export * from './catalog';
 export * from './constants';
 export * from './errors';
 export * from './spi';
+export * from './transport';
 export * from './types';

@@ -1,0 +1,2 @@
+export * from './network-error-to-wsa';
+export * from './stream-network';
