@@ -7,3 +7,4 @@ export * from './provider-flags';
 export * from './service-flags';
 export * from './socket-api';
 export * from './socket-options';
+export * from './socket-types';
