@@ -6,6 +6,7 @@
  */
 export * from './catalog';
 export * from './constants';
+export * from './dispatcher';
 export * from './errors';
 export * from './spi';
 export * from './transport';

@@ -1,0 +1,208 @@
+import type { CatalogEntry, CatalogSnapshot } from '../catalog/catalog-entry';
+import {
+  WSAEINVALIDPROCTABLE,
+  WSAEINVALIDPROVIDER,
+  WSAEPROVIDERFAILEDINIT,
+  WSAVERNOTSUPPORTED,
+} from '../constants/error-codes';
+import { LOBYTE } from '../constants/socket-api';
+import { missingProcTableMembers, type WSPPROC_TABLE } from '../spi/wsp-proc-table';
+import type { WSPUPCALLTABLE } from '../spi/wsp-upcall-table';
+import { out } from '../types/out-cell';
+import { cloneProtocolInfo } from '../types/protocol-info';
+import { emptyWspData } from '../types/wsadata';
+import type { WsaEvent } from './event-object';
+import { HandleTable } from './handle-table';
+import type { LoadedProvider } from './loaded-provider';
+import { negotiateVersion, WINSOCK_HIGH_VERSION } from './negotiate-version';
+import type { ProviderFailure } from './provider-failure';
+import type { ProviderLoader } from './provider-loader';
+
+/** The outcome of starting a provider: the provider, or the Winsock error the caller reports. */
+export type ProviderStart =
+  | { provider: LoadedProvider; error?: undefined }
+  | { provider?: undefined; error: number };
+
+/**
+ * Everything a process holds while its `WSAStartup` count is above zero (ReactOS's WSPROCESS): the
+ * catalog snapshot taken at the first `WSAStartup`, the handle table, the providers started so far
+ * (one per ProviderId), and the event objects. The last `WSACleanup` discards it whole, so every
+ * handle of the old epoch becomes `WSAENOTSOCK` and every provider is started afresh next time.
+ */
+export class WsProcess {
+  readonly handles = new HandleTable();
+  readonly events = new Set<WsaEvent>();
+  /** Requested version words, lowest wins (a 1.1 startup keeps 1.1 behaviour, as on Windows). */
+  version: number;
+  private readonly providers = new Map<string, LoadedProvider>();
+  private readonly starting = new Map<string, Promise<ProviderStart>>();
+  private readonly entriesById = new Map<number, CatalogEntry>();
+
+  constructor(
+    readonly snapshot: CatalogSnapshot,
+    version: number,
+    private readonly loader: ProviderLoader,
+    /** A fresh upcall table for one provider, bound to this process (see `providerHost`). */
+    private readonly upcallsForProvider: () => WSPUPCALLTABLE,
+    private readonly reportFailure: (failure: ProviderFailure) => void,
+  ) {
+    this.version = version;
+    for (const entry of snapshot.entries) this.entriesById.set(entry.info.dwCatalogEntryId, entry);
+  }
+
+  /** The catalog entry with this ID in the snapshot (hidden and layered entries included). */
+  entry(catalogEntryId: number): CatalogEntry | undefined {
+    return this.entriesById.get(catalogEntryId);
+  }
+
+  /** Every provider started in this epoch, in start order. */
+  startedProviders(): LoadedProvider[] {
+    return [...this.providers.values()];
+  }
+
+  /**
+   * Starts the provider of `entry` if this process has not yet: preloads the modules of the entry
+   * and of every entry in its protocol chain (a layer starts the next one from inside its own,
+   * synchronous, `WSPStartup`), then calls `WSPStartup` once per ProviderId. Concurrent callers
+   * share one start.
+   */
+  async ensureProvider(entry: CatalogEntry): Promise<ProviderStart> {
+    const id = entry.info.ProviderId;
+    const started = this.providers.get(id);
+    if (started) return { provider: started };
+    let pending = this.starting.get(id);
+    if (!pending) {
+      pending = this.preloadAndStart(entry).finally(() => this.starting.delete(id));
+      this.starting.set(id, pending);
+    }
+    return pending;
+  }
+
+  /**
+   * The provider that owns a catalog entry, started synchronously if its module is already loaded
+   * (the case for a base provider a layer started privately, whose handles still route here).
+   */
+  providerForEntrySync(catalogEntryId: number): ProviderStart {
+    const entry = this.entry(catalogEntryId);
+    if (!entry) return { error: WSAEINVALIDPROVIDER };
+    const started = this.providers.get(entry.info.ProviderId);
+    if (started) return { provider: started };
+    return this.start(entry);
+  }
+
+  private async preloadAndStart(entry: CatalogEntry): Promise<ProviderStart> {
+    const paths = new Set([entry.path]);
+    const chain = entry.info.ProtocolChain;
+    for (const id of chain.ChainEntries.slice(0, chain.ChainLen)) {
+      const member = this.entry(id);
+      if (member) paths.add(member.path);
+    }
+    try {
+      await this.loader.preload(entry.path);
+    } catch (error) {
+      this.fail(entry, 'load', (error as Error).message, error);
+      return { error: WSAEPROVIDERFAILEDINIT };
+    }
+    // Lower layers that fail to load are the layer's to report: its WSPStartup will not find them.
+    await Promise.all([...paths].slice(1).map((p) => this.loader.preload(p).catch(() => undefined)));
+    return this.providers.has(entry.info.ProviderId)
+      ? { provider: this.providers.get(entry.info.ProviderId)! }
+      : this.start(entry);
+  }
+
+  /** `WSPStartup(MAKEWORD(2,2), …)` with the triggering entry's protocol info; validates the result. */
+  private start(entry: CatalogEntry): ProviderStart {
+    const startup = this.loader.loadSync(entry.path);
+    if (!startup) {
+      this.fail(entry, 'load', `provider path '${entry.path}' is not loaded or registered`);
+      return { error: WSAEPROVIDERFAILEDINIT };
+    }
+    const wspData = emptyWspData();
+    const table: Partial<WSPPROC_TABLE> = {};
+    let rc: unknown;
+    try {
+      rc = startup(
+        WINSOCK_HIGH_VERSION,
+        wspData,
+        cloneProtocolInfo(entry.info),
+        this.upcallsForProvider(),
+        table,
+      );
+    } catch (error) {
+      this.fail(entry, 'WSPStartup', 'WSPStartup threw', error);
+      return { error: WSAEPROVIDERFAILEDINIT };
+    }
+    if (rc !== 0) {
+      this.fail(entry, 'WSPStartup', `WSPStartup returned ${String(rc)}`);
+      return { error: WSAEPROVIDERFAILEDINIT };
+    }
+    const missing = missingProcTableMembers(table);
+    if (missing.length > 0) {
+      this.fail(entry, 'WSPStartup', `incomplete WSPPROC_TABLE: missing ${missing.join(', ')}`);
+      this.cleanupQuietly(table);
+      return { error: WSAEINVALIDPROCTABLE };
+    }
+    // The provider must settle on a 2.x version this dispatcher speaks; otherwise undo the startup.
+    if (LOBYTE(wspData.wVersion) !== 2 || negotiateVersion(wspData.wVersion).version !== wspData.wVersion) {
+      this.fail(
+        entry,
+        'WSPStartup',
+        `unacceptable SPI version 0x${wspData.wVersion.toString(16)}`,
+        WSAVERNOTSUPPORTED,
+      );
+      this.cleanupQuietly(table);
+      return { error: WSAEPROVIDERFAILEDINIT };
+    }
+    const provider: LoadedProvider = {
+      providerId: entry.info.ProviderId,
+      path: entry.path,
+      startupEntryId: entry.info.dwCatalogEntryId,
+      procTable: { ...(table as WSPPROC_TABLE) },
+      wspData,
+    };
+    this.providers.set(provider.providerId, provider);
+    return { provider };
+  }
+
+  /** Calls `WSPCleanup` once on every provider started in this epoch (the last `WSACleanup`). */
+  cleanupProviders(): void {
+    for (const provider of this.providers.values()) {
+      const errno = out(0);
+      try {
+        const rc = provider.procTable.lpWSPCleanup(errno);
+        if (rc !== 0) {
+          this.reportFailure({
+            providerId: provider.providerId,
+            path: provider.path,
+            call: 'lpWSPCleanup',
+            reason: `WSPCleanup failed with ${errno.value}`,
+          });
+        }
+      } catch (error) {
+        this.reportFailure({
+          providerId: provider.providerId,
+          path: provider.path,
+          call: 'lpWSPCleanup',
+          reason: 'WSPCleanup threw',
+          error,
+        });
+      }
+    }
+    this.providers.clear();
+    for (const event of this.events) event.close();
+    this.events.clear();
+    this.handles.clear();
+  }
+
+  private cleanupQuietly(table: Partial<WSPPROC_TABLE>): void {
+    try {
+      table.lpWSPCleanup?.(out(0));
+    } catch {
+      // The startup already failed; a throwing cleanup changes nothing for the caller.
+    }
+  }
+
+  private fail(entry: CatalogEntry, call: string, reason: string, error?: unknown): void {
+    this.reportFailure({ providerId: entry.info.ProviderId, path: entry.path, call, reason, error });
+  }
+}
