@@ -1,0 +1,128 @@
+import { SimFabric } from './sim-fabric';
+import { SimHost, type SimHostAddresses } from './sim-host';
+import { nonNegative, resolveSimNetworkOptions, type SimNetworkOptions } from './sim-network-options';
+
+/**
+ * A deterministic in-memory IP network for tests: hosts with IPv4/IPv6 addresses, TCP-like byte
+ * streams and UDP-like datagrams between them, per-link latency, partitions and host crashes.
+ * Each host exposes the transport contract (`host.streams`, `host.datagrams`), so a provider runs
+ * over it unchanged. There is no global state: every `SimNetwork` is independent.
+ *
+ * Every packet and every owner callback goes through one scheduler per network, in order of
+ * virtual due time and then of scheduling, one per macrotask; with zero latency the order of
+ * events is a pure function of the calls made.
+ *
+ * @example
+ * ```ts
+ * const net = new SimNetwork();
+ * const server = net.addHost('server', { ipv4: ['10.0.0.2'] });
+ * const client = net.addHost('client', { ipv4: ['10.0.0.1'] });
+ * await server.streams.listen({ host: '0.0.0.0', port: 80, family: 4, backlog: 5 }, (c) => c.setHandlers(echo(c)));
+ * const connection = await client.streams.connect({ host: '10.0.0.2', port: 80, family: 4 });
+ * // …
+ * net.close();
+ * ```
+ */
+export class SimNetwork {
+  private readonly fabric: SimFabric;
+
+  /** Create an empty network; see `SimNetworkOptions` for the defaults. Throws `RangeError` on bad options. */
+  constructor(options?: SimNetworkOptions) {
+    this.fabric = new SimFabric(resolveSimNetworkOptions(options));
+  }
+
+  /**
+   * Add a host. It answers on `addresses` and on 127.0.0.1 and ::1 (its own loopback). Throws a
+   * `RangeError` when the name or an address is already taken or an address is malformed.
+   */
+  addHost(name: string, addresses?: SimHostAddresses): SimHost {
+    if (this.fabric.scheduler.closed) throw new RangeError('SimNetwork: the network is closed');
+    const host = new SimHost(this.fabric, name, addresses);
+    this.fabric.register(host);
+    return host;
+  }
+
+  /** The host called `name`; throws a `RangeError` if there is none. */
+  host(name: string): SimHost {
+    const host = this.fabric.hostNamed(name);
+    if (host === undefined) throw new RangeError(`SimNetwork: no host named '${name}'`);
+    return host;
+  }
+
+  /** Every host, in the order they were added. */
+  get hosts(): readonly SimHost[] {
+    return this.fabric.hosts;
+  }
+
+  /** Virtual time in ms: the due time of the last event delivered. */
+  get now(): number {
+    return this.fabric.scheduler.now;
+  }
+
+  /** Events waiting to be delivered (packets in flight, timers, pending callbacks). */
+  get pendingEvents(): number {
+    return this.fabric.scheduler.pending;
+  }
+
+  /** Set the one-way latency between two hosts, both directions (`a === b`: that host's loopback). */
+  setLatency(a: SimHost | string, b: SimHost | string, latencyMs: number): void {
+    this.fabric.setLatency(this.resolve(a), this.resolve(b), nonNegative('latencyMs', latencyMs));
+  }
+
+  /**
+   * Cut the link between two hosts. Stream packets between them are held and delivered in order
+   * by `heal` (a connection survives a partition, however long); connects across it time out
+   * with `ETIMEDOUT`; datagrams across it are dropped.
+   */
+  partition(a: SimHost | string, b: SimHost | string): void {
+    this.fabric.partition(this.resolve(a), this.resolve(b));
+  }
+
+  /** Restore the link between two hosts; held stream packets leave now, after the link's latency. */
+  heal(a: SimHost | string, b: SimHost | string): void {
+    this.fabric.heal(this.resolve(a), this.resolve(b));
+  }
+
+  /** Restore every link. */
+  healAll(): void {
+    this.fabric.healAll();
+  }
+
+  /** Whether the link between two hosts is cut. */
+  isPartitioned(a: SimHost | string, b: SimHost | string): boolean {
+    return this.fabric.isPartitioned(this.resolve(a), this.resolve(b));
+  }
+
+  /**
+   * Resolves once no event is pending, checked on a later macrotask so that promise chains
+   * started by the last event settle first. Pending timers count: an unanswered connect keeps
+   * the network busy until its timeout.
+   */
+  idle(): Promise<void> {
+    return this.fabric.scheduler.idle();
+  }
+
+  /**
+   * Stop the network: clear every timer and drop every pending event, reject pending connects
+   * with `ENETDOWN`, release `idle()` waiters. No callback runs afterwards and new operations
+   * reject with `ENETDOWN`. Idempotent.
+   */
+  close(): void {
+    if (this.fabric.scheduler.closed) return;
+    this.fabric.scheduler.close();
+    for (const host of this.fabric.hosts) host.shutdown();
+  }
+
+  /** Whether `close()` was called. */
+  get closed(): boolean {
+    return this.fabric.scheduler.closed;
+  }
+
+  private resolve(host: SimHost | string): SimHost {
+    if (typeof host === 'string') return this.host(host);
+    if (this.fabric.hostNamed(host.name) !== host) {
+      throw new RangeError(`SimNetwork: host '${host.name}' belongs to another network`);
+    }
+    return host;
+  }
+}
