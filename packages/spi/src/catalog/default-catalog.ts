@@ -1,0 +1,112 @@
+import { isAbsolute } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { WSAEINVAL } from '../constants/error-codes';
+import { out } from '../types/out-cell';
+import type { Catalog } from './catalog';
+
+/**
+ * A provider package that belongs in the default catalog: the module to `import()` and the name of
+ * its export that installs its entries, called as `install(catalog)` (sync or async; it reports
+ * failure by throwing).
+ */
+export interface DefaultCatalogProvider {
+  /** A package name (`@ws2spi/providers-tcp`) or a file path. */
+  readonly module: string;
+  /** The export to call with the catalog, e.g. `installTcpProviders`. */
+  readonly install: string;
+}
+
+/**
+ * The providers this repository ships, in the order their entries go into a fresh catalog — the
+ * counterpart of the `msafd` entries `nettcpip.inf` puts into a fresh Windows catalog.
+ */
+export const DEFAULT_CATALOG_PROVIDERS: readonly DefaultCatalogProvider[] = [
+  { module: '@ws2spi/providers-tcp', install: 'installTcpProviders' },
+  { module: '@ws2spi/providers-osi', install: 'installOsiProviders' },
+];
+
+/** A default provider that could not be installed, and why. */
+export interface DefaultProviderProblem extends DefaultCatalogProvider {
+  readonly reason: string;
+}
+
+/** What `installDefaultCatalog` did, provider by provider. */
+export interface DefaultCatalogResult {
+  /** Providers whose install function ran to completion. */
+  readonly installed: DefaultCatalogProvider[];
+  /** Providers whose module could not be loaded or does not export the install function. */
+  readonly unavailable: DefaultProviderProblem[];
+  /** Providers whose install function threw or rejected. */
+  readonly failed: DefaultProviderProblem[];
+}
+
+type InstallFunction = (catalog: Catalog) => unknown;
+
+/** `import()` that also takes an absolute file path on Windows, where a bare `C:\…` is not a URL. */
+function importProviderModule(specifier: string): Promise<Record<string, unknown>> {
+  const target =
+    isAbsolute(specifier) && process.platform === 'win32' ? pathToFileURL(specifier).href : specifier;
+  return import(target) as Promise<Record<string, unknown>>;
+}
+
+/**
+ * Installs the default providers into `catalog`, one module after the other, by `import()`ing each
+ * module and calling its install function with the catalog. A module that is missing or lacks the
+ * export, or an install function that throws, does not stop the others: each is reported in the
+ * result instead.
+ */
+export async function installDefaultCatalog(
+  catalog: Catalog,
+  providers: readonly DefaultCatalogProvider[] = DEFAULT_CATALOG_PROVIDERS,
+): Promise<DefaultCatalogResult> {
+  const result: DefaultCatalogResult = { installed: [], unavailable: [], failed: [] };
+  for (const provider of providers) {
+    let loaded: Record<string, unknown>;
+    try {
+      loaded = await importProviderModule(provider.module);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      result.unavailable.push({ ...provider, reason: `cannot load ${provider.module}: ${reason}` });
+      continue;
+    }
+    const install =
+      loaded[provider.install] ?? (loaded.default as Record<string, unknown> | undefined)?.[provider.install];
+    if (typeof install !== 'function') {
+      result.unavailable.push({
+        ...provider,
+        reason: `${provider.module} does not export a function ${provider.install}`,
+      });
+      continue;
+    }
+    try {
+      await (install as InstallFunction)(catalog);
+      result.installed.push({ module: provider.module, install: provider.install });
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      result.failed.push({ ...provider, reason: `${provider.install} failed: ${reason}` });
+    }
+  }
+  return result;
+}
+
+/**
+ * `netsh winsock reset`: removes every entry (one `WSCDeinstallProvider` per GUID, so IDs stay
+ * unused forever and `serial` moves on) and installs the default catalog. Application categories
+ * are kept. Throws the `CatalogStoreError` when the store fails; default providers that cannot be
+ * installed are reported in the result.
+ */
+export async function resetCatalog(
+  catalog: Catalog,
+  providers: readonly DefaultCatalogProvider[] = DEFAULT_CATALOG_PROVIDERS,
+): Promise<DefaultCatalogResult> {
+  const providerIds = new Set(catalog.entries().map((entry) => entry.info.ProviderId));
+  const lpErrno = out(0);
+  for (const providerId of providerIds) {
+    if (catalog.WSCDeinstallProvider(providerId, lpErrno) !== 0) {
+      // WSAEINVAL: another process removed it in the meantime, which is what we wanted anyway.
+      if (lpErrno.value === WSAEINVAL) continue;
+      throw catalog.lastStoreError ?? new Error(catalog.lastFailureReason ?? 'WSCDeinstallProvider failed');
+    }
+  }
+  return installDefaultCatalog(catalog, providers);
+}
