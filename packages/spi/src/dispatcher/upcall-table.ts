@@ -61,7 +61,7 @@ export function createUpcallTable(host: UpcallHost): WSPUPCALLTABLE {
       const process = live(lpErrno);
       if (!process) return SOCKET_ERROR;
       const record = process.handles.get(s);
-      if (!record || !record.nonIfs) {
+      if (!record?.nonIfs) {
         setErr(lpErrno, WSAENOTSOCK);
         return SOCKET_ERROR;
       }
