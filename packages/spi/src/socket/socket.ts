@@ -1,0 +1,235 @@
+import {
+  CF_ACCEPT,
+  CF_REJECT,
+  FIONBIO,
+  FIONREAD,
+  INVALID_SOCKET,
+  SOCKET_ERROR,
+  SOMAXCONN,
+} from '../constants/socket-api';
+import { SOL_SOCKET } from '../constants/socket-options';
+import type { Ws2 } from '../dispatcher/ws2';
+import { WsaError } from '../errors/wsa-error';
+import type { LPCONDITIONPROC } from '../spi/wsp-proc-table';
+import type { SOCKET, SockOptValue } from '../spi/wsp-types';
+import { out } from '../types/out-cell';
+import type { WSAPROTOCOL_INFOW } from '../types/protocol-info';
+import type { SOCKADDR } from '../types/sockaddr';
+import { type WSABUF, wsabuf, wsabufBytes } from '../types/wsabuf';
+
+/** What a `Socket.accept` condition sees: the caller's address and connect data. */
+export interface AcceptRequest {
+  caller: SOCKADDR | null;
+  callerData: Uint8Array;
+}
+
+/** A condition's answer: accept (optionally with callee data for the caller) or reject. */
+export type AcceptDecision = { accept: true; calleeData?: Uint8Array } | { accept: false };
+
+/** Room for connect, callee and disconnect data: more than any protocol here carries (ISO TP: 32 / 64 octets). */
+const DATA_CAPACITY = 1024;
+/** `sizeof(SOCKADDR_STORAGE)`, so an address of any family fits. */
+const SOCKADDR_STORAGE = 128;
+
+/**
+ * The idiomatic face of a Winsock socket: async where the C call blocks, and every failure thrown
+ * as a `WsaError` with the Windows code (`[WSAENOPROTOOPT] …`). Built on the C-shaped `Ws2` API,
+ * so it behaves exactly as the calls it names.
+ *
+ * @example
+ * const s = await Socket.create(ws2, AF_INET, SOCK_STREAM, IPPROTO_TCP);
+ * await s.connect(sockaddrIn('127.0.0.1', 7));
+ * await s.send(new TextEncoder().encode('hello'));
+ * s.sendDisconnect();                 // WSASendDisconnect(s, NULL): shutdown(SD_SEND)
+ * const reply = await s.recv();        // empty array: the peer closed gracefully
+ * s.close();
+ */
+export class Socket {
+  private constructor(
+    readonly ws2: Ws2,
+    /** The Winsock handle. */
+    readonly handle: SOCKET,
+  ) {}
+
+  /** `WSASocketW(af, type, protocol, lpProtocolInfo, 0, WSA_FLAG_OVERLAPPED)`. */
+  static async create(
+    ws2: Ws2,
+    af: number,
+    type: number,
+    protocol: number,
+    protocolInfo: WSAPROTOCOL_INFOW | null = null,
+  ): Promise<Socket> {
+    const s = await ws2.WSASocketW(af, type, protocol, protocolInfo, 0, 1);
+    if (s === INVALID_SOCKET) throw Socket.error(ws2, `WSASocketW(${af}, ${type}, ${protocol})`);
+    return new Socket(ws2, s);
+  }
+
+  /** Wraps a handle obtained from the C-shaped API. */
+  static fromHandle(ws2: Ws2, handle: SOCKET): Socket {
+    return new Socket(ws2, handle);
+  }
+
+  /** `bind`. */
+  async bind(address: SOCKADDR): Promise<void> {
+    this.check(await this.ws2.bind(this.handle, address, SOCKADDR_STORAGE), 'bind');
+  }
+
+  /** `listen`. */
+  async listen(backlog = SOMAXCONN): Promise<void> {
+    this.check(await this.ws2.listen(this.handle, backlog), 'listen');
+  }
+
+  /**
+   * `WSAAccept`: with a condition, it decides from the caller's address and connect data, and may
+   * answer with callee data; a rejected caller sees `WSAECONNREFUSED`.
+   */
+  async accept(
+    condition?: (request: AcceptRequest) => AcceptDecision,
+  ): Promise<{ socket: Socket; remote: SOCKADDR | null }> {
+    const addr = out<SOCKADDR | null>(null);
+    const addrlen = out(SOCKADDR_STORAGE);
+    const proc: LPCONDITIONPROC | null = condition
+      ? (callerId, callerData, _sqos, _gqos, _calleeId, calleeData) => {
+          const decision = condition({
+            caller: callerId?.buf ?? null,
+            callerData: callerData ? wsabufBytes(callerData).slice() : new Uint8Array(0),
+          });
+          if (!decision.accept) return CF_REJECT;
+          if (calleeData) {
+            const bytes = decision.calleeData ?? new Uint8Array(0);
+            if (bytes.byteLength > calleeData.len) return CF_REJECT;
+            calleeData.buf.set(bytes);
+            calleeData.len = bytes.byteLength;
+          }
+          return CF_ACCEPT;
+        }
+      : null;
+    const s = await this.ws2.WSAAccept(this.handle, addr, addrlen, proc, 0);
+    if (s === INVALID_SOCKET) throw Socket.error(this.ws2, 'WSAAccept');
+    return { socket: new Socket(this.ws2, s), remote: addr.value };
+  }
+
+  /** `WSAConnect`: returns the callee data the peer answered with (empty when none). */
+  async connect(
+    address: SOCKADDR,
+    options: { callerData?: Uint8Array } = {},
+  ): Promise<{ calleeData: Uint8Array }> {
+    const callee = wsabuf(DATA_CAPACITY);
+    const caller = options.callerData ? wsabuf(options.callerData) : null;
+    this.check(
+      await this.ws2.WSAConnect(this.handle, address, SOCKADDR_STORAGE, caller, callee, null, null),
+      'WSAConnect',
+    );
+    return { calleeData: wsabufBytes(callee).slice() };
+  }
+
+  /** `send`: the number of bytes the provider took. */
+  async send(data: Uint8Array, flags = 0): Promise<number> {
+    return this.check(await this.ws2.send(this.handle, data, data.byteLength, flags), 'send');
+  }
+
+  /** Sends all of `data`, however many `send` calls it takes. */
+  async sendAll(data: Uint8Array, flags = 0): Promise<void> {
+    let offset = 0;
+    while (offset < data.byteLength) offset += await this.send(data.subarray(offset), flags);
+  }
+
+  /** `recv`: up to `maxBytes`; an empty array means the peer closed gracefully. */
+  async recv(maxBytes = 65536, flags = 0): Promise<Uint8Array> {
+    const buf = new Uint8Array(maxBytes);
+    const n = this.check(await this.ws2.recv(this.handle, buf, maxBytes, flags), 'recv');
+    return buf.subarray(0, n);
+  }
+
+  /** `sendto`. */
+  async sendTo(data: Uint8Array, to: SOCKADDR, flags = 0): Promise<number> {
+    return this.check(
+      await this.ws2.sendto(this.handle, data, data.byteLength, flags, to, SOCKADDR_STORAGE),
+      'sendto',
+    );
+  }
+
+  /** `recvfrom`. */
+  async recvFrom(maxBytes = 65536, flags = 0): Promise<{ data: Uint8Array; from: SOCKADDR | null }> {
+    const buf = new Uint8Array(maxBytes);
+    const from = out<SOCKADDR | null>(null);
+    const n = this.check(
+      await this.ws2.recvfrom(this.handle, buf, maxBytes, flags, from, out(SOCKADDR_STORAGE)),
+      'recvfrom',
+    );
+    return { data: buf.subarray(0, n), from: from.value };
+  }
+
+  /** `shutdown(how)`: `SD_RECEIVE`, `SD_SEND` or `SD_BOTH`. */
+  shutdown(how: number): void {
+    this.check(this.ws2.shutdown(this.handle, how), 'shutdown');
+  }
+
+  /**
+   * `WSASendDisconnect`: stop sending and start the disconnect, carrying `data` to the peer where
+   * the protocol supports disconnect data (otherwise `WSAENOPROTOOPT`, and nothing is sent or shut).
+   */
+  sendDisconnect(data?: Uint8Array): void {
+    this.check(this.ws2.WSASendDisconnect(this.handle, data ? wsabuf(data) : null), 'WSASendDisconnect');
+  }
+
+  /** `WSARecvDisconnect`: stop receiving and return the peer's disconnect data (empty when there is none). */
+  recvDisconnect(): Uint8Array {
+    const buf: WSABUF = wsabuf(DATA_CAPACITY);
+    this.check(this.ws2.WSARecvDisconnect(this.handle, buf), 'WSARecvDisconnect');
+    return wsabufBytes(buf).slice();
+  }
+
+  /** `getsockname`. */
+  localAddress(): SOCKADDR | null {
+    const name = out<SOCKADDR | null>(null);
+    this.check(this.ws2.getsockname(this.handle, name, out(SOCKADDR_STORAGE)), 'getsockname');
+    return name.value;
+  }
+
+  /** `getpeername`. */
+  remoteAddress(): SOCKADDR | null {
+    const name = out<SOCKADDR | null>(null);
+    this.check(this.ws2.getpeername(this.handle, name, out(SOCKADDR_STORAGE)), 'getpeername');
+    return name.value;
+  }
+
+  /** `getsockopt(level, optname)`; the level defaults to `SOL_SOCKET`. */
+  getOption(optname: number, level = SOL_SOCKET): SockOptValue | null {
+    const value = out<SockOptValue | null>(null);
+    this.check(this.ws2.getsockopt(this.handle, level, optname, value, out(DATA_CAPACITY)), 'getsockopt');
+    return value.value;
+  }
+
+  /** `setsockopt(level, optname, value)`; the level defaults to `SOL_SOCKET`. */
+  setOption(optname: number, value: SockOptValue, level = SOL_SOCKET): void {
+    this.check(this.ws2.setsockopt(this.handle, level, optname, value, DATA_CAPACITY), 'setsockopt');
+  }
+
+  /** `ioctlsocket(FIONBIO)`. */
+  setNonBlocking(nonBlocking: boolean): void {
+    this.check(this.ws2.ioctlsocket(this.handle, FIONBIO, out(nonBlocking ? 1 : 0)), 'ioctlsocket(FIONBIO)');
+  }
+
+  /** `ioctlsocket(FIONREAD)`: bytes a `recv` would return now. */
+  bytesAvailable(): number {
+    const n = out(0);
+    this.check(this.ws2.ioctlsocket(this.handle, FIONREAD, n), 'ioctlsocket(FIONREAD)');
+    return n.value;
+  }
+
+  /** `closesocket`. */
+  close(): void {
+    this.check(this.ws2.closesocket(this.handle), 'closesocket');
+  }
+
+  private check(rc: number, call: string): number {
+    if (rc === SOCKET_ERROR) throw Socket.error(this.ws2, `${call} on socket ${this.handle}`);
+    return rc;
+  }
+
+  private static error(ws2: Ws2, call: string): WsaError {
+    const code = ws2.WSAGetLastError();
+    return new WsaError(code, `${call} failed`);
+  }
+}
