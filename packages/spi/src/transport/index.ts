@@ -1,2 +1,4 @@
 export * from './network-error-to-wsa';
+export * from './node-datagram-network';
+export * from './node-stream-network';
 export * from './stream-network';

@@ -1,0 +1,131 @@
+import type { Socket } from 'node:net';
+import { familyNumber } from './ip-literal';
+import { networkErrorFromNode } from './node-network-error';
+import {
+  type NetEndpoint,
+  NetworkError,
+  type StreamConnection,
+  type StreamConnectionHandlers,
+} from './stream-network';
+
+/**
+ * A `StreamConnection` over a connected `net.Socket` (opened with `allowHalfOpen: true`). The
+ * socket stays paused until the owner calls `setHandlers`, so the kernel holds the bytes (and,
+ * behind them, the FIN) and TCP's window back-pressures the peer; events that Node emits anyway
+ * while unwired (`error`, `close`, `drain`) are held and replayed in order.
+ */
+export class NodeStreamConnection implements StreamConnection {
+  readonly local: NetEndpoint;
+  readonly remote: NetEndpoint;
+
+  private handlers: StreamConnectionHandlers | undefined;
+  /** Events waiting for `setHandlers` and for the replay microtask after it. */
+  private held: Array<() => void> = [];
+  private replayPending = false;
+  private ownerPaused = false;
+  private endCalled = false;
+  private resetCalled = false;
+  private resetDelivered = false;
+  private closeDelivered = false;
+
+  /** Wrap a connected socket; it is paused here and resumed by `setHandlers`. */
+  constructor(private readonly socket: Socket) {
+    socket.pause();
+    this.local = {
+      address: socket.localAddress ?? '',
+      port: socket.localPort ?? 0,
+      family: familyNumber(socket.localFamily),
+    };
+    this.remote = {
+      address: socket.remoteAddress ?? '',
+      port: socket.remotePort ?? 0,
+      family: familyNumber(socket.remoteFamily),
+    };
+    socket.on('data', (chunk: Buffer) => {
+      const bytes = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      this.emit(() => this.handlers!.onData(bytes));
+    });
+    socket.on('end', () => this.emit(() => this.handlers!.onEnd()));
+    socket.on('drain', () => this.emit(() => !this.closeDelivered && this.handlers!.onDrain()));
+    socket.on('error', (error: Error) => {
+      if (this.resetCalled) return;
+      const failure = networkErrorFromNode(error, 'ECONNABORTED');
+      this.emit(() => {
+        if (this.resetDelivered || this.resetCalled || this.closeDelivered) return;
+        this.resetDelivered = true;
+        this.handlers!.onReset(failure);
+      });
+    });
+    socket.on('close', () =>
+      this.emit(() => {
+        if (this.closeDelivered) return;
+        this.closeDelivered = true;
+        this.handlers!.onClose();
+      }),
+    );
+  }
+
+  /** `socket.writableLength`: bytes Node holds that the kernel has not taken yet. */
+  get bufferedAmount(): number {
+    return this.socket.destroyed ? 0 : this.socket.writableLength;
+  }
+
+  /** Wire the owner's callbacks; held events replay on a microtask, then the socket flows (unless paused). */
+  setHandlers(handlers: StreamConnectionHandlers): void {
+    const first = this.handlers === undefined;
+    this.handlers = handlers;
+    if (!first) return;
+    this.replayPending = true;
+    queueMicrotask(() => {
+      // Events that arrive during the replay join the queue behind the held ones, keeping order.
+      while (this.held.length > 0) this.held.shift()!();
+      this.replayPending = false;
+      if (!this.ownerPaused && !this.socket.destroyed) this.socket.resume();
+    });
+  }
+
+  /**
+   * Queue a copy of `data`; returns Node's back-pressure answer (false at or above the socket's
+   * high-water mark, `onDrain` follows). Throws `NetworkError('EPIPE')` after `end()` or
+   * `reset()` (Node would otherwise destroy the socket with `ERR_STREAM_WRITE_AFTER_END`); on a
+   * socket that already failed the bytes are discarded, the failure is reported by `onReset`.
+   */
+  write(data: Uint8Array): boolean {
+    if (!(data instanceof Uint8Array)) throw new TypeError('write: data must be a Uint8Array');
+    if (this.resetCalled) throw new NetworkError('EPIPE', 'write after reset()');
+    if (this.endCalled) throw new NetworkError('EPIPE', 'write after end()');
+    if (this.socket.destroyed) return true;
+    return this.socket.write(Buffer.from(data));
+  }
+
+  /** `socket.end()`: FIN after everything queued. Idempotent. */
+  end(): void {
+    if (this.endCalled || this.resetCalled) return;
+    this.endCalled = true;
+    if (!this.socket.destroyed) this.socket.end();
+  }
+
+  /** `socket.resetAndDestroy()`: RST now, queued bytes dropped; this side gets `onClose` only. Idempotent. */
+  reset(): void {
+    if (this.resetCalled) return;
+    this.resetCalled = true;
+    if (!this.socket.destroyed) this.socket.resetAndDestroy();
+  }
+
+  /** Stop `onData`; Node stops reading, the kernel buffer fills and TCP's window stalls the peer. */
+  pause(): void {
+    this.ownerPaused = true;
+    this.socket.pause();
+  }
+
+  /** Resume `onData` (Node delivers on a later tick). */
+  resume(): void {
+    this.ownerPaused = false;
+    if (this.handlers !== undefined && !this.replayPending && !this.socket.destroyed) this.socket.resume();
+  }
+
+  private emit(deliver: () => void): void {
+    if (this.handlers === undefined || this.replayPending) this.held.push(deliver);
+    else deliver();
+  }
+}
