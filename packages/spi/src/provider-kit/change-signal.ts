@@ -1,0 +1,38 @@
+/**
+ * A level-free wake-up for blocked Winsock calls. A blocking `WSPRecv`, `WSPSend`, `WSPAccept` or
+ * `WSPSelect` re-checks its socket after every change; the socket calls `notify()` whenever
+ * something a blocked call could be waiting for happens (data, drain, FIN, reset, close).
+ * @module
+ */
+
+/** Wakes every current waiter on `notify()`; waiters then re-check their condition and wait again. */
+export class ChangeSignal {
+  private readonly waiters = new Set<(notified: boolean) => void>();
+
+  /** Number of calls currently waiting. */
+  get waiting(): number {
+    return this.waiters.size;
+  }
+
+  /**
+   * Resolves true on the next `notify()`, or false after `timeoutMs` (no timeout when undefined).
+   * The timer is always cleared, so nothing is left behind.
+   */
+  wait(timeoutMs?: number): Promise<boolean> {
+    return new Promise<boolean>((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      const wake = (notified: boolean): void => {
+        if (timer) clearTimeout(timer);
+        this.waiters.delete(wake);
+        resolve(notified);
+      };
+      this.waiters.add(wake);
+      if (timeoutMs !== undefined) timer = setTimeout(() => wake(false), Math.max(0, timeoutMs));
+    });
+  }
+
+  /** Wake every waiter. */
+  notify(): void {
+    for (const wake of [...this.waiters]) wake(true);
+  }
+}

@@ -1,0 +1,264 @@
+/**
+ * One base provider in one process: what a provider DLL's globals are on Windows. It counts
+ * `WSPStartup`s, keeps the latest upcall table, owns the sockets it created and the driver of each
+ * catalog entry, claims handles through the upcalls (`WPUModifyIFSHandle` for IFS providers,
+ * `WPUCreateSocketHandle` + `WPUQuerySocketHandleContext` + `WPUCloseSocketHandle` otherwise), and
+ * implements `WSPSelect` over its own sockets.
+ * @module
+ */
+
+import { AF_UNSPEC } from '../constants/address-families';
+import {
+  WSAEAFNOSUPPORT,
+  WSAEFAULT,
+  WSAEINVAL,
+  WSAENOBUFS,
+  WSAENOTSOCK,
+  WSAEPROTONOSUPPORT,
+  WSAESOCKTNOSUPPORT,
+} from '../constants/error-codes';
+import { FD_WRITE } from '../constants/network-events';
+import { XP1_CONNECTIONLESS } from '../constants/service-flags';
+import {
+  FROM_PROTOCOL_INFO,
+  INVALID_SOCKET,
+  WSA_FLAG_MULTIPOINT_C_LEAF,
+  WSA_FLAG_MULTIPOINT_C_ROOT,
+  WSA_FLAG_MULTIPOINT_D_LEAF,
+  WSA_FLAG_MULTIPOINT_D_ROOT,
+} from '../constants/socket-api';
+import { SOCK_DGRAM } from '../constants/socket-types';
+import { createIfsHandle } from '../spi/ifs-handle';
+import type { fd_set, SOCKET, TIMEVAL } from '../spi/wsp-types';
+import type { WSPUPCALLTABLE } from '../spi/wsp-upcall-table';
+import { out } from '../types/out-cell';
+import type { WSAPROTOCOL_INFOW } from '../types/protocol-info';
+import { ChangeSignal } from './change-signal';
+import { DatagramSocket } from './datagram-socket';
+import { fail } from './kit-failure';
+import type { KitSocket, SocketHost } from './kit-socket';
+import type { NetworkEventSink } from './network-event-recorder';
+import { StreamSocket } from './stream-socket';
+import type { TransportDriver, TransportDriverFactory } from './transport-driver';
+
+const MULTIPOINT_FLAGS =
+  WSA_FLAG_MULTIPOINT_C_ROOT |
+  WSA_FLAG_MULTIPOINT_C_LEAF |
+  WSA_FLAG_MULTIPOINT_D_ROOT |
+  WSA_FLAG_MULTIPOINT_D_LEAF;
+
+/** How a provider's handles are made. */
+export type HandleKind = 'ifs' | 'non-ifs';
+
+/** The per-process state of a base provider built with `defineBaseProvider`. */
+export class ProviderInstance implements SocketHost {
+  /** Outstanding `WSPStartup`s. */
+  startups = 0;
+  private readonly sockets = new Map<SOCKET, KitSocket>();
+  private readonly drivers = new Map<number, TransportDriver>();
+  private readonly anyChange = new ChangeSignal();
+  readonly eventSink: NetworkEventSink;
+
+  constructor(
+    public upcalls: WSPUPCALLTABLE,
+    private readonly handles: HandleKind,
+    private readonly createDriver: TransportDriverFactory,
+  ) {
+    // Upcall failures are the dispatcher's business; an event that cannot be set is not the
+    // provider's failure, so they are contained here.
+    this.eventSink = {
+      setEvent: (hEvent) => {
+        try {
+          this.upcalls.lpWPUSetEvent(hEvent, out(0));
+        } catch {
+          /* contained */
+        }
+      },
+      postMessage: (hWnd, wMsg, wParam, lParam) => {
+        try {
+          this.upcalls.lpWPUPostMessage(hWnd, wMsg, wParam, lParam);
+        } catch {
+          /* contained */
+        }
+      },
+    };
+  }
+
+  /** The driver of a catalog entry, made on first use. */
+  driverFor(info: WSAPROTOCOL_INFOW): TransportDriver {
+    let driver = this.drivers.get(info.dwCatalogEntryId);
+    if (!driver) {
+      driver = this.createDriver(info);
+      this.drivers.set(info.dwCatalogEntryId, driver);
+    }
+    return driver;
+  }
+
+  /**
+   * `WSPSocket`: checks the triple against the entry (0, `AF_UNSPEC` and `FROM_PROTOCOL_INFO` take
+   * the entry's values), makes the socket and claims its handle.
+   */
+  createSocket(
+    af: number,
+    type: number,
+    protocol: number,
+    info: WSAPROTOCOL_INFOW | null,
+    g: number,
+    flags: number,
+  ): SOCKET {
+    if (!info || typeof info !== 'object' || !info.ProtocolChain) fail(WSAEINVAL);
+    if (af !== AF_UNSPEC && af !== FROM_PROTOCOL_INFO && af !== info.iAddressFamily) fail(WSAEAFNOSUPPORT);
+    if (type !== 0 && type !== FROM_PROTOCOL_INFO && type !== info.iSocketType) fail(WSAESOCKTNOSUPPORT);
+    if (
+      protocol !== 0 &&
+      protocol !== FROM_PROTOCOL_INFO &&
+      (protocol < info.iProtocol || protocol > info.iProtocol + info.iProtocolMaxOffset)
+    ) {
+      fail(WSAEPROTONOSUPPORT);
+    }
+    // Socket groups are reserved, and multipoint is not offered by kit providers.
+    if (g !== 0 || flags & MULTIPOINT_FLAGS) fail(WSAEINVAL);
+    const driver = this.driverFor(info);
+    const connectionless =
+      (info.dwServiceFlags1 & XP1_CONNECTIONLESS) !== 0 || info.iSocketType === SOCK_DGRAM;
+    let socket: KitSocket;
+    if (driver.kind === 'datagram') {
+      if (!connectionless) fail(WSAESOCKTNOSUPPORT);
+      socket = new DatagramSocket(this, info, driver);
+    } else {
+      if (connectionless) fail(WSAESOCKTNOSUPPORT);
+      socket = new StreamSocket(this, info, driver);
+    }
+    return this.register(socket);
+  }
+
+  register(socket: KitSocket): SOCKET {
+    const errno = out(0);
+    let handle: SOCKET;
+    if (this.handles === 'ifs') {
+      handle = this.upcalls.lpWPUModifyIFSHandle(socket.info.dwCatalogEntryId, createIfsHandle(), errno);
+    } else {
+      handle = this.upcalls.lpWPUCreateSocketHandle(socket.info.dwCatalogEntryId, socket, errno);
+    }
+    if (handle === INVALID_SOCKET || !Number.isInteger(handle)) fail(errno.value || WSAENOBUFS);
+    socket.handle = handle;
+    this.sockets.set(handle, socket);
+    return handle;
+  }
+
+  /** The socket behind a handle, or `WSAENOTSOCK` when it is not one of this provider's live sockets. */
+  lookup(s: SOCKET): KitSocket {
+    const socket = this.sockets.get(s);
+    if (!socket || socket.closed) fail(WSAENOTSOCK);
+    if (this.handles === 'non-ifs') {
+      // The dispatcher keeps the context of a non-IFS handle; it must still be this socket.
+      const context = out<unknown>(undefined);
+      const rc = this.upcalls.lpWPUQuerySocketHandleContext(s, context, out(0));
+      if (rc !== 0 || context.value !== socket) fail(WSAENOTSOCK);
+    }
+    return socket;
+  }
+
+  forget(socket: KitSocket): void {
+    if (this.sockets.get(socket.handle) !== socket) return;
+    this.sockets.delete(socket.handle);
+    if (this.handles === 'non-ifs') {
+      try {
+        this.upcalls.lpWPUCloseSocketHandle(socket.handle, out(0));
+      } catch {
+        /* the dispatcher may already be gone at cleanup */
+      }
+    }
+  }
+
+  changed(): void {
+    this.anyChange.notify();
+  }
+
+  /** `WSPCloseSocket`. */
+  closeSocket(s: SOCKET): void {
+    const socket = this.lookup(s);
+    socket.close();
+    this.forget(socket);
+  }
+
+  /** `WSPEventSelect` / `WSPAsyncSelect` side effects: non-blocking, and record what already holds. */
+  selectionChanged(socket: KitSocket): void {
+    socket.nonBlocking = true;
+    socket.refreshEvents();
+    if (socket.canSendNow) socket.events.signal(FD_WRITE);
+  }
+
+  /** `WSPSelect` over this provider's sockets. */
+  async select(
+    readfds: fd_set | null,
+    writefds: fd_set | null,
+    exceptfds: fd_set | null,
+    timeout: TIMEVAL | null,
+  ): Promise<number> {
+    const sets = [readfds, writefds, exceptfds];
+    for (const set of sets) {
+      if (set !== null && (typeof set !== 'object' || !Array.isArray(set.fd_array))) fail(WSAEFAULT);
+    }
+    if (sets.every((set) => !set || set.fd_array.length === 0)) fail(WSAEINVAL);
+    let deadline: number | undefined;
+    if (timeout !== null) {
+      if (
+        typeof timeout !== 'object' ||
+        !Number.isFinite(timeout.tv_sec) ||
+        !Number.isFinite(timeout.tv_usec) ||
+        timeout.tv_sec < 0 ||
+        timeout.tv_usec < 0
+      ) {
+        fail(WSAEINVAL);
+      }
+      deadline = Date.now() + timeout.tv_sec * 1000 + Math.floor(timeout.tv_usec / 1000);
+    }
+    const lookupAll = (set: fd_set | null): KitSocket[] =>
+      set ? set.fd_array.map((s) => this.lookup(s)) : [];
+    const reads = lookupAll(readfds);
+    const writes = lookupAll(writefds);
+    const excepts = lookupAll(exceptfds);
+    for (;;) {
+      const r = reads.filter((s) => !s.closed && s.readiness().readable);
+      const w = writes.filter((s) => !s.closed && s.readiness().writable);
+      const e = excepts.filter((s) => !s.closed && s.readiness().exceptional);
+      const closedUnder = [...reads, ...writes, ...excepts].some((s) => s.closed);
+      const remaining = deadline === undefined ? undefined : deadline - Date.now();
+      if (r.length + w.length + e.length > 0 || closedUnder || (remaining !== undefined && remaining <= 0)) {
+        if (closedUnder && r.length + w.length + e.length === 0) fail(WSAENOTSOCK);
+        if (readfds) readfds.fd_array = unique(r.map((s) => s.handle));
+        if (writefds) writefds.fd_array = unique(w.map((s) => s.handle));
+        if (exceptfds) exceptfds.fd_array = unique(e.map((s) => s.handle));
+        return (
+          (readfds?.fd_array.length ?? 0) +
+          (writefds?.fd_array.length ?? 0) +
+          (exceptfds?.fd_array.length ?? 0)
+        );
+      }
+      await this.anyChange.wait(remaining);
+    }
+  }
+
+  /** The last `WSPCleanup`: every socket is reset and freed, pending calls fail, drivers are released. */
+  cleanup(): void {
+    for (const socket of [...this.sockets.values()]) {
+      socket.abort();
+      this.forget(socket);
+    }
+    this.sockets.clear();
+    for (const driver of this.drivers.values()) {
+      try {
+        driver.dispose?.();
+      } catch {
+        /* a driver failing to dispose must not stop the cleanup */
+      }
+    }
+    this.drivers.clear();
+    this.anyChange.notify();
+  }
+}
+
+function unique(handles: SOCKET[]): SOCKET[] {
+  return [...new Set(handles)];
+}

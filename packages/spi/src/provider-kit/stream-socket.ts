@@ -1,0 +1,867 @@
+/**
+ * A connection-oriented kit socket (`SOCK_STREAM`, `SOCK_SEQPACKET`) over a `StreamTransportDriver`.
+ * All of Winsock's connection semantics live here: the state machine (unbound → bound → listening,
+ * or → connecting → connected), shutdown per direction (sticky, idempotent, never a disconnect),
+ * graceful and abortive close, disconnect data, connect data and the accept condition function,
+ * back-pressure, receive flow control, expedited data and the `FD_*` events of each transition.
+ *
+ * Choices where Windows leaves room (each is also stated where it is implemented):
+ * - A blocked call on a socket that is closed (or whose provider is cleaned up) fails `WSAEINTR`.
+ * - Data arriving for a socket the application already closed resets the connection, for every
+ *   driver (there is nobody left to read it); data arriving after `SD_RECEIVE` resets only when
+ *   the driver says so (`resetOnDataAfterReceiveShutdown`, TCP), else it stays queued, unreadable.
+ * - `WSPRecvDisconnect` never touches the wire: it shuts the receiving direction but does not apply
+ *   the reset rule to data already queued (`WSPShutdown(SD_RECEIVE)` does).
+ * - `SO_LINGER {1, n>0}` closes gracefully at once: `WSPCloseSocket` never blocks here.
+ * - A connect that failed leaves the socket reusable for another connect (as MSDN allows).
+ * - Callee data longer than the caller's `lpCalleeData` buffer is cut to it.
+ * @module
+ */
+
+import {
+  WSAEALREADY,
+  WSAECONNABORTED,
+  WSAECONNREFUSED,
+  WSAECONNRESET,
+  WSAEDISCON,
+  WSAEFAULT,
+  WSAEINTR,
+  WSAEINVAL,
+  WSAEISCONN,
+  WSAEMSGSIZE,
+  WSAENOPROTOOPT,
+  WSAENOTCONN,
+  WSAEOPNOTSUPP,
+  WSAEPROTONOSUPPORT,
+  WSAESHUTDOWN,
+  WSAEWOULDBLOCK,
+  WSATRY_AGAIN,
+} from '../constants/error-codes';
+import { FD_ACCEPT, FD_CLOSE, FD_CONNECT, FD_OOB, FD_READ, FD_WRITE } from '../constants/network-events';
+import {
+  XP1_CONNECT_DATA,
+  XP1_DISCONNECT_DATA,
+  XP1_EXPEDITED_DATA,
+  XP1_GRACEFUL_CLOSE,
+  XP1_PARTIAL_MESSAGE,
+  XP1_UNI_RECV,
+  XP1_UNI_SEND,
+} from '../constants/service-flags';
+import {
+  CF_ACCEPT,
+  CF_DEFER,
+  CF_REJECT,
+  MSG_DONTROUTE,
+  MSG_OOB,
+  MSG_PARTIAL,
+  MSG_PEEK,
+  MSG_PUSH_IMMEDIATE,
+  MSG_WAITALL,
+  SD_BOTH,
+  SD_RECEIVE,
+  SD_SEND,
+  SOMAXCONN,
+} from '../constants/socket-api';
+import type { LPCONDITIONPROC } from '../spi/wsp-proc-table';
+import type { SOCKET } from '../spi/wsp-types';
+import { type Out, out } from '../types/out-cell';
+import type { WSAPROTOCOL_INFOW } from '../types/protocol-info';
+import type { SOCKADDR } from '../types/sockaddr';
+import type { WSABUF } from '../types/wsabuf';
+import { capacityOf, gather, isOut, optionalBuffer } from './buffer-io';
+import { codeOf, fail } from './kit-failure';
+import { KitSocket, type Readiness, type ReceiveResult, type SocketHost } from './kit-socket';
+import { ByteReceiveQueue, MessageReceiveQueue } from './receive-queue';
+import { copySockaddr } from './sockaddr-copy';
+import type {
+  IncomingConnection,
+  LinkHandlers,
+  ListenerHandle,
+  LocalBinding,
+  StreamTransportDriver,
+  TransportLink,
+} from './transport-driver';
+
+type StreamState = 'unbound' | 'binding' | 'bound' | 'listening' | 'connecting' | 'connected';
+
+/** A connection request waiting in the backlog. */
+interface PendingConnection {
+  incoming: IncomingConnection;
+  /** Already completed by the kit (no condition needed before the caller is told), or null. */
+  link: TransportLink | null;
+  deferred: boolean;
+}
+
+/** A receive call in progress; `exempt` once `SD_RECEIVE` came after it started. */
+interface ReceiveToken {
+  exempt: boolean;
+}
+
+/** Largest backlog the kit queues (`SOMAXCONN`). */
+const MAX_BACKLOG = 200;
+/** Callee-data buffer offered to a condition function when the driver sets no limit. */
+const DEFAULT_CALLEE_DATA = 255;
+
+/** A connection-oriented socket. */
+export class StreamSocket extends KitSocket {
+  readonly kind = 'stream' as const;
+  private state: StreamState = 'unbound';
+  private binding: LocalBinding | null = null;
+  private listener: ListenerHandle | null = null;
+  private backlog: PendingConnection[] = [];
+  private backlogLimit = 0;
+  private link: TransportLink | null = null;
+  private localName: SOCKADDR | null = null;
+  private remoteName: SOCKADDR | null = null;
+  /** Error of the last failed non-blocking connect (select's except set), 0 otherwise. */
+  private connectFailure = 0;
+
+  private sendShut = false;
+  private receiveShut = false;
+  private peerClosed = false;
+  private peerDisconnectData: Uint8Array | null = null;
+  /** The reset code once the connection is gone abortively (`WSAECONNRESET`, `WSAECONNABORTED`), else 0. */
+  private resetCode = 0;
+  /** `FD_CLOSE`'s error once the connection closed (0 graceful), or null. */
+  private closeError: number | null = null;
+
+  private congested = false;
+  private wouldBlockOnSend = false;
+  private paused = false;
+  private readonly bytes = new ByteReceiveQueue();
+  private readonly messages = new MessageReceiveQueue();
+  private readonly expedited = new ByteReceiveQueue();
+  /** Inline urgent data: bytes up to and including the last urgent byte still unread (`SIOCATMARK`). */
+  private urgentAhead = 0;
+  private readonly receivers = new Set<ReceiveToken>();
+
+  constructor(
+    host: SocketHost,
+    info: WSAPROTOCOL_INFOW,
+    private readonly driver: StreamTransportDriver,
+  ) {
+    super(host, info);
+  }
+
+  get listening(): boolean {
+    return this.state === 'listening';
+  }
+
+  get maxMessageSize(): number {
+    return this.info.dwMessageSize;
+  }
+
+  get canSendNow(): boolean {
+    return this.state === 'connected' && !this.congested && !this.sendShut && this.resetCode === 0;
+  }
+
+  private get expeditedSupported(): boolean {
+    return this.driver.supportsExpedited && this.hasFlag(XP1_EXPEDITED_DATA);
+  }
+
+  private get receiveQueued(): number {
+    return this.messageOriented ? this.messages.size : this.bytes.size;
+  }
+
+  private get dataReadable(): boolean {
+    return this.messageOriented ? this.messages.hasMessage : this.bytes.size > 0;
+  }
+
+  // ---- bind / listen / accept -------------------------------------------------------------
+
+  async bind(name: SOCKADDR | null, namelen: number): Promise<void> {
+    if (!name) fail(WSAEFAULT);
+    const bad = this.driver.checkAddress(name, namelen, 'bind');
+    if (bad) fail(bad);
+    if (this.state !== 'unbound') fail(WSAEINVAL);
+    this.state = 'binding';
+    let binding: LocalBinding;
+    try {
+      binding = await this.driver.bind(copySockaddr(name), {
+        reuseAddress: this.options.reuseAddress,
+        exclusiveAddressUse: this.options.exclusiveAddressUse,
+      });
+    } catch (e) {
+      if (this.state === 'binding') this.state = 'unbound';
+      throw e;
+    }
+    if (this.closed) {
+      binding.release();
+      fail(WSAEINTR);
+    }
+    this.binding = binding;
+    this.localName = binding.local;
+    this.state = 'bound';
+  }
+
+  async listen(backlog: number): Promise<void> {
+    if (this.state === 'connected' || this.state === 'connecting') fail(WSAEISCONN);
+    const limit = clampBacklog(backlog);
+    if (this.state === 'listening') {
+      this.backlogLimit = limit;
+      return;
+    }
+    if (this.state !== 'bound' || !this.binding) fail(WSAEINVAL);
+    const binding = this.binding;
+    this.state = 'listening';
+    this.backlogLimit = limit;
+    let listener: ListenerHandle;
+    try {
+      listener = await this.driver.listen(binding, limit, (incoming) => this.onIncoming(incoming));
+    } catch (e) {
+      if (!this.closed) this.state = 'bound';
+      throw e;
+    }
+    if (this.closed) {
+      listener.close();
+      fail(WSAEINTR);
+    }
+    this.binding = null;
+    this.listener = listener;
+    this.localName = listener.local;
+  }
+
+  private onIncoming(incoming: IncomingConnection): void {
+    if (this.closed || this.state !== 'listening' || this.backlog.length >= this.backlogLimit) {
+      incoming.refuse(WSAECONNREFUSED);
+      return;
+    }
+    // Without conditional acceptance and without connect data to answer, the stack completes the
+    // connection at once (TCP's SYN-ACK before accept); otherwise the caller waits for WSPAccept.
+    const decideLater = this.options.conditionalAccept || this.hasFlag(XP1_CONNECT_DATA);
+    const link = decideLater ? null : incoming.accept(null);
+    this.backlog.push({ incoming, link, deferred: false });
+    this.refreshEvents();
+    this.notify();
+  }
+
+  async accept(
+    addr: Out<SOCKADDR | null> | null,
+    addrlen: Out<number> | null,
+    condition: LPCONDITIONPROC | null,
+    callbackData: unknown,
+  ): Promise<SOCKET> {
+    if ((addr !== null && !isOut(addr)) || (addrlen !== null && !isOut(addrlen))) fail(WSAEFAULT);
+    if (
+      addr &&
+      (!addrlen || typeof addrlen.value !== 'number' || addrlen.value < this.driver.sockaddrLength)
+    ) {
+      fail(WSAEFAULT);
+    }
+    if (condition !== null && typeof condition !== 'function') fail(WSAEFAULT);
+    if (this.state !== 'listening') fail(WSAEINVAL);
+    const pending = await this.waitFor(!this.nonBlocking, 0, () => {
+      if (this.state !== 'listening') fail(WSAEINVAL);
+      return this.backlog[0];
+    });
+    let calleeData: Uint8Array | null = null;
+    if (condition) {
+      // The condition function runs synchronously inside WSPAccept (the dispatcher's re-entrancy
+      // rule depends on it), with the caller's address and data and a buffer for callee data.
+      const offerCalleeData = this.hasFlag(XP1_CONNECT_DATA) && pending.link === null;
+      const calleeBuffer = offerCalleeData
+        ? (() => {
+            const size = this.driver.maxConnectData ?? DEFAULT_CALLEE_DATA;
+            return { len: size, buf: new Uint8Array(size) };
+          })()
+        : null;
+      const caller = pending.incoming.callerData;
+      let answer: number;
+      try {
+        answer = condition(
+          { len: this.driver.sockaddrLength, buf: copySockaddr(pending.incoming.remote) },
+          caller && caller.byteLength > 0 ? { len: caller.byteLength, buf: caller.slice() } : null,
+          null,
+          null,
+          { len: this.driver.sockaddrLength, buf: copySockaddr(pending.incoming.local) },
+          calleeBuffer,
+          out(0),
+          callbackData,
+        );
+      } catch {
+        answer = -1;
+      }
+      if (answer === CF_DEFER) {
+        // Stays at the head; no further FD_ACCEPT until a decision is made (MSDN WSPAccept).
+        pending.deferred = true;
+        fail(WSATRY_AGAIN);
+      }
+      if (answer === CF_REJECT) {
+        this.removePending(pending);
+        if (pending.link) pending.link.reset();
+        else pending.incoming.refuse(WSAECONNREFUSED);
+        this.events.reenable(FD_ACCEPT);
+        this.refreshEvents();
+        fail(WSAECONNREFUSED);
+      }
+      if (answer !== CF_ACCEPT) fail(WSAEINVAL);
+      if (calleeBuffer) {
+        const n = Number.isInteger(calleeBuffer.len)
+          ? Math.max(0, Math.min(calleeBuffer.len, calleeBuffer.buf.byteLength))
+          : 0;
+        calleeData = n > 0 ? calleeBuffer.buf.slice(0, n) : null;
+      }
+    }
+    this.removePending(pending);
+    this.events.reenable(FD_ACCEPT);
+    const link = pending.link ?? pending.incoming.accept(calleeData);
+    const child = new StreamSocket(this.host, this.info, this.driver);
+    Object.assign(child.options, this.options, { linger: { ...this.options.linger } });
+    child.nonBlocking = this.nonBlocking;
+    child.events.inheritFrom(this.events);
+    let handle: SOCKET;
+    try {
+      handle = this.host.register(child);
+    } catch (e) {
+      link.reset();
+      throw e;
+    }
+    child.adopt(link);
+    if (addr && addrlen) {
+      addr.value = copySockaddr(link.remote);
+      addrlen.value = this.driver.sockaddrLength;
+    }
+    this.refreshEvents();
+    return handle;
+  }
+
+  private removePending(pending: PendingConnection): void {
+    const i = this.backlog.indexOf(pending);
+    if (i >= 0) this.backlog.splice(i, 1);
+  }
+
+  /** An accepted connection becomes this socket's. */
+  private adopt(link: TransportLink): void {
+    this.state = 'connected';
+    this.link = link;
+    this.localName = link.local;
+    this.remoteName = link.remote;
+    link.setHandlers(this.linkHandlers(link));
+    this.events.signal(FD_WRITE);
+  }
+
+  // ---- connect ---------------------------------------------------------------------------
+
+  async connect(
+    name: SOCKADDR | null,
+    namelen: number,
+    callerBuffer: WSABUF | null,
+    calleeBuffer: WSABUF | null,
+  ): Promise<void> {
+    if (!name) fail(WSAEFAULT);
+    const bad = this.driver.checkAddress(name, namelen, 'connect');
+    if (bad) fail(bad);
+    const caller = optionalBuffer(callerBuffer);
+    const callee = optionalBuffer(calleeBuffer);
+    const callerData = caller && caller.len > 0 ? caller.buf.slice(0, caller.len) : null;
+    // MSDN WSAConnect: connect data the provider cannot carry is WSAEPROTONOSUPPORT.
+    if (callerData && !this.hasFlag(XP1_CONNECT_DATA)) fail(WSAEPROTONOSUPPORT);
+    if (
+      callerData &&
+      this.driver.maxConnectData !== undefined &&
+      callerData.byteLength > this.driver.maxConnectData
+    ) {
+      fail(WSAEMSGSIZE);
+    }
+    this.events.reenable(FD_CONNECT);
+    switch (this.state) {
+      case 'listening':
+      case 'binding':
+        fail(WSAEINVAL);
+        break;
+      case 'connecting':
+        fail(WSAEALREADY);
+        break;
+      case 'connected':
+        fail(WSAEISCONN);
+        break;
+      default:
+        break;
+    }
+    const blocking = !this.nonBlocking;
+    this.state = 'connecting';
+    this.connectFailure = 0;
+    const completion = this.driver
+      .connect({ remote: copySockaddr(name), binding: this.binding, callerData })
+      .then(
+        (outcome) => this.connected(outcome.link, outcome.calleeData, callee),
+        (reason) => this.connectFailed(codeOf(reason), blocking),
+      );
+    if (!blocking) {
+      // Completion is reported through FD_CONNECT, select and SO_ERROR.
+      fail(WSAEWOULDBLOCK);
+    }
+    const code = await completion;
+    if (code) fail(code);
+  }
+
+  private connected(link: TransportLink, calleeData: Uint8Array | null, callee: WSABUF | null): number {
+    if (this.closed) {
+      link.reset();
+      return WSAEINTR;
+    }
+    this.binding = null;
+    this.state = 'connected';
+    this.link = link;
+    this.localName = link.local;
+    this.remoteName = link.remote;
+    if (callee) {
+      const n = calleeData ? Math.min(calleeData.byteLength, callee.buf.byteLength, callee.len) : 0;
+      if (calleeData && n > 0) callee.buf.set(calleeData.subarray(0, n), 0);
+      callee.len = n;
+    }
+    link.setHandlers(this.linkHandlers(link));
+    this.events.signal(FD_CONNECT, 0);
+    this.events.signal(FD_WRITE);
+    this.notify();
+    return 0;
+  }
+
+  private connectFailed(code: number, blocking: boolean): number {
+    if (this.closed) return WSAEINTR;
+    this.state = this.binding ? 'bound' : 'unbound';
+    if (!blocking) {
+      this.connectFailure = code;
+      this.pendingError = code;
+    }
+    this.events.signal(FD_CONNECT, code);
+    this.notify();
+    return code;
+  }
+
+  // ---- link events -----------------------------------------------------------------------
+
+  private linkHandlers(link: TransportLink): LinkHandlers {
+    // Handlers run on the driver's turn: nothing they do may throw back into the driver.
+    const guard =
+      <A extends unknown[]>(fn: (...args: A) => void) =>
+      (...args: A): void => {
+        try {
+          if (this.link === link) fn(...args);
+        } catch {
+          this.localAbort();
+        }
+      };
+    return {
+      onData: guard((data: Uint8Array, endOfMessage: boolean) => this.onData(data, endOfMessage)),
+      onExpedited: guard((data: Uint8Array) => this.onExpedited(data)),
+      onPeerClose: guard((data: Uint8Array | null) => this.onPeerClose(data)),
+      onReset: guard((code: number) => this.onReset(code)),
+      onDrain: guard(() => this.onDrain()),
+      onClosed: guard(() => this.onLinkClosed()),
+    };
+  }
+
+  private get hasExemptReceiver(): boolean {
+    for (const r of this.receivers) if (r.exempt) return true;
+    return false;
+  }
+
+  private onData(data: Uint8Array, endOfMessage: boolean): void {
+    if (this.resetCode) return;
+    if (this.closed) {
+      // Nobody is left to read it: the honest answer is a reset (what TCP does after closesocket).
+      this.localAbort();
+      return;
+    }
+    if (this.receiveShut && !this.hasExemptReceiver && this.driver.resetOnDataAfterReceiveShutdown) {
+      this.localAbort();
+      return;
+    }
+    if (this.messageOriented) this.messages.push(data, endOfMessage);
+    else this.bytes.push(data);
+    this.applyFlowControl();
+    this.refreshEvents();
+    this.notify();
+  }
+
+  private onExpedited(data: Uint8Array): void {
+    if (this.resetCode || this.closed) return;
+    if (this.options.oobInline) {
+      if (this.messageOriented) this.messages.push(data, true);
+      else this.bytes.push(data);
+      this.urgentAhead = this.receiveQueued;
+    } else {
+      this.expedited.push(data);
+      this.events.signal(FD_OOB);
+    }
+    this.refreshEvents();
+    this.notify();
+  }
+
+  private onPeerClose(data: Uint8Array | null): void {
+    if (this.peerClosed || this.resetCode) return;
+    this.peerClosed = true;
+    this.peerDisconnectData = data && data.byteLength > 0 ? data.slice() : null;
+    // Windows signals FD_CLOSE at once, even with data still unread.
+    this.closeError = 0;
+    this.refreshEvents();
+    this.notify();
+  }
+
+  private onReset(code: number): void {
+    if (this.resetCode) return;
+    this.resetCode = code || WSAECONNRESET;
+    this.dropReceived();
+    // FD_CLOSE after an RST carries WSAECONNABORTED; recv and send say WSAECONNRESET.
+    this.closeError = code === WSAECONNRESET || !code ? WSAECONNABORTED : code;
+    this.congested = false;
+    this.refreshEvents();
+    this.notify();
+  }
+
+  private onDrain(): void {
+    this.congested = false;
+    if (this.wouldBlockOnSend) {
+      this.wouldBlockOnSend = false;
+      this.events.signal(FD_WRITE);
+    }
+    this.notify();
+  }
+
+  private onLinkClosed(): void {
+    if (!this.resetCode && !this.peerClosed) {
+      // The link ended without telling how: treat it as an abort so nobody waits for ever.
+      this.onReset(WSAECONNABORTED);
+    }
+    this.notify();
+  }
+
+  /** Abort the connection from this side (RST); the socket then reports `WSAECONNABORTED`. */
+  private localAbort(): void {
+    if (this.resetCode) return;
+    this.link?.reset();
+    this.resetCode = WSAECONNABORTED;
+    this.closeError = WSAECONNABORTED;
+    this.dropReceived();
+    this.congested = false;
+    if (!this.closed) this.refreshEvents();
+    this.notify();
+  }
+
+  private dropReceived(): void {
+    this.bytes.clear();
+    this.messages.clear();
+    this.expedited.clear();
+    this.urgentAhead = 0;
+  }
+
+  private applyFlowControl(): void {
+    if (!this.link) return;
+    const full = this.receiveQueued >= this.options.receiveBuffer;
+    // A message larger than the buffer must still be received whole before anyone can read it.
+    const mustReadOn = this.messageOriented && this.messages.headIncomplete;
+    if (full && !mustReadOn && !this.paused) {
+      this.paused = true;
+      this.link.pause();
+    } else if ((!full || mustReadOn) && this.paused) {
+      this.paused = false;
+      this.link.resume();
+    }
+  }
+
+  receiveBufferChanged(): void {
+    this.applyFlowControl();
+  }
+
+  refreshEvents(): void {
+    if (this.closed) return;
+    if (this.state === 'listening' && this.backlog.length > 0 && !this.backlog[0]!.deferred) {
+      this.events.signal(FD_ACCEPT);
+    }
+    if (this.state === 'connected') {
+      if (this.dataReadable) this.events.signal(FD_READ);
+      if (this.expedited.size > 0) this.events.signal(FD_OOB);
+    }
+    if (this.closeError !== null) this.events.signal(FD_CLOSE, this.closeError);
+  }
+
+  // ---- send / receive --------------------------------------------------------------------
+
+  async send(
+    buffers: WSABUF[],
+    flags: number,
+    _to: SOCKADDR | null,
+    _tolen: number,
+    blocking: boolean,
+  ): Promise<number> {
+    if (flags & ~(MSG_OOB | MSG_DONTROUTE | MSG_PARTIAL | MSG_PUSH_IMMEDIATE)) fail(WSAEOPNOTSUPP);
+    if (flags & MSG_OOB && !this.expeditedSupported) fail(WSAEOPNOTSUPP);
+    if (flags & MSG_PARTIAL && !(this.messageOriented && this.hasFlag(XP1_PARTIAL_MESSAGE)))
+      fail(WSAEOPNOTSUPP);
+    const data = gather(buffers);
+    this.events.reenable(FD_WRITE);
+    const checkState = (): void => {
+      if (this.state !== 'connected' || !this.link) fail(WSAENOTCONN);
+      // WSAESHUTDOWN wins over a reset.
+      if (this.sendShut) fail(WSAESHUTDOWN);
+      if (this.resetCode) fail(this.resetCode === WSAECONNABORTED ? WSAECONNABORTED : WSAECONNRESET);
+    };
+    checkState();
+    if (this.hasFlag(XP1_UNI_RECV)) fail(WSAESHUTDOWN);
+    if (this.messageOriented && this.info.dwMessageSize > 0 && data.byteLength > this.info.dwMessageSize) {
+      fail(WSAEMSGSIZE);
+    }
+    await this.waitFor(
+      blocking,
+      this.options.sendTimeout,
+      () => {
+        checkState();
+        return this.congested ? undefined : true;
+      },
+      () => {
+        this.wouldBlockOnSend = true;
+      },
+    );
+    const link = this.link!;
+    if (flags & MSG_OOB) {
+      link.sendExpedited!(data);
+    } else if (!link.send(data, !(flags & MSG_PARTIAL))) {
+      this.congested = true;
+    }
+    return data.byteLength;
+  }
+
+  async receive(
+    buffers: WSABUF[],
+    flags: number,
+    _wantFrom: boolean,
+    blocking: boolean,
+  ): Promise<ReceiveResult> {
+    const input = flags & ~MSG_PARTIAL;
+    if (input & ~(MSG_PEEK | MSG_OOB | MSG_WAITALL | MSG_PUSH_IMMEDIATE)) fail(WSAEOPNOTSUPP);
+    const oob = (input & MSG_OOB) !== 0;
+    const peek = (input & MSG_PEEK) !== 0;
+    const waitAll = (input & MSG_WAITALL) !== 0;
+    if (oob && !this.expeditedSupported) fail(WSAEOPNOTSUPP);
+    if (oob && this.options.oobInline) fail(WSAEINVAL);
+    if (waitAll && (oob || peek || this.messageOriented || !blocking)) fail(WSAEOPNOTSUPP);
+    this.events.reenable(FD_READ | FD_OOB);
+    if (this.state !== 'connected') fail(WSAENOTCONN);
+    const token: ReceiveToken = { exempt: false };
+    this.receivers.add(token);
+    let filled = 0;
+    try {
+      const result = await this.waitFor(
+        blocking,
+        this.options.receiveTimeout,
+        (): ReceiveResult | undefined => {
+          // WSAESHUTDOWN wins over EOF, WSAEWOULDBLOCK and reset; a receive already waiting when
+          // SD_RECEIVE came still completes (with data or EOF).
+          if (this.receiveShut && !token.exempt) fail(WSAESHUTDOWN);
+          if (oob) {
+            if (this.expedited.size > 0)
+              return { bytes: this.expedited.read(buffers, peek), flags: 0, error: 0 };
+            if (this.resetCode) fail(WSAECONNRESET);
+            if (this.peerClosed) return { bytes: 0, flags: 0, error: 0 };
+            return undefined;
+          }
+          if (this.messageOriented) {
+            if (this.messages.hasMessage) {
+              const partial = this.hasFlag(XP1_PARTIAL_MESSAGE);
+              const read = this.messages.read(buffers, { peek, partial, keepWhole: true });
+              this.consumedInline(read.bytes, peek);
+              if (!read.truncated) return { bytes: read.bytes, flags: 0, error: 0 };
+              // MSDN WSARecv: with MSG_PARTIAL support the rest follows; without it a reliable
+              // protocol fails WSAEMSGSIZE and keeps the whole message for a larger buffer.
+              return partial
+                ? { bytes: read.bytes, flags: MSG_PARTIAL, error: 0 }
+                : { bytes: read.bytes, flags: 0, error: WSAEMSGSIZE };
+            }
+          } else if (this.bytes.size > 0) {
+            const view = waitAll ? skipBytes(buffers, filled) : buffers;
+            const n = this.bytes.read(view, peek);
+            this.consumedInline(n, peek);
+            filled += n;
+            if (!waitAll || filled >= capacityOf(buffers)) return { bytes: filled, flags: 0, error: 0 };
+          }
+          if (waitAll && filled > 0 && (this.peerClosed || this.resetCode))
+            return { bytes: filled, flags: 0, error: 0 };
+          if (this.resetCode) fail(this.resetCode === WSAECONNABORTED ? WSAECONNABORTED : WSAECONNRESET);
+          if (this.peerClosed) {
+            if (this.messageOriented) fail(WSAEDISCON);
+            return { bytes: filled, flags: 0, error: 0 };
+          }
+          return undefined;
+        },
+      );
+      return result;
+    } finally {
+      this.receivers.delete(token);
+      if (!this.closed) {
+        this.applyFlowControl();
+        this.refreshEvents();
+      }
+    }
+  }
+
+  private consumedInline(n: number, peek: boolean): void {
+    if (!peek && this.urgentAhead > 0) this.urgentAhead = Math.max(0, this.urgentAhead - n);
+  }
+
+  // ---- shutdown and disconnect -----------------------------------------------------------
+
+  shutdown(how: number): void {
+    if (how !== SD_RECEIVE && how !== SD_SEND && how !== SD_BOTH) fail(WSAEINVAL);
+    if (how !== SD_RECEIVE && this.hasFlag(XP1_UNI_RECV)) fail(WSAEINVAL);
+    if (how !== SD_SEND && this.hasFlag(XP1_UNI_SEND)) fail(WSAEINVAL);
+    if (this.state !== 'connected') fail(WSAENOTCONN);
+    if (how !== SD_SEND) this.shutReceive(true);
+    if (how !== SD_RECEIVE) this.shutSend(null);
+  }
+
+  sendDisconnect(buffer: WSABUF | null): void {
+    const b = optionalBuffer(buffer);
+    // Non-NULL data on a protocol without disconnect data: nothing is sent and nothing is shut.
+    if (b && !this.hasFlag(XP1_DISCONNECT_DATA)) fail(WSAENOPROTOOPT);
+    const data = b && b.len > 0 ? b.buf.slice(0, b.len) : null;
+    if (
+      data &&
+      this.driver.maxDisconnectData !== undefined &&
+      data.byteLength > this.driver.maxDisconnectData
+    ) {
+      fail(WSAEMSGSIZE);
+    }
+    if (this.state !== 'connected') fail(WSAENOTCONN);
+    if (this.sendShut) {
+      // Idempotent, but data can no longer travel: the FIN (or DR) is already gone.
+      if (data) fail(WSAESHUTDOWN);
+      return;
+    }
+    if (this.resetCode && data) fail(WSAECONNRESET);
+    this.shutSend(data);
+  }
+
+  recvDisconnect(buffer: WSABUF | null): void {
+    const b = optionalBuffer(buffer);
+    if (this.state !== 'connected') fail(WSAENOTCONN);
+    if (b) {
+      // Without XP1_DISCONNECT_DATA there is never any: report none (len 0) rather than fail, as
+      // the TCP/IP provider does ("reports no disconnect data").
+      const pending = this.hasFlag(XP1_DISCONNECT_DATA) ? this.peerDisconnectData : null;
+      if (pending && pending.byteLength > Math.min(b.len, b.buf.byteLength)) fail(WSAEFAULT);
+      if (pending) b.buf.set(pending, 0);
+      b.len = pending ? pending.byteLength : 0;
+    }
+    this.shutReceive(false);
+  }
+
+  private shutReceive(applyResetRule: boolean): void {
+    if (this.receiveShut) return;
+    this.receiveShut = true;
+    for (const r of this.receivers) r.exempt = true;
+    if (applyResetRule && this.driver.resetOnDataAfterReceiveShutdown && this.receiveQueued > 0)
+      this.localAbort();
+    this.notify();
+  }
+
+  private shutSend(data: Uint8Array | null): void {
+    if (this.sendShut) return;
+    this.sendShut = true;
+    if (!this.resetCode) this.link?.close(data);
+    this.notify();
+  }
+
+  // ---- names, ioctls, select ---------------------------------------------------------------
+
+  localAddress(): SOCKADDR {
+    if (!this.localName) fail(WSAEINVAL);
+    return copySockaddr(this.localName);
+  }
+
+  peerAddress(): SOCKADDR {
+    if (this.state !== 'connected' || !this.remoteName) fail(WSAENOTCONN);
+    return copySockaddr(this.remoteName);
+  }
+
+  bytesReadable(): number {
+    if (this.messageOriented) return this.messages.nextMessageSize;
+    return this.bytes.size;
+  }
+
+  atOobMark(): boolean {
+    return this.options.oobInline ? this.urgentAhead === 0 : this.expedited.size === 0;
+  }
+
+  readiness(): Readiness {
+    const connected = this.state === 'connected';
+    return {
+      readable:
+        (this.state === 'listening' && this.backlog.length > 0) ||
+        (connected && (this.dataReadable || this.peerClosed || this.resetCode !== 0)),
+      writable: connected && !this.congested,
+      exceptional: (connected && this.expedited.size > 0) || this.connectFailure !== 0,
+    };
+  }
+
+  // ---- close -----------------------------------------------------------------------------
+
+  close(): void {
+    if (this.closed) return;
+    const lingerZero = this.options.linger.l_onoff !== 0 && this.options.linger.l_linger === 0;
+    const abortive = lingerZero || !this.hasFlag(XP1_GRACEFUL_CLOSE);
+    this.closed = true;
+    this.events.mute();
+    this.releaseListening();
+    this.binding?.release();
+    this.binding = null;
+    if (this.link && !this.resetCode) {
+      // TCP resets when unread data is thrown away by the close; graceful otherwise.
+      const unread = this.driver.resetOnDataAfterReceiveShutdown && this.receiveQueued > 0;
+      if (abortive || unread) {
+        this.link.reset();
+        this.resetCode = WSAECONNABORTED;
+      } else if (!this.sendShut) {
+        this.sendShut = true;
+        this.link.close(null);
+      }
+    }
+    this.dropReceived();
+    this.notify();
+  }
+
+  abort(): void {
+    this.events.mute();
+    if (!this.closed) {
+      this.closed = true;
+      this.releaseListening();
+      this.binding?.release();
+      this.binding = null;
+    }
+    if (this.link && !this.resetCode) {
+      this.link.reset();
+      this.resetCode = WSAECONNABORTED;
+    }
+    this.dropReceived();
+    this.notify();
+  }
+
+  private releaseListening(): void {
+    this.listener?.close();
+    this.listener = null;
+    for (const p of this.backlog.splice(0)) {
+      if (p.link) p.link.reset();
+      else p.incoming.refuse(WSAECONNREFUSED);
+    }
+  }
+}
+
+function clampBacklog(backlog: number): number {
+  if (!Number.isFinite(backlog) || backlog >= SOMAXCONN) return MAX_BACKLOG;
+  return Math.max(1, Math.min(MAX_BACKLOG, Math.trunc(backlog)));
+}
+
+/** The scatter list after its first `n` bytes. */
+function skipBytes(buffers: readonly WSABUF[], n: number): WSABUF[] {
+  const outList: WSABUF[] = [];
+  let skip = n;
+  for (const b of buffers) {
+    if (skip >= b.len) {
+      skip -= b.len;
+      continue;
+    }
+    outList.push({ len: b.len - skip, buf: b.buf.subarray(skip) });
+    skip = 0;
+  }
+  return outList;
+}
