@@ -7,7 +7,7 @@
  * Drivers hold no Winsock state. They report failures by throwing (or rejecting with) a
  * `WsaError` carrying the Winsock code (`WSAEADDRINUSE`, `WSAECONNREFUSED`, …); anything else they
  * throw is reported to the application as `WSAENETDOWN`. Driver callbacks (`LinkHandlers`,
- * `DatagramHandlers`, incoming connections) must run asynchronously, never inside a call the kit
+ * `DatagramBindingHandlers`, incoming connections) must run asynchronously, never inside a call the kit
  * made, exactly as `StreamConnectionHandlers` do.
  * @module
  */
@@ -200,7 +200,7 @@ export interface StreamTransportDriver extends AddressFamilyCodec {
 }
 
 /** What a datagram port reports. */
-export interface DatagramHandlers {
+export interface DatagramBindingHandlers {
   onMessage(data: Uint8Array, from: SOCKADDR): void;
 }
 
@@ -208,7 +208,7 @@ export interface DatagramHandlers {
 export interface DatagramBinding {
   readonly local: SOCKADDR;
   /** Wire the events; until then arriving datagrams are held. */
-  setHandlers(handlers: DatagramHandlers): void;
+  setHandlers(handlers: DatagramBindingHandlers): void;
   /** Send one datagram; rejects with a Winsock code (`WSAEMSGSIZE`, `WSAEHOSTUNREACH`, …). */
   sendTo(data: Uint8Array, to: SOCKADDR): Promise<void>;
   /** Release the port. Idempotent. */
