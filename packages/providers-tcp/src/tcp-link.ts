@@ -1,0 +1,59 @@
+/**
+ * One TCP connection as the kit sees it (`TransportLink`) over a `StreamConnection`. TCP has no
+ * message boundaries, no connect or disconnect data and (over the networks' contract) no urgent
+ * data, so this is a direct mapping: `close` is a FIN after the queued bytes, `reset` an RST.
+ * @module
+ */
+
+import type { LinkHandlers, SOCKADDR, StreamConnection, TransportLink } from '@ws2spi/spi';
+import { sockaddrOf } from './ip-endpoint';
+import { asWsaError, wsaCodeOfNetworkFailure } from './transport-failure';
+
+/** A TCP connection offered to the kit. */
+export class TcpLink implements TransportLink {
+  readonly local: SOCKADDR;
+  readonly remote: SOCKADDR;
+
+  constructor(private readonly connection: StreamConnection) {
+    this.local = sockaddrOf(connection.local);
+    this.remote = sockaddrOf(connection.remote);
+  }
+
+  setHandlers(handlers: LinkHandlers): void {
+    this.connection.setHandlers({
+      // TCP is a byte stream: every piece "ends a message" as far as anyone can tell.
+      onData: (data) => handlers.onData(data, true),
+      // A FIN carries no data in TCP.
+      onEnd: () => handlers.onPeerClose(null),
+      onReset: (error) => handlers.onReset(wsaCodeOfNetworkFailure(error)),
+      onDrain: () => handlers.onDrain(),
+      onClose: () => handlers.onClosed(),
+    });
+  }
+
+  send(data: Uint8Array, _endOfMessage: boolean): boolean {
+    try {
+      return this.connection.write(data);
+    } catch (error) {
+      throw asWsaError(error);
+    }
+  }
+
+  /** FIN after everything queued. TCP has no disconnect data; the kit never passes any (no `XP1_DISCONNECT_DATA`). */
+  close(_disconnectData: Uint8Array | null): void {
+    this.connection.end();
+  }
+
+  /** RST now: `SO_LINGER {1, 0}`, unread data thrown away, data after `SD_RECEIVE`. */
+  reset(): void {
+    this.connection.reset();
+  }
+
+  pause(): void {
+    this.connection.pause();
+  }
+
+  resume(): void {
+    this.connection.resume();
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * The TCP driver: `SOCK_STREAM` over a `StreamNetwork` (Node's `net`, or `SimNetwork`), for
+ * `AF_INET` or `AF_INET6`. The kit does every Winsock semantic; this moves bytes and addresses.
+ *
+ * TCP's own rules it declares to the kit:
+ * - `resetOnDataAfterReceiveShutdown`: data queued at, or arriving after, `shutdown(SD_RECEIVE)`
+ *   resets the connection (MSDN shutdown: "TCP sockets … the connection is reset").
+ * - `supportsExpedited: false`: neither Node's `net` nor the networks' contract can send or
+ *   receive TCP urgent data, so `MSG_OOB` is `WSAEOPNOTSUPP` although the entry advertises
+ *   `XP1_EXPEDITED_DATA` as Windows' does.
+ * @module
+ */
+
+import {
+  type AddressFamilyCodec,
+  type BindOptions,
+  type ConnectOutcome,
+  type ConnectRequest,
+  type IncomingConnection,
+  type ListenerHandle,
+  type LocalBinding,
+  type SOCKADDR,
+  type StreamNetwork,
+  type StreamTransportDriver,
+  WSAEINVAL,
+  WsaError,
+} from '@ws2spi/spi';
+import { endpointOf } from './ip-endpoint';
+import { TcpLink } from './tcp-link';
+import { TcpPortReservation } from './tcp-port-reservation';
+import { asWsaError } from './transport-failure';
+
+/**
+ * How long a connect waits for the handshake: Windows' 21 s (a SYN and two retransmissions, 3 + 6
+ * + 12 s), rather than the ~2 minutes of Linux's default SYN retries.
+ */
+export const TCP_CONNECT_TIMEOUT_MS = 21_000;
+
+/** Builds the TCP driver of one address family over `streams`. */
+export function tcpStreamDriver(
+  codec: AddressFamilyCodec,
+  family: 4 | 6,
+  streams: StreamNetwork,
+): StreamTransportDriver {
+  // Bindings not yet released, so that the provider's last WSPCleanup can give every port back.
+  const reservations = new Set<TcpPortReservation>();
+  const forget = (reservation: TcpPortReservation): void => {
+    reservations.delete(reservation);
+  };
+
+  const reservationOf = (binding: LocalBinding): TcpPortReservation => {
+    if (!(binding instanceof TcpPortReservation) || !binding.live) {
+      throw new WsaError(WSAEINVAL, 'the binding does not belong to this TCP driver or was released');
+    }
+    return binding;
+  };
+
+  return {
+    ...codec,
+    kind: 'stream',
+    resetOnDataAfterReceiveShutdown: true,
+    supportsExpedited: false,
+
+    /** `bind`: the address is claimed now, its ephemeral port known (see `TcpPortReservation`). */
+    async bind(address: SOCKADDR, _options: BindOptions): Promise<LocalBinding> {
+      const reservation = await TcpPortReservation.reserve(streams, endpointOf(address, family), forget);
+      reservations.add(reservation);
+      return reservation;
+    },
+
+    async connect(request: ConnectRequest): Promise<ConnectOutcome> {
+      const remote = endpointOf(request.remote, family);
+      const reservation = request.binding ? reservationOf(request.binding) : null;
+      const source = reservation?.takeForConnect();
+      let link: TcpLink;
+      try {
+        const connection = await streams.connect({
+          host: remote.address,
+          port: remote.port,
+          family,
+          timeoutMs: TCP_CONNECT_TIMEOUT_MS,
+          ...(source ? { localAddress: source.address, localPort: source.port } : {}),
+        });
+        link = new TcpLink(connection);
+      } catch (error) {
+        throw asWsaError(error);
+      }
+      // The connection owns the port now; the binding is spent.
+      reservation?.release();
+      return { link, calleeData: null };
+    },
+
+    async listen(
+      binding: LocalBinding,
+      _backlog: number,
+      onIncoming: (incoming: IncomingConnection) => void,
+    ): Promise<ListenerHandle> {
+      return reservationOf(binding).listen(onIncoming);
+    },
+
+    dispose(): void {
+      for (const reservation of [...reservations]) reservation.release();
+    },
+  };
+}
