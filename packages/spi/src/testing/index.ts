@@ -3,4 +3,6 @@
  * `@ws2spi/spi/testing`: a deterministic in-memory network, an in-memory base provider over it,
  * the provider conformance suite, and jest helpers.
  */
+
+export * from './in-memory-provider';
 export * from './sim-network';

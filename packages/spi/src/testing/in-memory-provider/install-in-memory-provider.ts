@@ -1,0 +1,60 @@
+/**
+ * `installInMemoryProvider`: one call that makes an in-memory provider usable by a `Ws2` process —
+ * its `WSPStartup` registered in the process's DI container under a provider path, and its entries
+ * installed in the catalog with `WSCInstallProvider`.
+ * @module
+ */
+
+import type { DependencyContainer } from 'tsyringe';
+import type { Catalog } from '../../catalog/catalog';
+import { SOCKET_ERROR } from '../../constants/socket-api';
+import { registerProvider } from '../../dispatcher/provider-registry';
+import { WsaError } from '../../errors/wsa-error';
+import type { GUID } from '../../types/guid';
+import { out } from '../../types/out-cell';
+import { cloneProtocolInfo, type WSAPROTOCOL_INFOW } from '../../types/protocol-info';
+import { createInMemoryProvider, type InMemoryProviderOptions } from './create-in-memory-provider';
+import {
+  type InMemoryProtocolOptions,
+  inMemoryProtocolInfos,
+  inMemoryProviderId,
+} from './in-memory-protocol-infos';
+
+/** Everything `installInMemoryProvider` needs. */
+export interface InstallInMemoryProviderOptions extends InMemoryProviderOptions, InMemoryProtocolOptions {
+  /** The provider path in the catalog (a DI registration name); default `in-memory:<ProviderId>`. */
+  path?: string;
+}
+
+/** What was installed. */
+export interface InstalledInMemoryProvider {
+  providerId: GUID;
+  path: string;
+  /** The entries as installed (with their catalog entry IDs), in catalog order. */
+  protocolInfos: WSAPROTOCOL_INFOW[];
+}
+
+/**
+ * Registers the provider in `container` and installs its entries in `catalog`. Throws a `WsaError`
+ * with the catalog's code when `WSCInstallProvider` fails (e.g. the ProviderId is already installed).
+ */
+export function installInMemoryProvider(
+  catalog: Catalog,
+  container: DependencyContainer,
+  options: InstallInMemoryProviderOptions,
+): InstalledInMemoryProvider {
+  const providerId = inMemoryProviderId(options);
+  const path = options.path ?? `in-memory:${providerId}`;
+  const infos = inMemoryProtocolInfos(options);
+  const provider = createInMemoryProvider({ ...options, handles: options.handles ?? 'ifs' });
+  registerProvider(container, path, provider.WSPStartup);
+  const errno = out(0);
+  if (catalog.WSCInstallProvider(providerId, path, infos, infos.length, errno) === SOCKET_ERROR) {
+    throw new WsaError(errno.value, `WSCInstallProvider of the in-memory provider failed`);
+  }
+  const protocolInfos = catalog
+    .entries()
+    .filter((entry) => entry.info.ProviderId === providerId)
+    .map((entry) => cloneProtocolInfo(entry.info));
+  return { providerId, path, protocolInfos };
+}
