@@ -1,0 +1,23 @@
+/**
+ * The timer functions a `CotpConnection` uses for its CC and DC timeouts. Injected so that tests
+ * drive time by hand; `createRealTimers()` is the default. Every timer a connection starts is
+ * cleared when it closes.
+ * @module
+ */
+
+/** An opaque handle returned by `setTimeout`. */
+export type CotpTimerHandle = unknown;
+
+/** `setTimeout` / `clearTimeout` as a connection needs them. */
+export interface CotpTimers {
+  setTimeout(callback: () => void, ms: number): CotpTimerHandle;
+  clearTimeout(handle: CotpTimerHandle): void;
+}
+
+/** Timers backed by Node's global `setTimeout` / `clearTimeout`. */
+export function createRealTimers(): CotpTimers {
+  return {
+    setTimeout: (callback, ms) => setTimeout(callback, ms),
+    clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+  };
+}
