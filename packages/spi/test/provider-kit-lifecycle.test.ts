@@ -1,0 +1,242 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import {
+  defineBaseProvider,
+  emptyWspData,
+  FD_WRITE,
+  FIONBIO,
+  INVALID_SOCKET,
+  ipAddressCodec,
+  MAKEWORD,
+  missingProcTableMembers,
+  out,
+  SD_RECEIVE,
+  type StreamTransportDriver,
+  sockaddrIn,
+  WSAECONNABORTED,
+  WSAECONNRESET,
+  WSAEINTR,
+  WSAENETDOWN,
+  WSAENOTSOCK,
+  WSAEOPNOTSUPP,
+  WSAESHUTDOWN,
+  WSANOTINITIALISED,
+  WSAVERNOTSUPPORTED,
+  type WSPPROC_TABLE,
+} from '@ws2spi/spi';
+import { createInMemoryProvider, inMemoryProtocolInfos, SimNetwork } from '@ws2spi/spi/testing';
+import { createFakeUpcalls, FakeEvent } from './support/fake-upcalls';
+import {
+  connectedPair,
+  KitProcess,
+  type KitWorld,
+  kitWorld,
+  withCatalogIds,
+} from './support/provider-kit-harness';
+
+let world: KitWorld | undefined;
+afterEach(async () => {
+  await world?.dispose();
+  world = undefined;
+});
+
+describe('provider kit: WSPStartup and WSPCleanup', () => {
+  it('negotiates the version, fills all 30 members, and counts startups per process', () => {
+    const net = new SimNetwork({ timing: 'virtual' });
+    net.addHost('h', { ipv4: ['10.0.0.9'] });
+    try {
+      const infos = withCatalogIds(inMemoryProtocolInfos());
+      const { WSPStartup } = createInMemoryProvider({ network: net, host: 'h' });
+      const upcalls = createFakeUpcalls();
+      const data = emptyWspData();
+      expect(WSPStartup(MAKEWORD(1, 1), data, infos[0]!, upcalls.table, {})).toBe(WSAVERNOTSUPPORTED);
+      expect(data.wHighVersion).toBe(MAKEWORD(2, 2));
+      const table = {} as WSPPROC_TABLE;
+      expect(WSPStartup(MAKEWORD(3, 0), data, infos[0]!, upcalls.table, table)).toBe(0);
+      expect(data.wVersion).toBe(MAKEWORD(2, 2));
+      expect(data.szDescription).toContain('in-memory');
+      expect(missingProcTableMembers(table)).toEqual([]);
+      // Two startups in one process share the provider: sockets survive the first cleanup.
+      const second = {} as WSPPROC_TABLE;
+      expect(WSPStartup(MAKEWORD(2, 2), data, infos[1]!, upcalls.table, second)).toBe(0);
+      const err = out(0);
+      const s = table.lpWSPSocket(
+        infos[0]!.iAddressFamily,
+        infos[0]!.iSocketType,
+        infos[0]!.iProtocol,
+        infos[0]!,
+        0,
+        0,
+        err,
+      );
+      expect(s).not.toBe(INVALID_SOCKET);
+      expect(upcalls.handles.get(s)).toMatchObject({ catalogEntryId: 1001, nonIfs: false });
+      expect(table.lpWSPCleanup(err)).toBe(0);
+      expect(second.lpWSPShutdown(s, 2, err)).toBe(-1);
+      expect(err.value).toBe(10057); // still a socket: WSAENOTCONN, not WSAENOTSOCK
+      expect(second.lpWSPCleanup(err)).toBe(0);
+      expect(table.lpWSPShutdown(s, 2, err)).toBe(-1);
+      expect(err.value).toBe(WSANOTINITIALISED);
+      expect(table.lpWSPCleanup(err)).toBe(-1);
+      expect(err.value).toBe(WSANOTINITIALISED);
+      expect(table.lpWSPCancelBlockingCall(err)).toBe(-1);
+    } finally {
+      net.close();
+    }
+  });
+
+  it('the last WSPCleanup fails blocked calls with WSAEINTR and frees every socket', async () => {
+    world = kitWorld();
+    const { client, server } = await connectedPair(world);
+    const blocked = world.server.recv(server);
+    expect(world.server.cleanup()).toBe(0);
+    expect((await blocked).err).toBe(WSAEINTR);
+    // The peer sees the reset.
+    expect((await world.client.recv(client)).err).toBe(WSAECONNRESET);
+    const w = world;
+    world = undefined;
+    w.client.cleanup();
+    await w.net.idle();
+    w.net.close();
+  });
+
+  it('WSPCloseSocket under a blocked receive: WSAEINTR, the handle is gone, the peer reads 0', async () => {
+    world = kitWorld();
+    const { client, server } = await connectedPair(world);
+    const blocked = world.server.recv(server);
+    expect(world.server.close(server)).toBe(0);
+    expect((await blocked).err).toBe(WSAEINTR);
+    expect(world.server.close(server)).toBe(WSAENOTSOCK);
+    expect(await world.client.recv(client)).toMatchObject({ err: 0, n: 0 });
+  });
+
+  it('non-IFS handles: minted by WPUCreateSocketHandle, checked through the context, released on close', async () => {
+    world = kitWorld({ handles: 'non-ifs' });
+    const s = world.client.socket();
+    expect(world.client.upcalls.handles.get(s)).toMatchObject({ nonIfs: true, catalogEntryId: 1001 });
+    expect(world.client.upcalls.calls.get('lpWPUModifyIFSHandle')).toBeUndefined();
+    expect(world.client.shutdown(s, 2)).toBe(10057);
+    expect(world.client.upcalls.calls.get('lpWPUQuerySocketHandleContext')).toBeGreaterThan(0);
+    expect(world.client.close(s)).toBe(0);
+    expect(world.client.upcalls.handles.has(s)).toBe(false);
+    expect(world.client.upcalls.calls.get('lpWPUCloseSocketHandle')).toBe(1);
+  });
+});
+
+describe('provider kit: containment', () => {
+  it('a driver that throws never escapes a WSP call: SOCKET_ERROR with WSAENETDOWN', async () => {
+    const broken: StreamTransportDriver = {
+      ...ipAddressCodec(4),
+      kind: 'stream',
+      resetOnDataAfterReceiveShutdown: false,
+      supportsExpedited: false,
+      bind: () => {
+        throw new TypeError('driver bug');
+      },
+      connect: async () => {
+        throw new RangeError('another bug');
+      },
+      listen: async () => {
+        throw new Error('unreachable');
+      },
+    };
+    const infos = withCatalogIds(inMemoryProtocolInfos({ families: [4], flavours: ['stream'] }));
+    const p = KitProcess.start(
+      defineBaseProvider({ description: 'broken', handles: 'ifs', createDriver: () => broken }).WSPStartup,
+      infos,
+    );
+    const s = p.socket();
+    expect(await p.bind(s, sockaddrIn('0.0.0.0', 1))).toBe(WSAENETDOWN);
+    expect(await p.connect(s, sockaddrIn('10.0.0.1', 1))).toBe(WSAENETDOWN);
+    const err = out(0);
+    expect(await p.table.lpWSPJoinLeaf(s, null, 0, null, null, null, null, 0, err)).toBe(INVALID_SOCKET);
+    expect(err.value).toBe(WSAEOPNOTSUPP);
+    expect(p.cleanup()).toBe(0);
+  });
+});
+
+describe('provider kit: TCP rule for data after SD_RECEIVE (driver policy)', () => {
+  it('with the policy, data arriving after SD_RECEIVE resets the connection', async () => {
+    world = kitWorld({}, { resetOnDataAfterReceiveShutdown: true });
+    const { client, server } = await connectedPair(world);
+    expect(world.server.shutdown(server, SD_RECEIVE)).toBe(0);
+    await world.client.send(client, 'unwanted');
+    await world.net.idle();
+    expect((await world.client.recv(client)).err).toBe(WSAECONNRESET);
+    expect((await world.server.send(server, 'x')).err).toBe(WSAECONNABORTED);
+  });
+
+  it('a receive pending before SD_RECEIVE still completes with the data, and nothing is reset', async () => {
+    world = kitWorld({}, { resetOnDataAfterReceiveShutdown: true });
+    const { client, server } = await connectedPair(world);
+    const pending = world.server.recv(server);
+    await world.net.idle();
+    expect(world.server.shutdown(server, SD_RECEIVE)).toBe(0);
+    await world.client.send(client, 'in flight');
+    expect(await pending).toMatchObject({ err: 0, text: 'in flight' });
+    expect((await world.server.recv(server)).err).toBe(WSAESHUTDOWN);
+    expect(await world.server.send(server, 'reply')).toMatchObject({ err: 0 });
+    expect((await world.client.recv(client)).text).toBe('reply');
+  });
+
+  it('without the policy, data after SD_RECEIVE is kept (unreadable) and the connection lives', async () => {
+    world = kitWorld();
+    const { client, server } = await connectedPair(world);
+    world.server.shutdown(server, SD_RECEIVE);
+    await world.client.send(client, 'kept');
+    await world.net.idle();
+    expect((await world.server.recv(server)).err).toBe(WSAESHUTDOWN);
+    expect(await world.client.send(client, 'more')).toMatchObject({ err: 0 });
+  });
+});
+
+describe('provider kit: back-pressure', () => {
+  it('non-blocking send says WSAEWOULDBLOCK when the peer stops reading, then FD_WRITE once it drains', async () => {
+    world = kitWorld();
+    const { client, server } = await connectedPair(world);
+    const ev = new FakeEvent();
+    world.client.eventSelect(client, ev, FD_WRITE);
+    expect(world.client.enumEvents(client, ev).events.lNetworkEvents).toBe(FD_WRITE);
+    const chunk = new Uint8Array(32 * 1024);
+    let sent = 0;
+    let wouldBlock = false;
+    for (let i = 0; i < 200 && !wouldBlock; i++) {
+      const r = await world.client.send(client, chunk);
+      if (r.err === 10035) wouldBlock = true;
+      else {
+        expect(r.err).toBe(0);
+        sent += r.n;
+      }
+      await world.net.idle();
+    }
+    expect(wouldBlock).toBe(true);
+    expect(world.client.enumEvents(client, ev).events.lNetworkEvents).toBe(0);
+    let got = 0;
+    world.server.ioctl(server, FIONBIO, 1);
+    while (got < sent) {
+      const r = await world.server.recv(server, 65536);
+      if (r.err === 10035) {
+        await world.net.idle();
+        continue;
+      }
+      got += r.n;
+    }
+    await world.net.idle();
+    expect(got).toBe(sent);
+    expect(world.client.enumEvents(client, ev).events.lNetworkEvents).toBe(FD_WRITE);
+  });
+});
+
+describe('provider kit: no leaks', () => {
+  it('after both sides close gracefully the network has nothing pending', async () => {
+    world = kitWorld();
+    const { listener, client, server } = await connectedPair(world);
+    await world.client.send(client, 'x');
+    world.client.close(client);
+    expect((await world.server.recv(server)).text).toBe('x');
+    expect(await world.server.recv(server)).toMatchObject({ n: 0 });
+    world.server.close(server);
+    world.server.close(listener);
+    await world.net.idle();
+    expect(world.net.pendingEvents).toBe(0);
+  });
+});
