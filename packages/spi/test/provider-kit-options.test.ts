@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import {
   AF_INET,
   AF_INET6,
+  FD_CLOSE,
+  FD_READ,
   FIONBIO,
   FIONREAD,
   IPPROTO_TCP,
@@ -24,13 +26,16 @@ import {
   SOL_SOCKET,
   sockaddrIn,
   sockaddrIn6,
+  WSA_IO_INCOMPLETE,
   WSAEFAULT,
   WSAEINVAL,
   WSAENOPROTOOPT,
   WSAEOPNOTSUPP,
   WSAETIMEDOUT,
   type WSAPROTOCOL_INFOW,
+  wsabuf,
 } from '@ws2spi/spi';
+import { FakeEvent } from './support/fake-upcalls';
 import { connectedPair, type KitWorld, kitWorld } from './support/provider-kit-harness';
 
 let world: KitWorld;
@@ -175,5 +180,52 @@ describe('provider kit: address strings', () => {
     expect(addr.value).toMatchObject({ sin_addr: '192.168.0.1', sin_port: 0 });
     expect(p.table.lpWSPStringToAddress('not an address', AF_INET, p.info(), addr, out(16), err)).toBe(-1);
     expect(err.value).toBe(WSAEINVAL);
+  });
+});
+
+describe('provider kit: WSPAsyncSelect and overlapped receives', () => {
+  it('posts each event once as WSAMAKESELECTREPLY(event, error) with the socket as wParam', async () => {
+    world = kitWorld();
+    const { client, server } = await connectedPair(world);
+    const posted: Array<[number, number, number]> = [];
+    const err = out(0);
+    const window = {
+      post: (msg: number, wParam: number, lParam: number) => posted.push([msg, wParam, lParam]),
+    };
+    expect(world.server.table.lpWSPAsyncSelect(server, window, 0x400, FD_READ | FD_CLOSE, err)).toBe(0);
+    await world.client.send(client, 'a');
+    await world.client.send(client, 'b');
+    world.client.shutdown(client, 1);
+    await world.net.idle();
+    expect(posted).toEqual([
+      [0x400, server, FD_READ],
+      [0x400, server, FD_CLOSE],
+    ]);
+    expect(world.server.ioctl(server, FIONBIO, 0).err).toBe(WSAEINVAL);
+  });
+
+  it('an overlapped receive pends even on a non-blocking socket, then fills the WSAOVERLAPPED and sets its event', async () => {
+    world = kitWorld();
+    const { client, server } = await connectedPair(world);
+    world.server.ioctl(server, FIONBIO, 1);
+    const event = new FakeEvent();
+    const overlapped = { Internal: -1, InternalHigh: -1, hEvent: event };
+    const buf = wsabuf(16);
+    const err = out(0);
+    const flags = out(0);
+    const pending = world.server.table.lpWSPRecv(server, [buf], 1, null, flags, overlapped, null, null, err);
+    const transferred = out(0);
+    expect(
+      await world.server.table.lpWSPGetOverlappedResult(server, overlapped, transferred, false, out(0), err),
+    ).toBe(false);
+    expect(err.value).toBe(WSA_IO_INCOMPLETE);
+    await world.client.send(client, 'late');
+    expect(await pending).toBe(0);
+    expect(event.signalled).toBe(true);
+    expect(overlapped).toMatchObject({ Internal: 0, InternalHigh: 4 });
+    expect(
+      await world.server.table.lpWSPGetOverlappedResult(server, overlapped, transferred, true, out(0), err),
+    ).toBe(true);
+    expect(transferred.value).toBe(4);
   });
 });

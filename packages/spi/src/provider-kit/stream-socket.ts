@@ -386,7 +386,13 @@ export class StreamSocket extends KitSocket {
       .then(
         (outcome) => this.connected(outcome.link, outcome.calleeData, callee),
         (reason) => this.connectFailed(codeOf(reason), blocking),
-      );
+      )
+      // A driver throwing while the link is wired must not become an unhandled rejection.
+      .catch((reason) => {
+        this.link?.reset();
+        this.link = null;
+        return this.connectFailed(codeOf(reason), blocking);
+      });
     if (!blocking) {
       // Completion is reported through FD_CONNECT, select and SO_ERROR.
       fail(WSAEWOULDBLOCK);
