@@ -10,7 +10,7 @@ import { WSAEINTR, WSAETIMEDOUT, WSAEWOULDBLOCK } from '../constants/error-codes
 import { XP1_MESSAGE_ORIENTED, XP1_PSEUDO_STREAM } from '../constants/service-flags';
 import { INVALID_SOCKET } from '../constants/socket-api';
 import type { LPCONDITIONPROC } from '../spi/wsp-proc-table';
-import type { fd_set, LINGER, SOCKET } from '../spi/wsp-types';
+import type { LINGER, SOCKET } from '../spi/wsp-types';
 import type { Out } from '../types/out-cell';
 import { cloneProtocolInfo, type WSAPROTOCOL_INFOW } from '../types/protocol-info';
 import type { SOCKADDR } from '../types/sockaddr';
@@ -217,9 +217,4 @@ export abstract class KitSocket {
   abstract close(): void;
   /** `WSPCleanup`: reset and free, without notifications. */
   abstract abort(): void;
-}
-
-/** True when `s` appears in an `fd_set`. */
-export function inSet(set: fd_set | null, s: SOCKET): boolean {
-  return !!set && set.fd_array.includes(s);
 }

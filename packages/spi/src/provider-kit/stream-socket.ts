@@ -15,6 +15,17 @@
  * - `SO_LINGER {1, n>0}` closes gracefully at once: `WSPCloseSocket` never blocks here.
  * - A connect that failed leaves the socket reusable for another connect (as MSDN allows).
  * - Callee data longer than the caller's `lpCalleeData` buffer is cut to it.
+ * - `WSPRecvDisconnect` with a buffer on a protocol without `XP1_DISCONNECT_DATA` succeeds and
+ *   reports no data (`len` 0), as the TCP/IP provider does, rather than `WSAENOPROTOOPT`.
+ * - `WSPSendDisconnect` with data once the sending side is already shut is `WSAESHUTDOWN` (the data
+ *   could no longer travel); with NULL it is idempotent like `shutdown`.
+ * - A connection that was shut down or disconnected stays this socket's until `WSPCloseSocket`:
+ *   `WSPConnect` gives `WSAEISCONN`; reusing the socket for a new connection is not supported
+ *   (MSDN lets providers refuse it).
+ * - Connect data the protocol cannot carry is `WSAEPROTONOSUPPORT` (MSDN WSAConnect); connect or
+ *   disconnect data beyond the driver's limit is `WSAEMSGSIZE`, and nothing is sent or shut.
+ * - `CF_DEFER` is honoured with or without `SO_CONDITIONAL_ACCEPT`: the request stays at the head
+ *   of the backlog and `WSPAccept` returns `WSATRY_AGAIN`; any other unknown answer is `WSAEINVAL`.
  * @module
  */
 
