@@ -8,6 +8,7 @@ import { encodeTpkt } from '../src/cotp/tpdu-encoder';
 import { type CotpEvent, CotpWire, decodeAll, recordingHandlers } from './fixtures/cotp-wire';
 import { ascii, fromHex, sequenceBytes, toHex } from './fixtures/hex';
 import { ManualTimers } from './fixtures/manual-timers';
+import { SeededPrng } from './fixtures/seeded-prng';
 
 const SEEDS = [1, 7, 1234, 99991];
 const callingTsap = ascii('CLI');
@@ -748,5 +749,87 @@ describe('CotpConnection responder edge cases', () => {
       data: ascii('never mind'),
     });
     expect(wire.first('responder', 'onClosed')).toEqual({ cause: 'peer-released' });
+  });
+});
+
+describe('CotpConnection wired synchronously (the peer answers inside our send)', () => {
+  /** Each `send` goes straight into the peer's `receive`, cut in random chunks; onClosed ends the peer's input. */
+  function syncPair(seed: number, opts: { initiator?: object; responder?: object } = {}) {
+    const prng = new SeededPrng(seed);
+    const timers = new ManualTimers();
+    const logs = { initiator: [] as CotpEvent[], responder: [] as CotpEvent[] };
+    const ends: { initiator?: CotpConnection; responder?: CotpConnection } = {};
+    const make = (role: 'initiator' | 'responder', extra: object, handlers = {}) => {
+      const peer = role === 'initiator' ? 'responder' : 'initiator';
+      const conn = new CotpConnection({
+        timers,
+        ...extra,
+        role,
+        send: (bytes) => {
+          for (const chunk of prng.split(bytes, 9)) ends[peer]!.receive(chunk);
+        },
+        handlers: recordingHandlers(logs[role], {
+          ...handlers,
+          onClosed: () => ends[peer]!.transportEnded(),
+        }),
+      });
+      ends[role] = conn;
+      return conn;
+    };
+    const initiator = make('initiator', opts.initiator ?? {}, {
+      onConnected: () => initiator.sendData(ascii('sent from onConnected')),
+    });
+    const responder = make('responder', opts.responder ?? {}, {
+      onConnectIndication: () => responder.accept(ascii('ok')),
+      onData: (tsdu: Uint8Array) => responder.sendData(tsdu.slice().reverse()),
+    });
+    return { initiator, responder, logs, timers };
+  }
+
+  it.each(SEEDS)('runs connect, echo, expedited with EA, and DR/DC release (seed %i)', (seed) => {
+    const { initiator, responder, logs, timers } = syncPair(seed, {
+      initiator: { expedited: true, expeditedAcknowledgement: true },
+      responder: { expedited: true, expeditedAcknowledgement: true },
+    });
+    initiator.connect({ data: ascii('sync') });
+    expect(initiator.state).toBe('open');
+    expect(responder.state).toBe('open');
+    initiator.sendExpedited(ascii('!'));
+    initiator.sendData(sequenceBytes(20_000));
+    initiator.disconnect(0x80, ascii('bye'));
+    const names = (l: CotpEvent[]) => l.map(([n]) => n);
+    expect(names(logs.responder)).toEqual([
+      'onConnectIndication',
+      'onData',
+      'onExpedited',
+      'onData',
+      'onDisconnect',
+      'onClosed',
+    ]);
+    expect(logs.initiator.filter(([n]) => n === 'onData').map(([, v]) => v)).toEqual([
+      ascii('sent from onConnected').reverse(),
+      sequenceBytes(20_000).reverse(),
+    ]);
+    expect(logs.initiator.at(-1)).toEqual(['onClosed', { cause: 'released' }]);
+    expect(logs.responder.find(([n]) => n === 'onDisconnect')?.[1]).toMatchObject({ data: ascii('bye') });
+    expect(timers.pending).toBe(0);
+  });
+
+  it('handles a refusal and a protocol error answered synchronously', () => {
+    const refused = syncPair(3, { responder: { acceptsCalledTsap: () => false } });
+    refused.initiator.connect({ calledTsap: ascii('x') });
+    expect(refused.logs.initiator.map(([n]) => n)).toEqual(['onDisconnect', 'onClosed']);
+    expect(refused.responder.state).toBe('closed');
+
+    const broken = syncPair(4);
+    broken.initiator.connect({});
+    broken.responder.receive(fromHex('0300000b04f0ffff804142')); // a DT for a reference that is not the responder's
+    expect(broken.logs.responder.find(([n]) => n === 'onProtocolError')?.[1]).toMatchObject({
+      code: 'MISMATCHED_REFERENCE',
+    });
+    expect(broken.initiator.state).toBe('closed');
+    expect(broken.responder.state).toBe('closed');
+    expect(broken.logs.responder.at(-1)).toEqual(['onClosed', { cause: 'protocol-error' }]);
+    expect(broken.timers.pending).toBe(0);
   });
 });

@@ -124,6 +124,7 @@ export class CotpConnection {
   private readonly config: ResolvedOptions;
   private readonly reassembler = new TpktReassembler(PRE_NEGOTIATION_FRAME_LIMIT);
   private processing = false;
+  private deferredTransportEnd: 'end' | 'reset' | undefined;
 
   private localRef = 0;
   private remoteRef = 0;
@@ -209,60 +210,68 @@ export class CotpConnection {
    * @throws CotpCommandError INVALID_STATE, TSAP_TOO_LONG, CONNECT_DATA_TOO_LONG
    */
   connect(request: CotpConnectRequest = {}): void {
-    if (this.role !== 'initiator' || this.stateValue !== 'idle') {
-      throw new CotpCommandError('INVALID_STATE', `connect() in state ${this.stateValue} of a ${this.role}`);
-    }
-    checkTsap('calling', request.callingTsap);
-    checkTsap('called', request.calledTsap);
-    const data = request.data ?? EMPTY;
-    if (data.length > MAX_CONNECT_DATA) {
-      throw new CotpCommandError(
-        'CONNECT_DATA_TOO_LONG',
-        `connect data is ${data.length} octets, at most 32`,
+    this.guarded(() => {
+      if (this.role !== 'initiator' || this.stateValue !== 'idle') {
+        throw new CotpCommandError(
+          'INVALID_STATE',
+          `connect() in state ${this.stateValue} of a ${this.role}`,
+        );
+      }
+      checkTsap('calling', request.callingTsap);
+      checkTsap('called', request.calledTsap);
+      const data = request.data ?? EMPTY;
+      if (data.length > MAX_CONNECT_DATA) {
+        throw new CotpCommandError(
+          'CONNECT_DATA_TOO_LONG',
+          `connect data is ${data.length} octets, at most 32`,
+        );
+      }
+      const reference = this.references.allocate();
+      if (reference === undefined) {
+        throw new CotpCommandError(
+          'INVALID_STATE',
+          'all 65535 transport references of this endpoint are in use',
+        );
+      }
+      const c = this.config;
+      const proposal: CotpProposal = {
+        preferredClass: c.preferredClass,
+        allowClass0Fallback: c.allowClass0Fallback,
+        maxTpduSize: c.maxTpduSize,
+        expedited: c.expedited,
+        expeditedAcknowledgement: c.expeditedAcknowledgement,
+      };
+      const offered = proposalParameters(proposal);
+      this.offer = {
+        ...proposal,
+        offeredTpduSize: offered.offeredTpduSize,
+        fallbackTpduSize: offered.fallbackTpduSize,
+        sentPreferredSize: offered.parameters.preferredMaxTpduUnits !== undefined,
+      };
+      this.localRef = reference;
+      this.tsaps = { callingTsap: request.callingTsap, calledTsap: request.calledTsap };
+      const parameters: ConnectionParameters = {
+        ...(request.callingTsap ? { callingTsap: request.callingTsap } : {}),
+        ...(request.calledTsap ? { calledTsap: request.calledTsap } : {}),
+        ...offered.parameters,
+        ...(offered.alternativeClasses.length > 0 ? { alternativeClasses: offered.alternativeClasses } : {}),
+      };
+      const cr: CrTpdu = {
+        type: 'CR',
+        dstRef: 0,
+        srcRef: reference,
+        classOption: classOptionOf(c.preferredClass),
+        parameters,
+        userData: data,
+      };
+      // State first: the CC may come back synchronously through a back-to-back `send`.
+      this.stateValue = 'wait-cc';
+      this.connectTimer = this.timers.setTimeout(
+        () => this.guarded(() => this.onConnectTimeout()),
+        c.connectTimeoutMs,
       );
-    }
-    const reference = this.references.allocate();
-    if (reference === undefined) {
-      throw new CotpCommandError(
-        'INVALID_STATE',
-        'all 65535 transport references of this endpoint are in use',
-      );
-    }
-    const c = this.config;
-    const proposal: CotpProposal = {
-      preferredClass: c.preferredClass,
-      allowClass0Fallback: c.allowClass0Fallback,
-      maxTpduSize: c.maxTpduSize,
-      expedited: c.expedited,
-      expeditedAcknowledgement: c.expeditedAcknowledgement,
-    };
-    const offered = proposalParameters(proposal);
-    this.offer = {
-      ...proposal,
-      offeredTpduSize: offered.offeredTpduSize,
-      fallbackTpduSize: offered.fallbackTpduSize,
-      sentPreferredSize: offered.parameters.preferredMaxTpduUnits !== undefined,
-    };
-    this.localRef = reference;
-    this.tsaps = { callingTsap: request.callingTsap, calledTsap: request.calledTsap };
-    const parameters: ConnectionParameters = {
-      ...(request.callingTsap ? { callingTsap: request.callingTsap } : {}),
-      ...(request.calledTsap ? { calledTsap: request.calledTsap } : {}),
-      ...offered.parameters,
-      ...(offered.alternativeClasses.length > 0 ? { alternativeClasses: offered.alternativeClasses } : {}),
-    };
-    const cr: CrTpdu = {
-      type: 'CR',
-      dstRef: 0,
-      srcRef: reference,
-      classOption: classOptionOf(c.preferredClass),
-      parameters,
-      userData: data,
-    };
-    // State first: the CC may come back synchronously through a back-to-back `send`.
-    this.stateValue = 'wait-cc';
-    this.connectTimer = this.timers.setTimeout(() => this.onConnectTimeout(), c.connectTimeoutMs);
-    this.sendTpdu(cr);
+      this.sendTpdu(cr);
+    });
   }
 
   /**
@@ -271,28 +280,30 @@ export class CotpConnection {
    * @throws CotpCommandError INVALID_STATE, CONNECT_DATA_TOO_LONG
    */
   accept(calleeData: Uint8Array = EMPTY): CotpConnectionInfo {
-    const pending = this.pending;
-    if (this.stateValue !== 'wait-user' || !pending) {
-      throw new CotpCommandError('INVALID_STATE', `accept() in state ${this.stateValue}`);
-    }
-    if (calleeData.length > MAX_CONNECT_DATA) {
-      throw new CotpCommandError(
-        'CONNECT_DATA_TOO_LONG',
-        `connect data is ${calleeData.length} octets, at most 32`,
-      );
-    }
-    const cc: CcTpdu = {
-      type: 'CC',
-      dstRef: this.remoteRef,
-      srcRef: this.localRef,
-      classOption: classOptionOf(pending.agreement.protocolClass),
-      parameters: pending.ccParameters,
-      userData: calleeData,
-    };
-    this.pending = undefined;
-    this.open(pending.agreement);
-    this.sendTpdu(cc);
-    return this.describe(pending.agreement);
+    return this.guarded(() => {
+      const pending = this.pending;
+      if (this.stateValue !== 'wait-user' || !pending) {
+        throw new CotpCommandError('INVALID_STATE', `accept() in state ${this.stateValue}`);
+      }
+      if (calleeData.length > MAX_CONNECT_DATA) {
+        throw new CotpCommandError(
+          'CONNECT_DATA_TOO_LONG',
+          `connect data is ${calleeData.length} octets, at most 32`,
+        );
+      }
+      const cc: CcTpdu = {
+        type: 'CC',
+        dstRef: this.remoteRef,
+        srcRef: this.localRef,
+        classOption: classOptionOf(pending.agreement.protocolClass),
+        parameters: pending.ccParameters,
+        userData: calleeData,
+      };
+      this.pending = undefined;
+      this.open(pending.agreement);
+      this.sendTpdu(cc);
+      return this.describe(pending.agreement);
+    });
   }
 
   /**
@@ -302,29 +313,31 @@ export class CotpConnection {
    * @throws CotpCommandError INVALID_STATE, INVALID_REASON, CLASS0_NO_DISCONNECT_DATA, DISCONNECT_DATA_TOO_LONG
    */
   refuse(reason: number, data: Uint8Array = EMPTY): void {
-    const pending = this.pending;
-    if (this.stateValue !== 'wait-user' || !pending) {
-      throw new CotpCommandError('INVALID_STATE', `refuse() in state ${this.stateValue}`);
-    }
-    const class0Cr = pending.cr.classOption.protocolClass === 0;
-    if (!isValidDisconnectReason(reason) || (class0Cr && reason > DisconnectReason.ADDRESS_UNKNOWN)) {
-      throw new CotpCommandError(
-        'INVALID_REASON',
-        `DR reason 0x${reason.toString(16)} is not valid${class0Cr ? ' for a class-0 CR (0–3)' : ''}`,
-      );
-    }
-    if (class0Cr && data.length > 0) {
-      throw new CotpCommandError('CLASS0_NO_DISCONNECT_DATA', 'a class-0 CR is refused without user data');
-    }
-    if (data.length > MAX_DISCONNECT_DATA) {
-      throw new CotpCommandError(
-        'DISCONNECT_DATA_TOO_LONG',
-        `disconnect data is ${data.length} octets, at most 64`,
-      );
-    }
-    this.pending = undefined;
-    this.sendTpdu({ type: 'DR', dstRef: this.remoteRef, srcRef: 0, reason, userData: data });
-    this.finish('refused');
+    this.guarded(() => {
+      const pending = this.pending;
+      if (this.stateValue !== 'wait-user' || !pending) {
+        throw new CotpCommandError('INVALID_STATE', `refuse() in state ${this.stateValue}`);
+      }
+      const class0Cr = pending.cr.classOption.protocolClass === 0;
+      if (!isValidDisconnectReason(reason) || (class0Cr && reason > DisconnectReason.ADDRESS_UNKNOWN)) {
+        throw new CotpCommandError(
+          'INVALID_REASON',
+          `DR reason 0x${reason.toString(16)} is not valid${class0Cr ? ' for a class-0 CR (0–3)' : ''}`,
+        );
+      }
+      if (class0Cr && data.length > 0) {
+        throw new CotpCommandError('CLASS0_NO_DISCONNECT_DATA', 'a class-0 CR is refused without user data');
+      }
+      if (data.length > MAX_DISCONNECT_DATA) {
+        throw new CotpCommandError(
+          'DISCONNECT_DATA_TOO_LONG',
+          `disconnect data is ${data.length} octets, at most 64`,
+        );
+      }
+      this.pending = undefined;
+      this.sendTpdu({ type: 'DR', dstRef: this.remoteRef, srcRef: 0, reason, userData: data });
+      this.finish('refused');
+    });
   }
 
   /**
@@ -333,22 +346,24 @@ export class CotpConnection {
    * @throws CotpCommandError NOT_CONNECTED, SHUT_DOWN, SEND_QUEUE_FULL
    */
   sendData(tsdu: Uint8Array): void {
-    const agreement = this.requireSendable();
-    const format: DataFormat = agreement.protocolClass === 0 ? 'class0' : 'normal';
-    const perDt = agreement.maxTpduSize - DT_HEADER[format];
-    const segments = Math.max(1, Math.ceil(tsdu.length / perDt));
-    this.checkQueueRoom(tsdu.length + segments * (DT_HEADER[format] + TPKT_HEADER_LENGTH));
-    for (let i = 0; i < segments; i++) {
-      const dt: DtTpdu = {
-        type: 'DT',
-        format,
-        dstRef: format === 'normal' ? this.remoteRef : 0,
-        nr: format === 'normal' ? this.nextSendNr() : 0,
-        eot: i === segments - 1,
-        userData: tsdu.subarray(i * perDt, Math.min(tsdu.length, (i + 1) * perDt)),
-      };
-      this.transmit(encodeTpkt(dt));
-    }
+    this.guarded(() => {
+      const agreement = this.requireSendable();
+      const format: DataFormat = agreement.protocolClass === 0 ? 'class0' : 'normal';
+      const perDt = agreement.maxTpduSize - DT_HEADER[format];
+      const segments = Math.max(1, Math.ceil(tsdu.length / perDt));
+      this.checkQueueRoom(tsdu.length + segments * (DT_HEADER[format] + TPKT_HEADER_LENGTH));
+      for (let i = 0; i < segments; i++) {
+        const dt: DtTpdu = {
+          type: 'DT',
+          format,
+          dstRef: format === 'normal' ? this.remoteRef : 0,
+          nr: format === 'normal' ? this.nextSendNr() : 0,
+          eot: i === segments - 1,
+          userData: tsdu.subarray(i * perDt, Math.min(tsdu.length, (i + 1) * perDt)),
+        };
+        this.transmit(encodeTpkt(dt));
+      }
+    });
   }
 
   /**
@@ -357,31 +372,33 @@ export class CotpConnection {
    * @throws CotpCommandError NOT_CONNECTED, SHUT_DOWN, EXPEDITED_NOT_NEGOTIATED, EXPEDITED_DATA_SIZE, SEND_QUEUE_FULL
    */
   sendExpedited(data: Uint8Array): void {
-    const agreement = this.requireSendable();
-    if (!agreement.expedited) {
-      throw new CotpCommandError(
-        'EXPEDITED_NOT_NEGOTIATED',
-        'expedited data was not negotiated on this connection',
-      );
-    }
-    if (data.length < 1 || data.length > MAX_EXPEDITED_DATA) {
-      throw new CotpCommandError(
-        'EXPEDITED_DATA_SIZE',
-        `expedited data is ${data.length} octets, must be 1…16`,
-      );
-    }
-    this.checkQueueRoom(data.length + 9);
-    const class0 = agreement.protocolClass === 0;
-    const nr = class0 ? 0 : this.edNr;
-    if (!class0) this.edNr = (this.edNr + 1) % NORMAL_SEQUENCE_MODULUS;
-    const ed: EdTpdu = {
-      type: 'ED',
-      format: class0 ? 'class0' : 'normal',
-      dstRef: class0 ? 0 : this.remoteRef,
-      nr,
-      userData: data,
-    };
-    this.transmit(encodeTpkt(ed), agreement.expeditedAcknowledgement ? nr : undefined);
+    this.guarded(() => {
+      const agreement = this.requireSendable();
+      if (!agreement.expedited) {
+        throw new CotpCommandError(
+          'EXPEDITED_NOT_NEGOTIATED',
+          'expedited data was not negotiated on this connection',
+        );
+      }
+      if (data.length < 1 || data.length > MAX_EXPEDITED_DATA) {
+        throw new CotpCommandError(
+          'EXPEDITED_DATA_SIZE',
+          `expedited data is ${data.length} octets, must be 1…16`,
+        );
+      }
+      this.checkQueueRoom(data.length + 9);
+      const class0 = agreement.protocolClass === 0;
+      const nr = class0 ? 0 : this.edNr;
+      if (!class0) this.edNr = (this.edNr + 1) % NORMAL_SEQUENCE_MODULUS;
+      const ed: EdTpdu = {
+        type: 'ED',
+        format: class0 ? 'class0' : 'normal',
+        dstRef: class0 ? 0 : this.remoteRef,
+        nr,
+        userData: data,
+      };
+      this.transmit(encodeTpkt(ed), agreement.expeditedAcknowledgement ? nr : undefined);
+    });
   }
 
   /**
@@ -393,60 +410,62 @@ export class CotpConnection {
    * @throws CotpCommandError NOT_CONNECTED, SHUT_DOWN, CLASS0_NO_DISCONNECT_DATA, DISCONNECT_DATA_TOO_LONG, INVALID_REASON
    */
   disconnect(reason: number = DisconnectReason.NORMAL, data: Uint8Array = EMPTY): void {
-    switch (this.stateValue) {
-      case 'wait-user':
-        this.refuse(reason, data);
-        return;
-      case 'wait-cc':
-        if (data.length > MAX_DISCONNECT_DATA) {
+    this.guarded(() => {
+      switch (this.stateValue) {
+        case 'wait-user':
+          this.refuse(reason, data);
+          return;
+        case 'wait-cc':
+          if (data.length > MAX_DISCONNECT_DATA) {
+            throw new CotpCommandError(
+              'DISCONNECT_DATA_TOO_LONG',
+              `disconnect data is ${data.length} octets, at most 64`,
+            );
+          }
+          // No reference of the peer yet, so no DR can be addressed: give up the TCP connection.
+          this.finish('aborted');
+          return;
+        case 'open':
+          break;
+        case 'closing':
+          throw new CotpCommandError('SHUT_DOWN', 'disconnect already in progress');
+        default:
+          throw new CotpCommandError('NOT_CONNECTED', `disconnect() in state ${this.stateValue}`);
+      }
+      const agreement = this.agreement!;
+      if (agreement.protocolClass === 0) {
+        if (data.length > 0) {
           throw new CotpCommandError(
-            'DISCONNECT_DATA_TOO_LONG',
-            `disconnect data is ${data.length} octets, at most 64`,
+            'CLASS0_NO_DISCONNECT_DATA',
+            'class 0 releases by closing TCP and has no DR to carry disconnect data (RFC 1006 §5)',
           );
         }
-        // No reference of the peer yet, so no DR can be addressed: give up the TCP connection.
-        this.finish('aborted');
+        this.finish('released');
         return;
-      case 'open':
-        break;
-      case 'closing':
-        throw new CotpCommandError('SHUT_DOWN', 'disconnect already in progress');
-      default:
-        throw new CotpCommandError('NOT_CONNECTED', `disconnect() in state ${this.stateValue}`);
-    }
-    const agreement = this.agreement!;
-    if (agreement.protocolClass === 0) {
-      if (data.length > 0) {
+      }
+      if (data.length > MAX_DISCONNECT_DATA) {
         throw new CotpCommandError(
-          'CLASS0_NO_DISCONNECT_DATA',
-          'class 0 releases by closing TCP and has no DR to carry disconnect data (RFC 1006 §5)',
+          'DISCONNECT_DATA_TOO_LONG',
+          `disconnect data is ${data.length} octets, at most 64`,
         );
       }
-      this.finish('released');
-      return;
-    }
-    if (data.length > MAX_DISCONNECT_DATA) {
-      throw new CotpCommandError(
-        'DISCONNECT_DATA_TOO_LONG',
-        `disconnect data is ${data.length} octets, at most 64`,
-      );
-    }
-    if (!isValidDisconnectReason(reason)) {
-      throw new CotpCommandError(
-        'INVALID_REASON',
-        `DR reason 0x${reason.toString(16)} is not in the X.224 table`,
-      );
-    }
-    const dr: DrTpdu = {
-      type: 'DR',
-      dstRef: this.remoteRef,
-      srcRef: this.localRef,
-      reason,
-      ...(this.config.nonDisruptiveDisconnect ? { additionalInfo: Uint8Array.of(0x80) } : {}),
-      userData: data,
-    };
-    this.enterClosing('user');
-    this.transmit(encodeTpkt(dr));
+      if (!isValidDisconnectReason(reason)) {
+        throw new CotpCommandError(
+          'INVALID_REASON',
+          `DR reason 0x${reason.toString(16)} is not in the X.224 table`,
+        );
+      }
+      const dr: DrTpdu = {
+        type: 'DR',
+        dstRef: this.remoteRef,
+        srcRef: this.localRef,
+        reason,
+        ...(this.config.nonDisruptiveDisconnect ? { additionalInfo: Uint8Array.of(0x80) } : {}),
+        userData: data,
+      };
+      this.enterClosing('user');
+      this.transmit(encodeTpkt(dr));
+    });
   }
 
   /** Closes now without sending anything (the owner resets or ends TCP). Models an abortive `closesocket`. Idempotent. */
@@ -460,8 +479,40 @@ export class CotpConnection {
   receive(chunk: Uint8Array): void {
     if (this.stateValue === 'closed') return;
     this.reassembler.push(chunk);
-    // A handler that makes the peer answer synchronously lands here again: the outer loop takes it.
+    // Bytes that arrive while a handler or command runs (a peer answering synchronously) wait for it to finish.
     if (this.processing) return;
+    this.drainInput();
+  }
+
+  /** The peer ended its side of TCP (FIN). Class 0: the peer's T-DISCONNECT. Class 2: a transport loss. */
+  transportEnded(): void {
+    this.transportGone(false);
+  }
+
+  /** TCP was reset or failed. */
+  transportReset(): void {
+    this.transportGone(true);
+  }
+
+  /**
+   * Runs a command with input deferred, so that a peer wired back to back (whose answer arrives
+   * inside our `send`) never sees this connection half-way through a transition.
+   */
+  private guarded<T>(command: () => T): T {
+    if (this.processing) return command();
+    this.processing = true;
+    let result: T;
+    try {
+      result = command();
+    } finally {
+      this.processing = false;
+    }
+    this.drainInput();
+    return result;
+  }
+
+  /** Handles every whole frame buffered, then a deferred TCP end. */
+  private drainInput(): void {
     this.processing = true;
     try {
       while (!this.isClosed()) {
@@ -484,16 +535,11 @@ export class CotpConnection {
     } finally {
       this.processing = false;
     }
-  }
-
-  /** The peer ended its side of TCP (FIN). Class 0: the peer's T-DISCONNECT. Class 2: a transport loss. */
-  transportEnded(): void {
-    this.transportGone(false);
-  }
-
-  /** TCP was reset or failed. */
-  transportReset(): void {
-    this.transportGone(true);
+    const end = this.deferredTransportEnd;
+    if (end !== undefined) {
+      this.deferredTransportEnd = undefined;
+      this.transportGone(end === 'reset');
+    }
   }
 
   // ---------------------------------------------------------------- frame handling
@@ -899,6 +945,11 @@ export class CotpConnection {
   private transportGone(abortive: boolean): void {
     const state = this.stateValue;
     if (state === 'closed') return;
+    if (this.processing) {
+      // Handled after the bytes before it, once the running command or handler returns.
+      this.deferredTransportEnd = abortive || this.deferredTransportEnd === 'reset' ? 'reset' : 'end';
+      return;
+    }
     if (!abortive && this.reassembler.buffered > 0 && !this.reassembler.failed) {
       this.report(
         {
@@ -943,7 +994,9 @@ export class CotpConnection {
     this.disconnectTimer = this.timers.setTimeout(() => {
       this.disconnectTimer = undefined;
       if (this.stateValue === 'closing') {
-        this.finish(this.closingBecause === 'user' ? 'disconnect-timeout' : 'protocol-error');
+        this.guarded(() =>
+          this.finish(this.closingBecause === 'user' ? 'disconnect-timeout' : 'protocol-error'),
+        );
       }
     }, this.config.disconnectTimeoutMs);
   }
