@@ -833,3 +833,29 @@ describe('CotpConnection wired synchronously (the peer answers inside our send)'
     expect(broken.timers.pending).toBe(0);
   });
 });
+
+describe('CotpConnection disconnect before the connection is open', () => {
+  it('abandons a pending connect without data, and refuses to drop disconnect data silently', () => {
+    const end = rawEnd('initiator');
+    end.conn.connect({});
+    expectCommandError(() => end.conn.disconnect(0x80, ascii('lost?')), 'NOT_CONNECTED');
+    expect(end.conn.state).toBe('wait-cc');
+    end.conn.disconnect();
+    expect(end.log.at(-1)).toEqual(['onClosed', { cause: 'aborted' }]);
+    expect(end.out).toHaveLength(1);
+    expect(end.timers.pending).toBe(0);
+  });
+
+  it('refuses the CR when the responder disconnects before answering', () => {
+    const wire = new CotpWire({ seed: 70 });
+    wire.initiator.connect({});
+    wire.pump();
+    wire.responder.disconnect(DisconnectReason.CONNECTION_REFUSED, ascii('no'));
+    wire.pump();
+    expect(wire.first('initiator', 'onDisconnect')).toMatchObject({
+      kind: 'refused',
+      reason: 0x88,
+      data: ascii('no'),
+    });
+  });
+});

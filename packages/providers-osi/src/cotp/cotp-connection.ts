@@ -406,7 +406,7 @@ export class CotpConnection {
    * after everything already queued, then waits for the DC (bounded by the disconnect timer).
    * Class 0: no DR exists for this; the connection closes and the owner ends TCP (FIN after pending
    * data). Models `WSASendDisconnect` with disconnect data. Before the connection is open it
-   * refuses the CR (responder) or abandons the attempt (initiator).
+   * refuses the CR (responder) or abandons the attempt without data (initiator).
    * @throws CotpCommandError NOT_CONNECTED, SHUT_DOWN, CLASS0_NO_DISCONNECT_DATA, DISCONNECT_DATA_TOO_LONG, INVALID_REASON
    */
   disconnect(reason: number = DisconnectReason.NORMAL, data: Uint8Array = EMPTY): void {
@@ -416,13 +416,14 @@ export class CotpConnection {
           this.refuse(reason, data);
           return;
         case 'wait-cc':
-          if (data.length > MAX_DISCONNECT_DATA) {
+          // No reference of the peer yet, so no DR can be addressed: the attempt is abandoned by
+          // closing TCP, which cannot carry data — refused rather than silently dropped.
+          if (data.length > 0) {
             throw new CotpCommandError(
-              'DISCONNECT_DATA_TOO_LONG',
-              `disconnect data is ${data.length} octets, at most 64`,
+              'NOT_CONNECTED',
+              'disconnect data before the CC: no DR can carry it yet',
             );
           }
-          // No reference of the peer yet, so no DR can be addressed: give up the TCP connection.
           this.finish('aborted');
           return;
         case 'open':
