@@ -6,3 +6,4 @@
 
 export * from './in-memory-provider';
 export * from './sim-network';
+export * from './conformance';

@@ -1,0 +1,12 @@
+export type { CallOutcome, ConnectedPair, DatagramPair, ReceiveOutcome } from './conformance-harness';
+export { ConformanceHarness, failsWith, SOCKADDR_STORAGE_SIZE, succeeds } from './conformance-harness';
+export type {
+  ConformanceAddresses,
+  ConformanceEnv,
+  ConformanceSetup,
+  ConformanceSocketArgs,
+  OptionalServiceFlagName,
+} from './conformance-setup';
+export { describeProviderConformance } from './describe-provider-conformance';
+export { NetworkEventWatch, networkEventNames } from './network-event-watch';
+export { allOf, type Gate, ProviderCapabilities, type ServiceFlagName } from './provider-capabilities';
