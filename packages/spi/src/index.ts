@@ -8,6 +8,7 @@ export * from './catalog';
 export * from './constants';
 export * from './dispatcher';
 export * from './errors';
+export * from './lsp';
 export * from './provider-kit';
 export * from './socket';
 export * from './spi';

@@ -36,6 +36,7 @@ import {
   WSA_WAIT_TIMEOUT,
   WSADESCRIPTION_LEN,
 } from '../constants/socket-api';
+import { filterSnapshotForApplication } from '../lsp/application-lsp-filter';
 import type { LPCONDITIONPROC, WSPPROC_TABLE } from '../spi/wsp-proc-table';
 import type {
   fd_set,
@@ -96,6 +97,15 @@ export interface Ws2Options {
   cwd?: string;
   /** Called for every provider failure, in addition to `providerFailures`. */
   onProviderFailure?: (failure: ProviderFailure) => void;
+  /**
+   * The executable path this process is, for the per-application LSP categories
+   * (`WSCSetApplicationCategory`'s `Path`; default `process.execPath`). At `WSAStartup` the
+   * snapshot loses every LSP the application does not permit, and every chain through it (see
+   * `filterSnapshotForApplication`).
+   */
+  applicationPath?: string;
+  /** The command line that tells instances of `applicationPath` apart (`Extra`; default none). */
+  applicationExtra?: string;
 }
 
 /** A provider call that succeeded far enough to have a result; its shape decides what counts as failure. */
@@ -124,12 +134,17 @@ export class Ws2 {
   private readonly loader: ProviderLoader;
   private readonly catalog: CatalogSource;
   private readonly onProviderFailure?: (failure: ProviderFailure) => void;
+  private readonly application: { path: string; extra: string };
   private current: WsProcess | undefined;
   private startupCount = 0;
 
   constructor(options: Ws2Options) {
     this.catalog = options.catalog;
     this.onProviderFailure = options.onProviderFailure;
+    this.application = {
+      path: options.applicationPath ?? process.execPath,
+      extra: options.applicationExtra ?? '',
+    };
     this.loader = new ProviderLoader(options.container ?? defaultContainer(), options.env, options.cwd);
   }
 
@@ -172,7 +187,8 @@ export class Ws2 {
     if (!this.current) {
       let snapshot: CatalogSnapshot;
       try {
-        snapshot = this.catalog.snapshot();
+        // The process sees only the LSPs its application permits (WSCSetApplicationCategory).
+        snapshot = filterSnapshotForApplication(this.catalog.snapshot(), this.application);
       } catch (cause) {
         this.recordFailure({
           providerId: '',

@@ -7,3 +7,4 @@
 export * from './in-memory-provider';
 export * from './sim-network';
 export * from './conformance';
+export * from './lsp';

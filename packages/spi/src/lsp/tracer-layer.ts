@@ -1,0 +1,67 @@
+/**
+ * A tracing layer: an ordinary layered provider that records every one of the 30 WSP calls passing
+ * through it — arguments, result and error — in a `TraceLog`. Several tracers sharing one log,
+ * stacked in a chain, record a call once per layer, in chain order, so a test sees exactly how a
+ * call travels down the chain and what each layer got back.
+ * @module
+ */
+
+import type { WspProcName } from '../spi/wsp-proc-table';
+import { type AnyWspFunction, defineLayeredProvider, type LayeredProvider } from './define-layered-provider';
+import type { LayerStyle } from './layer-instance';
+import type { TraceLog } from './trace-log';
+import { errnoArgument, WSP_CALL_SHAPES } from './wsp-call-shapes';
+
+/** How a tracer is made. */
+export interface TracerOptions {
+  /** The name records carry (`"A"`, `"firewall"` …). */
+  name: string;
+  /** The log to write to; share one between tracers to see a whole chain. */
+  log: TraceLog;
+  /** IFS or non-IFS (default non-IFS). A tracer traces all 30 calls in either style. */
+  style?: LayerStyle;
+}
+
+/** Wraps one WSP function so that each call is recorded in `log` under `layer`. */
+export function traced(
+  log: TraceLog,
+  layer: string,
+  name: WspProcName,
+  next: AnyWspFunction,
+): AnyWspFunction {
+  const shape = WSP_CALL_SHAPES[name];
+  return (...args: unknown[]) => {
+    const errno = errnoArgument(args);
+    const record = log.begin(layer, name, errno ? args.slice(0, -1) : args);
+    let result: unknown;
+    try {
+      result = next(...args);
+    } catch (error) {
+      log.threw(record, error);
+      throw error;
+    }
+    if (shape.async && result instanceof Promise) {
+      return result.then(
+        (value) => {
+          log.end(record, name, value, errno?.value);
+          return value;
+        },
+        (error: unknown) => {
+          log.threw(record, error);
+          throw error;
+        },
+      );
+    }
+    log.end(record, name, result, errno?.value);
+    return result;
+  };
+}
+
+/** A layered provider that records every call in `options.log`. */
+export function createTracerLayer(options: TracerOptions): LayeredProvider {
+  return defineLayeredProvider({
+    description: `tracer ${options.name}`,
+    style: options.style ?? 'non-ifs',
+    around: (name, next) => traced(options.log, options.name, name, next),
+  });
+}

@@ -1,0 +1,2 @@
+export * from './layered-process';
+export * from './winsock-matchers';
