@@ -5,9 +5,37 @@
  * @module
  */
 
-import type { LinkHandlers, SOCKADDR, StreamConnection, TransportLink } from '@ws2spi/spi';
+import {
+  type LinkHandlers,
+  NetworkError,
+  type SOCKADDR,
+  type StreamConnection,
+  type TransportLink,
+  WSAECONNABORTED,
+  WSAECONNRESET,
+  WSAENETDOWN,
+} from '@ws2spi/spi';
 import { sockaddrOf } from './ip-endpoint';
-import { asWsaError, wsaCodeOfNetworkFailure } from './transport-failure';
+import { asWsaError } from './transport-failure';
+
+/**
+ * How an established connection ended abortively, in the codes Windows reports for it (recv/send
+ * and `FD_CLOSE`): an RST from the peer is `WSAECONNRESET`; the local network going away is
+ * `WSAENETDOWN`; anything else that kills a live connection (retransmission timeout, unreachable
+ * peer, a local abort) is `WSAECONNABORTED`, "terminated due to a time-out or other failure".
+ */
+export function linkFailureCode(error: unknown): number {
+  if (!(error instanceof NetworkError)) return WSAECONNABORTED;
+  switch (error.code) {
+    case 'ECONNRESET':
+    case 'EPIPE':
+      return WSAECONNRESET;
+    case 'ENETDOWN':
+      return WSAENETDOWN;
+    default:
+      return WSAECONNABORTED;
+  }
+}
 
 /** A TCP connection offered to the kit. */
 export class TcpLink implements TransportLink {
@@ -25,7 +53,7 @@ export class TcpLink implements TransportLink {
       onData: (data) => handlers.onData(data, true),
       // A FIN carries no data in TCP.
       onEnd: () => handlers.onPeerClose(null),
-      onReset: (error) => handlers.onReset(wsaCodeOfNetworkFailure(error)),
+      onReset: (error) => handlers.onReset(linkFailureCode(error)),
       onDrain: () => handlers.onDrain(),
       onClose: () => handlers.onClosed(),
     });
