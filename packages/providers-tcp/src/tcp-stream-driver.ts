@@ -26,6 +26,7 @@ import {
   WsaError,
 } from '@ws2spi/spi';
 import { endpointOf } from './ip-endpoint';
+import { unsupportedIpLevelOptions } from './ip-level-options';
 import { TcpLink } from './tcp-link';
 import { TcpPortReservation } from './tcp-port-reservation';
 import { asWsaError } from './transport-failure';
@@ -60,6 +61,7 @@ export function tcpStreamDriver(
     kind: 'stream',
     resetOnDataAfterReceiveShutdown: true,
     supportsExpedited: false,
+    options: unsupportedIpLevelOptions(family, 'tcp'),
 
     /** `bind`: the address is claimed now, its ephemeral port known (see `TcpPortReservation`). */
     async bind(address: SOCKADDR, _options: BindOptions): Promise<LocalBinding> {

@@ -21,6 +21,7 @@ import type {
   SOCKADDR,
 } from '@ws2spi/spi';
 import { endpointOf, sockaddrOf } from './ip-endpoint';
+import { unsupportedIpLevelOptions } from './ip-level-options';
 import { asWsaError } from './transport-failure';
 
 /** The largest UDP payload over IPv4: 65 535 − 20 (IP header) − 8 (UDP header). */
@@ -72,6 +73,7 @@ export function udpDatagramDriver(
     ...codec,
     kind: 'datagram',
     maxMessageSize: family === 4 ? UDP4_MAX_MESSAGE_SIZE : UDP6_MAX_MESSAGE_SIZE,
+    options: unsupportedIpLevelOptions(family, 'udp'),
 
     /** The limited broadcast address; subnet-directed broadcasts depend on interfaces this driver does not see. */
     isBroadcastAddress(address: SOCKADDR): boolean {

@@ -10,6 +10,7 @@ import {
   FD_CLOSE,
   FD_CONNECT,
   FD_READ,
+  IPPROTO_IP,
   IPPROTO_TCP,
   MSG_OOB,
   nodeDatagramNetwork,
@@ -25,6 +26,7 @@ import {
   SOCKET_ERROR,
   Socket,
   sockaddrIn,
+  TCP_NODELAY,
   WSAEADDRINUSE,
   WSAEALREADY,
   WSAECONNABORTED,
@@ -341,6 +343,16 @@ describe('FIONREAD, MSG_OOB', () => {
     // Nothing was sent: the connection is intact.
     await pair.client.sendAll(text('ok'));
     expect(new TextDecoder().decode(await pair.server.recv())).toBe('ok');
+  });
+});
+
+describe('options beyond SOL_SOCKET', () => {
+  it('IPPROTO_TCP and IPPROTO_IP options are WSAENOPROTOOPT (the network cannot apply them); an unknown level is WSAEINVAL', async () => {
+    const s = await tcpSocket();
+    expect(await errorOf(() => s.setOption(TCP_NODELAY, 1, IPPROTO_TCP))).toBe(WSAENOPROTOOPT);
+    expect(await errorOf(() => s.getOption(TCP_NODELAY, IPPROTO_TCP))).toBe(WSAENOPROTOOPT);
+    expect(await errorOf(() => s.getOption(4 /* IP_TTL */, IPPROTO_IP))).toBe(WSAENOPROTOOPT);
+    expect(await errorOf(() => s.setOption(1, 1, 0x1234))).toBe(WSAEINVAL);
   });
 });
 
