@@ -13,6 +13,12 @@ import {
  * socket stays paused until the owner calls `setHandlers`, so the kernel holds the bytes (and,
  * behind them, the FIN) and TCP's window back-pressures the peer; events that Node emits anyway
  * while unwired (`error`, `close`, `drain`) are held and replayed in order.
+ *
+ * Platform limit: an RST that arrives while unread bytes wait in the kernel (the owner paused, or
+ * not wired yet) is reported by libuv as end of stream after those bytes (it treats POLLHUP after
+ * a partial read as EOF), so the owner sees `onEnd` and learns of the reset only when it next
+ * writes (`onReset` with `EPIPE` or `ECONNRESET`). A reader that keeps reading sees
+ * `onReset(ECONNRESET)` directly.
  */
 export class NodeStreamConnection implements StreamConnection {
   readonly local: NetEndpoint;
@@ -109,7 +115,18 @@ export class NodeStreamConnection implements StreamConnection {
   reset(): void {
     if (this.resetCalled) return;
     this.resetCalled = true;
-    if (!this.socket.destroyed) this.socket.resetAndDestroy();
+    const socket = this.socket;
+    if (socket.destroyed) return;
+    if (this.endCalled && socket.writableLength === 0 && !socket.writableFinished) {
+      // libuv refuses an SO_LINGER-0 close while its shutdown request is in flight (UV_EINVAL, and
+      // the socket would then never close). With nothing left to write, that shutdown completes
+      // within a loop turn: reset right after it, which still sends RST.
+      socket.once('finish', () => {
+        if (!socket.destroyed) socket.resetAndDestroy();
+      });
+      return;
+    }
+    socket.resetAndDestroy();
   }
 
   /** Stop `onData`; Node stops reading, the kernel buffer fills and TCP's window stalls the peer. */

@@ -102,9 +102,9 @@ export class SimStreamConnection implements StreamConnection {
   }
 
   /**
-   * Queue a copy of `data` (the caller may reuse its buffer). Returns false when the send buffer
-   * is at or above the high-water mark, computed before anything is sent, as Node's `write` does;
-   * `onDrain` follows once it is below. After `end()` or `reset()` it throws
+   * Queue a copy of `data` (the caller may reuse its buffer) and send what the peer's window
+   * allows. Returns false when what is left (`bufferedAmount`) is at or above the high-water
+   * mark; `onDrain` follows once it is below. After `end()` or `reset()` it throws
    * `NetworkError('EPIPE')`; after the connection failed (the owner is told by `onReset`) the
    * bytes have nowhere to go and are discarded.
    */
@@ -117,9 +117,9 @@ export class SimStreamConnection implements StreamConnection {
       this.sendQueue.push(data.slice());
       this.queued += data.length;
     }
+    this.transmit();
     const belowHighWaterMark = this.queued < this.fabric.options.sendHighWaterMark;
     if (!belowHighWaterMark) this.needDrain = true;
-    this.transmit();
     return belowHighWaterMark;
   }
 
