@@ -65,6 +65,13 @@ export interface ConformanceEnv {
 export type OptionalServiceFlagName = 'XP1_CONNECT_DATA' | 'XP1_DISCONNECT_DATA' | 'XP1_EXPEDITED_DATA';
 
 /**
+ * What a setup may declare unavailable: an optional `XP1_*` capability, or `SO_CONDITIONAL_ACCEPT`
+ * — holding a caller until `WSAAccept`'s condition has answered, which a transport that completes
+ * the handshake before the application sees the connection (Node's `net`) cannot do.
+ */
+export type UnavailableCapability = OptionalServiceFlagName | 'SO_CONDITIONAL_ACCEPT';
+
+/**
  * What a provider gives `describeProviderConformance`, modelled on libp2p's `TestSetup`: a factory
  * for a fresh environment per test, and the provider's service flags, known synchronously because
  * jest collects (and skips) tests before running any of them.
@@ -94,16 +101,18 @@ export interface ConformanceSetup<E extends ConformanceEnv = ConformanceEnv> {
    * Capabilities the provider declares but cannot deliver here, each with the reason (e.g. Node's
    * `net` has no TCP urgent data: `{ XP1_EXPEDITED_DATA: 'Node net has no urgent data' }`). Their
    * positive tests are skipped with that reason and the refusal tests (`WSAEOPNOTSUPP`,
-   * `WSAENOPROTOOPT`, `WSAEPROTONOSUPPORT`) run instead.
+   * `WSAENOPROTOOPT`, `WSAEPROTONOSUPPORT`) run instead. `SO_CONDITIONAL_ACCEPT` unavailable skips
+   * the "caller refused with `WSAECONNREFUSED`" test; the "connection reset after `CF_REJECT`"
+   * behaviour (Windows without the option) is tested as for every provider without connect data.
    */
-  unavailable?: Partial<Record<OptionalServiceFlagName, string>>;
+  unavailable?: Partial<Record<UnavailableCapability, string>>;
   /** Upper bound, in ms, on every single wait of the suite (default 5000). Not a performance target. */
   waitTimeoutMs?: number;
   /** Jest timeout of each test, in ms (default 30000). */
   testTimeoutMs?: number;
   /** Bytes of the large stream transfers (default 1 MiB). */
   largeTransferBytes?: number;
-  /** Messages of the large message-oriented transfers (default 200). */
+  /** Messages of the large message-oriented transfers (default 100). */
   messageCount?: number;
   /** Datagrams queued at once in the datagram boundary test (default 50; keep the batch under the receive buffer). */
   datagramCount?: number;

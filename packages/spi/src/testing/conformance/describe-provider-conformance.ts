@@ -27,7 +27,7 @@ import { socketFacadeSuite } from './suites/socket-facade-suite';
 const DEFAULT_WAIT_TIMEOUT_MS = 5_000;
 const DEFAULT_TEST_TIMEOUT_MS = 30_000;
 const DEFAULT_LARGE_TRANSFER = 1024 * 1024;
-const DEFAULT_MESSAGE_COUNT = 200;
+const DEFAULT_MESSAGE_COUNT = 100;
 const DEFAULT_DATAGRAM_COUNT = 50;
 
 /** The sub-suites, in the order their tests are reported. */

@@ -6,6 +6,7 @@ export type {
   ConformanceSetup,
   ConformanceSocketArgs,
   OptionalServiceFlagName,
+  UnavailableCapability,
 } from './conformance-setup';
 export { describeProviderConformance } from './describe-provider-conformance';
 export { NetworkEventWatch, networkEventNames } from './network-event-watch';

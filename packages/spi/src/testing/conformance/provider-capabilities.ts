@@ -15,7 +15,7 @@ import {
   XP1_PARTIAL_MESSAGE,
   XP1_PSEUDO_STREAM,
 } from '../../constants/service-flags';
-import type { OptionalServiceFlagName } from './conformance-setup';
+import type { UnavailableCapability } from './conformance-setup';
 
 /** The service flags the suite decides on, by Windows name. */
 const FLAGS = {
@@ -42,7 +42,7 @@ export class ProviderCapabilities {
   constructor(
     /** `dwServiceFlags1` as the setup declared it. */
     readonly serviceFlags: number,
-    private readonly unavailable: Partial<Record<OptionalServiceFlagName, string>> = {},
+    private readonly unavailable: Partial<Record<UnavailableCapability, string>> = {},
   ) {}
 
   /** True when the flag is declared (whether or not this transport can deliver it). */
@@ -99,7 +99,19 @@ export class ProviderCapabilities {
     return this.has(name) ? skip(`provider has ${name}`) : RUNS;
   }
 
-  private unavailableReason(name: ServiceFlagName): string | undefined {
+  /**
+   * Runs when the provider can hold a caller until the accept condition has answered: it carries
+   * connect data (it must, to answer with callee data), or `SO_CONDITIONAL_ACCEPT` is not
+   * declared unavailable.
+   */
+  get conditionalAccept(): Gate {
+    if (this.connectionless) return this.connectionOriented;
+    if (this.has('XP1_CONNECT_DATA')) return RUNS;
+    const reason = this.unavailableReason('SO_CONDITIONAL_ACCEPT');
+    return reason === undefined ? RUNS : skip(`SO_CONDITIONAL_ACCEPT unavailable: ${reason}`);
+  }
+
+  private unavailableReason(name: UnavailableCapability | ServiceFlagName): string | undefined {
     return (this.unavailable as Partial<Record<string, string>>)[name];
   }
 }

@@ -8,6 +8,7 @@
 
 import {
   WSAECONNREFUSED,
+  WSAECONNRESET,
   WSAEINPROGRESS,
   WSAEPROTONOSUPPORT,
   wsaErrorName,
@@ -33,6 +34,35 @@ interface ConditionCall {
 
 /** Declares the connect-data and condition-function tests. */
 export function connectDataSuite({ jest, expect, caps, test, h }: SuiteTools): void {
+  /** The listener of the running test's `acceptWith` calls (one per test). */
+  let current: { test: object; listener: number; target: SOCKADDR } | undefined;
+
+  /** The running test's listener, made on first use (with `SO_CONDITIONAL_ACCEPT` when asked). */
+  async function listenerFor(conditional: boolean): Promise<{ listener: number; target: SOCKADDR }> {
+    if (current?.test === h()) return current;
+    const { server } = h();
+    const { listener, target } = await h().listener();
+    if (conditional) {
+      // Without it TCP completes the connection before the condition runs; with it, the caller waits.
+      const rc = server.setsockopt(listener, SOL_SOCKET, SO_CONDITIONAL_ACCEPT, 1, 4);
+      expect(h().result(server, rc)).toEqual(succeeds(0));
+    }
+    current = { test: h(), listener, target };
+    return current;
+  }
+
+  /** After a rejection, the same listener still accepts the next caller, and data flows. */
+  async function expectListenerStillAccepts(seen: ConditionCall[]): Promise<void> {
+    const accepted = await acceptWith(recordingCondition(seen, CF_ACCEPT), null);
+    expect({ connect: accepted.connect.error, accept: accepted.accept.error }).toEqual({
+      connect: 'NO_ERROR',
+      accept: 'NO_ERROR',
+    });
+    const { client, server } = h();
+    await h().sendMessages(server, accepted.accept.rc, [utf8('accepted')]);
+    expect(text((await h().recvWhenReady(client, accepted.caller)).data)).toBe('accepted');
+  }
+
   /** Runs `WSAAccept` with `condition` alongside `WSAConnect` with the given caller data. */
   async function acceptWith(
     condition: LPCONDITIONPROC,
@@ -46,12 +76,7 @@ export function connectDataSuite({ jest, expect, caps, test, h }: SuiteTools): v
     family: number;
   }> {
     const { client, server } = h();
-    const { listener, target } = await h().listener();
-    if (conditional) {
-      // Without it TCP completes the connection before the condition runs; with it, the caller waits.
-      const rc = server.setsockopt(listener, SOL_SOCKET, SO_CONDITIONAL_ACCEPT, 1, 4);
-      expect(h().result(server, rc)).toEqual(succeeds(0));
-    }
+    const { listener, target } = await listenerFor(conditional);
     const s = await h().open(client);
     const callee = wsabuf(64);
     const accepting = h().settled(
@@ -131,8 +156,8 @@ export function connectDataSuite({ jest, expect, caps, test, h }: SuiteTools): v
     );
 
     test(
-      caps.connectionOriented,
-      'a condition answering CF_REJECT refuses the caller with WSAECONNREFUSED, and the listener keeps accepting',
+      caps.conditionalAccept,
+      'with SO_CONDITIONAL_ACCEPT, a condition answering CF_REJECT refuses the caller with WSAECONNREFUSED, and the listener keeps accepting',
       async () => {
         const seen: ConditionCall[] = [];
         const rejected = await acceptWith(recordingCondition(seen, CF_REJECT), null);
@@ -141,14 +166,26 @@ export function connectDataSuite({ jest, expect, caps, test, h }: SuiteTools): v
           accept: { rc: INVALID_SOCKET, error: wsaErrorName(WSAECONNREFUSED) },
         });
         expect(seen.length).toBe(1);
-        const accepted = await acceptWith(recordingCondition(seen, CF_ACCEPT), null);
-        expect({ connect: accepted.connect.error, accept: accepted.accept.error }).toEqual({
-          connect: 'NO_ERROR',
-          accept: 'NO_ERROR',
+        await expectListenerStillAccepts(seen);
+      },
+    );
+
+    test(
+      allOf(caps.connectionOriented, caps.refuses('XP1_CONNECT_DATA')),
+      'without SO_CONDITIONAL_ACCEPT, CF_REJECT resets the connection the caller already has (WSAECONNRESET), and the listener keeps accepting',
+      async () => {
+        const { client } = h();
+        const seen: ConditionCall[] = [];
+        const rejected = await acceptWith(recordingCondition(seen, CF_REJECT), null, false);
+        // The stack completed the connection before the condition ran (TCP's SYN-ACK); the
+        // rejection can only reset it.
+        expect({ connect: rejected.connect, accept: rejected.accept }).toEqual({
+          connect: succeeds(0),
+          accept: { rc: INVALID_SOCKET, error: wsaErrorName(WSAECONNREFUSED) },
         });
-        const { client, server } = h();
-        await h().sendMessages(server, accepted.accept.rc, [utf8('accepted')]);
-        expect(text((await h().recvWhenReady(client, accepted.caller)).data)).toBe('accepted');
+        const r = await h().recvWhenReady(client, rejected.caller);
+        expect({ rc: r.rc, error: r.error }).toEqual(failsWith(WSAECONNRESET));
+        await expectListenerStillAccepts(seen);
       },
     );
 
