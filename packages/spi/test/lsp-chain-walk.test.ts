@@ -4,7 +4,7 @@
  * that stop a walk.
  */
 import { describe, expect, it } from '@jest/globals';
-import { type CatalogEntry, entryLookup, walkProtocolChain, type WSAPROTOCOL_INFOW } from '@ws2spi/spi';
+import { type CatalogEntry, entryLookup, type WSAPROTOCOL_INFOW, walkProtocolChain } from '@ws2spi/spi';
 import { protocolInfo } from './support/protocol-info';
 
 function entry(id: number, chain: number[], name = `entry ${id}`): CatalogEntry {
@@ -65,11 +65,35 @@ describe('walkProtocolChain', () => {
   });
 
   it.each([
-    ['orphaned', [1009, 1001], 0, 1009, "ChainEntries[0] = 1009 is not in the catalog (the LSP's layered entry was removed)"],
+    [
+      'orphaned',
+      [1009, 1001],
+      0,
+      1009,
+      "ChainEntries[0] = 1009 is not in the catalog (the LSP's layered entry was removed)",
+    ],
     ['missing-entry', [1002, 1009, 1001], 1, 1009, 'ChainEntries[1] = 1009 is not in the catalog'],
-    ['missing-entry', [1002, 1009], 1, 1009, 'ChainEntries[1] = 1009 (the base provider) is not in the catalog'],
-    ['top-not-layered', [1004, 1001], 0, 1004, 'ChainEntries[0] = 1004 "B over base" is not a layered (ChainLen 0) entry'],
-    ['base-in-middle', [1002, 1001, 1001], 1, 1001, 'ChainEntries[1] = 1001 "base" is a base entry above the bottom of the chain'],
+    [
+      'missing-entry',
+      [1002, 1009],
+      1,
+      1009,
+      'ChainEntries[1] = 1009 (the base provider) is not in the catalog',
+    ],
+    [
+      'top-not-layered',
+      [1004, 1001],
+      0,
+      1004,
+      'ChainEntries[0] = 1004 "B over base" is not a layered (ChainLen 0) entry',
+    ],
+    [
+      'base-in-middle',
+      [1002, 1001, 1001],
+      1,
+      1001,
+      'ChainEntries[1] = 1001 "base" is a base entry above the bottom of the chain',
+    ],
     ['bottom-not-base', [1002, 1003], 1, 1003, 'ChainEntries[1] = 1003 "B" is not a base (ChainLen 1) entry'],
   ])('reports %s for %j', (kind, chain, index, id, reason) => {
     expect(walk(chain as number[], [base, dummyA, dummyB, chainB])).toEqual({ kind, index, id, reason });
@@ -81,14 +105,17 @@ describe('walkProtocolChain', () => {
       kind: 'missing-entry',
       index: 1,
       id: 1099,
-      reason: 'via chain entry 1004 "B over gone": ChainEntries[1] = 1099 (the base provider) is not in the catalog',
+      reason:
+        'via chain entry 1004 "B over gone": ChainEntries[1] = 1099 (the base provider) is not in the catalog',
     });
   });
 
   it('stops on chain entries that reference each other in a cycle', () => {
     const loopX = entry(1010, [1002, 1011, 1001], 'x');
     const loopY = entry(1011, [1003, 1010, 1001], 'y');
-    expect(walk([1002, 1010, 1001], [base, dummyA, dummyB, loopX, loopY])).toMatchObject({ kind: 'malformed' });
+    expect(walk([1002, 1010, 1001], [base, dummyA, dummyB, loopX, loopY])).toMatchObject({
+      kind: 'malformed',
+    });
   });
 
   it('refuses an entry that is not a chain', () => {
