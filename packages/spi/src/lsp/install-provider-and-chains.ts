@@ -286,7 +286,9 @@ export function WSCInstallProviderAndChains(
   lpszProviderDllPath: string | null,
   lpszLspName: string | null,
   dwServiceFlags: number,
-  lpProtocolInfoList: readonly WSAPROTOCOL_INFOW[] | null,
+  lpProtocolInfoList:
+    | readonly Pick<WSAPROTOCOL_INFOW, 'iAddressFamily' | 'iSocketType' | 'iProtocol'>[]
+    | null,
   dwNumberOfEntries: number,
   lpdwCatalogEntryId: Out<number> | null,
   lpErrno: Out<number>,

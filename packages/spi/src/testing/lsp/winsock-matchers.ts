@@ -13,6 +13,11 @@
  *
  * Codes are shown with their Windows names: `expected WSAENOPROTOOPT (10042), got WSAENOTCONN
  * (10057)`.
+ *
+ * Types: the declarations below extend jest's global `jest.Matchers` (from `@types/jest`), which
+ * types jest's global `expect`. The `expect` exported by `@jest/globals` is typed by the `expect`
+ * package instead, whose `Matchers` can only be extended where that package resolves; use the
+ * global `expect` in files that use these matchers (jest injects it at run time either way).
  * @module
  */
 
