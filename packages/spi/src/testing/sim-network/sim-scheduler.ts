@@ -19,7 +19,7 @@ export interface SimTraceEntry {
 
 /** A scheduled event that may be cancelled before it runs. */
 export interface SimScheduledEvent {
-  /** Drop the event if it has not run yet. Idempotent. */
+  /** Drop the event if it has not run yet. Idempotent; a no-op once it ran. */
   cancel(): void;
 }
 
@@ -145,6 +145,8 @@ export class SimScheduler {
       return;
     }
     this.liveEvents--;
+    // From here on the event counts as done: cancelling it (say, from its own run) is a no-op.
+    event.cancelled = true;
     this.virtualNow = Math.max(this.virtualNow, event.due);
     try {
       this.trace?.({ time: this.virtualNow, seq: event.seq, label: event.label });
