@@ -196,7 +196,10 @@ export class InMemoryLink implements TransportLink {
     const payload = frame.payload.byteLength > 0 ? frame.payload : null;
     switch (this.phase) {
       case 'awaiting-connect':
-        if (frame.type !== FrameType.CONNECT) return this.protocolViolation();
+        if (frame.type !== FrameType.CONNECT) {
+          this.protocolViolation();
+          return;
+        }
         this.phase = 'decided';
         this.onConnectRequest?.(this, payload);
         return;
@@ -212,7 +215,8 @@ export class InMemoryLink implements TransportLink {
           this.reset();
           return;
         }
-        return this.protocolViolation();
+        this.protocolViolation();
+        return;
       case 'open':
         break;
       default:
