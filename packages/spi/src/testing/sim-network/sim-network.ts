@@ -94,6 +94,15 @@ export class SimNetwork {
   }
 
   /**
+   * Run `action` after `delayMs` of virtual time, in order with the network's own events: fault
+   * injection at a precise moment (`net.schedule(15, () => host.crash())`). Throws a `RangeError`
+   * on a negative delay; does nothing once the network is closed.
+   */
+  schedule(delayMs: number, action: () => void): SimScheduledEvent {
+    return this.fabric.scheduler.schedule(nonNegative('delayMs', delayMs), 'scheduled action', action);
+  }
+
+  /**
    * Resolves once no event is pending, checked on a later macrotask so that promise chains
    * started by the last event settle first. Pending timers count: an unanswered connect keeps
    * the network busy until its timeout.
