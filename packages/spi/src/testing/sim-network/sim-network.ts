@@ -1,6 +1,7 @@
 import { SimFabric } from './sim-fabric';
 import { SimHost, type SimHostAddresses } from './sim-host';
 import { nonNegative, resolveSimNetworkOptions, type SimNetworkOptions } from './sim-network-options';
+import type { SimScheduledEvent } from './sim-scheduler';
 
 /**
  * A deterministic in-memory IP network for tests: hosts with IPv4/IPv6 addresses, TCP-like byte
