@@ -97,7 +97,7 @@ export function simNetworkSetup(protocol: Protocol, family: 4 | 6): ConformanceS
     serviceFlags: flagsOf(protocol),
     ...(protocol === 'tcp' ? { unavailable: TCP_UNAVAILABLE } : {}),
     async setup() {
-      const net = new SimNetwork();
+      const net = new SimNetwork({ timing: 'virtual' });
       const clientHost = net.addHost('client', { ipv4: ['10.0.0.1'], ipv6: ['fd00::1'] });
       const serverHost = net.addHost('server', { ipv4: ['10.0.0.2'], ipv6: ['fd00::2'] });
       const client = startTcpProcess({ streams: clientHost.streams, datagrams: clientHost.datagrams });
