@@ -1,0 +1,124 @@
+/**
+ * The OSI provider over any `StreamNetwork`: real TCP (`nodeStreamNetwork()`) or a SimNetwork
+ * host's `streams`. The same provider code runs over both; only the transport differs.
+ * @module
+ */
+
+import {
+  AF_ISO,
+  type BaseProvider,
+  defineBaseProvider,
+  ISOPROTO_TP0,
+  ISOPROTO_TP2,
+  SOCK_SEQPACKET,
+  type StreamNetwork,
+  type TransportDriver,
+  WSAEPROTONOSUPPORT,
+  WSAESOCKTNOSUPPORT,
+  type WSAPROTOCOL_INFOW,
+  WsaError,
+} from '@ws2spi/spi';
+import type { CotpClass } from '../cotp/cotp-negotiation';
+import { CotpReferenceAllocator } from '../cotp/cotp-reference-allocator';
+import { type CotpTimers, createRealTimers } from '../cotp/cotp-timers';
+import { MAX_TPDU_SIZE, MIN_TPDU_SIZE } from '../cotp/tpdu-codes';
+import { osiStreamDriver } from './osi-stream-driver';
+
+/** `WSPDATA.szDescription` of the provider. */
+export const OSI_PROVIDER_DESCRIPTION =
+  'ws2spi ISO transport over TCP: RFC 2126 class 2 and RFC 1006 class 0';
+
+/** Defaults of `OsiProviderOptions`. */
+export const OSI_PROVIDER_DEFAULTS = {
+  maxTpduSize: 8192,
+  connectTimeoutMs: 30_000,
+  disconnectTimeoutMs: 10_000,
+  incomingTimeoutMs: 30_000,
+} as const;
+
+/** What an OSI provider runs over, and its local choices. */
+export interface OsiProviderOptions {
+  /** Carries the TCP connections (ITOT is ISO transport over TCP). */
+  streams: StreamNetwork;
+  /** Largest TPDU this end proposes and accepts, 128…65531 (default 8192). */
+  maxTpduSize?: number;
+  /** How long a connect waits for the CC before `WSAETIMEDOUT` (default 30 s). */
+  connectTimeoutMs?: number;
+  /**
+   * How long a class-2 release waits for the DC before it gives up (`WSAECONNABORTED`, TCP reset),
+   * and how long a released connection's TCP may take to close before it is reset (default 10 s).
+   */
+  disconnectTimeoutMs?: number;
+  /** How long an accepted TCP connection may stay silent before its CR; then it is dropped (default 30 s). */
+  incomingTimeoutMs?: number;
+  /** The timers of the CC, DC, CR and close timeouts (default Node's). */
+  timers?: CotpTimers;
+}
+
+function classOf(info: WSAPROTOCOL_INFOW): CotpClass {
+  if (info.iAddressFamily !== AF_ISO || info.iSocketType !== SOCK_SEQPACKET) {
+    throw new WsaError(
+      WSAESOCKTNOSUPPORT,
+      `${info.szProtocol}: the OSI provider serves AF_ISO SOCK_SEQPACKET only`,
+    );
+  }
+  if (info.iProtocol === ISOPROTO_TP2) return 2;
+  if (info.iProtocol === ISOPROTO_TP0) return 0;
+  throw new WsaError(
+    WSAEPROTONOSUPPORT,
+    `${info.szProtocol}: the OSI provider runs ISOPROTO_TP2 and ISOPROTO_TP0 only`,
+  );
+}
+
+function positive(name: string, value: number): number {
+  if (!Number.isFinite(value) || value <= 0) throw new RangeError(`${name} must be a positive number of ms`);
+  return value;
+}
+
+/**
+ * Makes an OSI provider (`WSPStartup`, the entry point a catalog path needs) over `options.streams`.
+ * Nothing is created until `WSPStartup` runs; each `Ws2` process then gets its own provider state,
+ * and each of the entries (`osiProtocolInfos`: TP2 and TP0) its own driver, reference allocator and
+ * TCP ports.
+ *
+ * @example Serve the entries from a simulated host:
+ * ```ts
+ * const host = new SimNetwork().addHost('server', { ipv4: ['10.0.0.2'] });
+ * registerProvider(container, 'sim-osi', createOsiProvider({ streams: host.streams }).WSPStartup);
+ * installOsiProviders(catalog, { path: 'sim-osi' });
+ * ```
+ * @throws RangeError for a `maxTpduSize` outside 128…65531 or a timeout that is not positive.
+ */
+export function createOsiProvider(options: OsiProviderOptions): BaseProvider {
+  const maxTpduSize = options.maxTpduSize ?? OSI_PROVIDER_DEFAULTS.maxTpduSize;
+  if (!Number.isInteger(maxTpduSize) || maxTpduSize < MIN_TPDU_SIZE || maxTpduSize > MAX_TPDU_SIZE) {
+    throw new RangeError(`maxTpduSize ${maxTpduSize} is outside ${MIN_TPDU_SIZE}…${MAX_TPDU_SIZE}`);
+  }
+  const connectTimeoutMs = positive(
+    'connectTimeoutMs',
+    options.connectTimeoutMs ?? OSI_PROVIDER_DEFAULTS.connectTimeoutMs,
+  );
+  const disconnectTimeoutMs = positive(
+    'disconnectTimeoutMs',
+    options.disconnectTimeoutMs ?? OSI_PROVIDER_DEFAULTS.disconnectTimeoutMs,
+  );
+  const incomingTimeoutMs = positive(
+    'incomingTimeoutMs',
+    options.incomingTimeoutMs ?? OSI_PROVIDER_DEFAULTS.incomingTimeoutMs,
+  );
+  const { streams } = options;
+  return defineBaseProvider({
+    description: OSI_PROVIDER_DESCRIPTION,
+    handles: 'non-ifs',
+    createDriver: (info: WSAPROTOCOL_INFOW): TransportDriver =>
+      osiStreamDriver(streams, {
+        protocolClass: classOf(info),
+        timers: options.timers ?? createRealTimers(),
+        references: new CotpReferenceAllocator(),
+        maxTpduSize,
+        connectTimeoutMs,
+        disconnectTimeoutMs,
+        incomingTimeoutMs,
+      }),
+  });
+}
