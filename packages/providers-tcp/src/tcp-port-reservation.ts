@@ -135,32 +135,57 @@ export class TcpPortReservation implements LocalBinding {
   }
 
   /**
+   * A connect from this binding failed: claim the address again, so that the socket stays bound
+   * as on Windows (`getsockname` unchanged, another `bind` to the port `WSAEADDRINUSE`). If the
+   * port was taken meanwhile the binding carries on without a listener; a later `listen` tries
+   * again and reports what the network says.
+   */
+  async reclaim(): Promise<void> {
+    if (this.state !== 'connecting') return;
+    this.state = 'reserved';
+    try {
+      await this.ensureListener();
+    } catch {
+      // Lost to someone else between the connect and now; see above.
+    }
+  }
+
+  /**
    * Start offering connections to `onIncoming`: the same listener carries on (after a failed
    * connect gave it up, the address is claimed again, which may fail `WSAEADDRINUSE`).
    */
   async listen(onIncoming: (incoming: IncomingConnection) => void): Promise<ListenerHandle> {
     if (this.state === 'released') throw new TypeError('TcpPortReservation: the binding was released');
-    if (!this.listener) {
-      try {
-        this.listener = await this.streams.listen(
-          {
-            host: this.endpoint.address,
-            port: this.endpoint.port,
-            family: this.endpoint.family,
-            backlog: KERNEL_BACKLOG,
-          },
-          (connection) => this.arrived(connection),
-        );
-      } catch (error) {
-        throw asWsaError(error);
-      }
-    }
+    await this.ensureListener();
+    // closesocket may have released the binding while the listener was being made.
+    if (!this.live) throw new TypeError('TcpPortReservation: the binding was released');
     this.onIncoming = onIncoming;
     this.state = 'listening';
     return {
       local: this.local,
       close: () => this.release(),
     };
+  }
+
+  private async ensureListener(): Promise<void> {
+    if (this.listener) return;
+    let listener: StreamListener;
+    try {
+      listener = await this.streams.listen(
+        {
+          host: this.endpoint.address,
+          port: this.endpoint.port,
+          family: this.endpoint.family,
+          backlog: KERNEL_BACKLOG,
+        },
+        (connection) => this.arrived(connection),
+      );
+    } catch (error) {
+      throw asWsaError(error);
+    }
+    // Released (closesocket) while the listen was on its way: give the port straight back.
+    if (this.state === 'released' || this.listener) listener.close();
+    else this.listener = listener;
   }
 
   /** Gives the address back. Idempotent. */

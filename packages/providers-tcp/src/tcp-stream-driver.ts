@@ -85,6 +85,7 @@ export function tcpStreamDriver(
         });
         link = new TcpLink(connection);
       } catch (error) {
+        await reservation?.reclaim();
         throw asWsaError(error);
       }
       // The connection owns the port now; the binding is spent.

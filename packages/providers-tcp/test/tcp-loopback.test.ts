@@ -296,6 +296,26 @@ describe('connect', () => {
     ]);
     expect(portOf(client.remoteAddress())).toBe(portOf(listener.localAddress()));
   });
+
+  it('a bound socket whose connect failed is still bound: same name, its port still taken, and the next connect goes out from it', async () => {
+    const probe = await tcpSocket();
+    await probe.bind(loopback(4));
+    const closedPort = portOf(probe.localAddress());
+    probe.close();
+    const listener = await tcpSocket();
+    await listener.bind(loopback(4));
+    await listener.listen(1);
+    const client = await tcpSocket();
+    await client.bind(loopback(4));
+    const bound = client.localAddress()!;
+    expect(await errorOf(client.connect(sockaddrIn('127.0.0.1', closedPort)))).toBe(WSAECONNREFUSED);
+    expect(client.localAddress()).toEqual(bound);
+    const rival = await tcpSocket();
+    expect(await errorOf(rival.bind(bound))).toBe(WSAEADDRINUSE);
+    const [accepted] = await Promise.all([listener.accept(), client.connect(listener.localAddress()!)]);
+    extra.push(accepted.socket);
+    expect(accepted.remote).toEqual(bound);
+  });
 });
 
 describe('listen backlog', () => {
