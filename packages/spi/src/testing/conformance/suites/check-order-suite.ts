@@ -7,7 +7,7 @@
  */
 
 import { WSAEFAULT, WSAEINVAL, WSAENOTCONN, WSAENOTSOCK } from '../../../constants/error-codes';
-import { SD_BOTH, SD_RECEIVE, SD_SEND } from '../../../constants/socket-api';
+import { FIONREAD, SD_BOTH, SD_RECEIVE, SD_SEND } from '../../../constants/socket-api';
 import type { Ws2 } from '../../../dispatcher/ws2';
 import type { SOCKET } from '../../../spi/wsp-types';
 import { out } from '../../../types/out-cell';
@@ -123,9 +123,14 @@ async function everyCall(
     WSARecvDisconnect: r(ws2.WSARecvDisconnect(s, badBuffer)),
     send: r(await ws2.send(s, buf, 4, 0)),
     recv: r(await ws2.recv(s, buf, 4, 0)),
-    // ws2_32 looks the socket up before anything reads the buffers (ReactOS send.c / recv.c).
+    // ws2_32 looks the socket up before anything reads the buffers (ReactOS send.c, recv.c,
+    // select.c, ioctl): a bad buffer or pointer on a bad handle is WSAENOTSOCK.
+    sendBadLength: r(await ws2.send(s, buf, 99, 0)),
+    recvBadLength: r(await ws2.recv(s, buf, 99, 0)),
     WSASend: r(await ws2.WSASend(s, [badBuffer], 1, out(0), 0, null, null)),
     WSARecv: r(await ws2.WSARecv(s, [badBuffer], 1, out(0), out(0), null, null)),
+    ioctlsocketNullArgp: r(ws2.ioctlsocket(s, FIONREAD, null)),
+    WSAEnumNetworkEventsNullRecord: r(ws2.WSAEnumNetworkEvents(s, null, null)),
     getsockname: r(ws2.getsockname(s, out<SOCKADDR | null>(null), out(SOCKADDR_STORAGE_SIZE))),
     getpeername: r(ws2.getpeername(s, out<SOCKADDR | null>(null), out(SOCKADDR_STORAGE_SIZE))),
     closesocket: r(ws2.closesocket(s)),

@@ -2,13 +2,15 @@
  * Graceful and abortive close as the peer sees them, compared as whole `WSAEnumNetworkEvents`
  * sequences: a graceful close is data, then the end and FD_CLOSE with no error; an abortive close
  * (`SO_LINGER {1, 0}`) is `WSAECONNRESET` on recv and send and FD_CLOSE with `WSAECONNABORTED`,
- * with `SO_ERROR` still 0 (dispatch-and-semantics.md §3.3, §3.5).
+ * with `SO_ERROR` still 0; a send after the peer closed succeeds once and the reset it provokes
+ * reads as `WSAECONNABORTED` (dispatch-and-semantics.md §3.3, §3.5).
  * @module
  */
 
-import { WSAECONNRESET, WSAENOTSOCK } from '../../../constants/error-codes';
+import { WSAECONNABORTED, WSAECONNRESET, WSAENOTSOCK } from '../../../constants/error-codes';
 import { FD_CLOSE, FD_READ, FD_WRITE } from '../../../constants/network-events';
 import { SO_ERROR, SO_LINGER, SOL_SOCKET } from '../../../constants/socket-options';
+import { letDeliveriesHappen } from '../bounded-wait';
 import { text, utf8 } from '../byte-patterns';
 import { failsWith, succeeds } from '../conformance-harness';
 import { allOf } from '../provider-capabilities';
@@ -36,6 +38,31 @@ export function closeSuite({ jest, expect, caps, test, h }: SuiteTools): void {
         watch.poll();
         // FD_CLOSE is recorded once; reading to the end records nothing more.
         expect(watch.log).toEqual(['FD_WRITE:NO_ERROR', 'FD_READ:NO_ERROR', 'FD_CLOSE:NO_ERROR']);
+      },
+    );
+
+    test(
+      allOf(caps.connectionOriented, caps.requires('XP1_GRACEFUL_CLOSE')),
+      'a send to a peer that has closed succeeds once; the reset it provokes makes the next recv fail WSAECONNABORTED',
+      async () => {
+        const { client, server, env } = h();
+        const pair = await h().connectedPair();
+        const watch = h().watch(client, pair.client, FD_CLOSE);
+        expect(server.closesocket(pair.server)).toBe(0);
+        await watch.until(FD_CLOSE);
+        expect(outcomeOf(await h().recv(client, pair.client))).toEqual(endOfData(caps));
+        const late = utf8('too late');
+        expect(h().result(client, await client.send(pair.client, late, late.byteLength, 0))).toEqual(
+          succeeds(late.byteLength),
+        );
+        // Until the peer's reset arrives, recv keeps reporting the end; the first other answer counts.
+        const deadline = Date.now() + h().timeoutMs;
+        let after = outcomeOf(await h().recv(client, pair.client));
+        while (JSON.stringify(after) === JSON.stringify(endOfData(caps)) && Date.now() < deadline) {
+          await letDeliveriesHappen(env.settle, 1);
+          after = outcomeOf(await h().recv(client, pair.client));
+        }
+        expect(after).toEqual(failsWith(WSAECONNABORTED));
       },
     );
 
