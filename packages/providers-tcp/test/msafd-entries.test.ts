@@ -5,6 +5,7 @@
  */
 
 import {
+  createTcpProvider,
   installTcpProviders,
   MSAFD_TCPIP_PROVIDER_ID,
   TCP_PROVIDER_PATH,
@@ -15,26 +16,34 @@ import {
   AF_INET6,
   BIGENDIAN,
   Catalog,
+  emptyWsaData,
+  INVALID_SOCKET,
   IPPROTO_TCP,
   IPPROTO_UDP,
   installDefaultCatalog,
+  MAKEWORD,
   nodeDatagramNetwork,
   nodeStreamNetwork,
   out,
   PFL_MATCHES_PROTOCOL_ZERO,
+  registerProvider,
   SECURITY_PROTOCOL_NONE,
   SO_PROTOCOL_INFOW,
   SOCK_DGRAM,
+  SOCK_RAW,
   SOCK_STREAM,
   Socket,
+  WSAESOCKTNOSUPPORT,
   WSANO_RECOVERY,
   type WSAPROTOCOL_INFOW,
+  Ws2,
   XP1_CONNECTIONLESS,
   XP1_DISCONNECT_DATA,
   XP1_MESSAGE_ORIENTED,
   XP1_SUPPORT_BROADCAST,
   XP1_SUPPORT_MULTIPOINT,
 } from '@ws2spi/spi';
+import { container as rootContainer } from 'tsyringe';
 import { startTcpProcess } from './support/tcp-process';
 import { closeAll, errorOf } from './support/winsock-steps';
 
@@ -196,6 +205,33 @@ describe('selection by the dispatcher', () => {
     } finally {
       closeAll(s);
       proc.end();
+    }
+  });
+});
+
+describe('entries the provider does not serve', () => {
+  it('a SOCK_RAW entry installed under the provider’s path: socket() fails WSAESOCKTNOSUPPORT, no socket is made', async () => {
+    const catalog = new Catalog();
+    const container = rootContainer.createChildContainer();
+    registerProvider(
+      container,
+      'test:tcp',
+      createTcpProvider({ streams: nodeStreamNetwork(), datagrams: nodeDatagramNetwork() }).WSPStartup,
+    );
+    const raw = {
+      ...tcpProtocolInfos()[0]!,
+      szProtocol: 'MSAFD Tcpip [RAW/IP]',
+      iSocketType: SOCK_RAW,
+      iProtocol: 0,
+    };
+    expect(catalog.WSCInstallProvider(MSAFD_TCPIP_PROVIDER_ID, 'test:tcp', [raw], 1, out(0))).toBe(0);
+    const ws2 = new Ws2({ catalog, container });
+    ws2.WSAStartup(MAKEWORD(2, 2), emptyWsaData());
+    try {
+      expect(await ws2.socket(AF_INET, SOCK_RAW, 0)).toBe(INVALID_SOCKET);
+      expect(ws2.WSAGetLastError()).toBe(WSAESOCKTNOSUPPORT);
+    } finally {
+      ws2.WSACleanup();
     }
   });
 });
