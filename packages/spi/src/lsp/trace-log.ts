@@ -57,9 +57,7 @@ export class TraceLog {
   begin(layer: string, name: WspProcName, args: readonly unknown[]): TraceRecord {
     const call = name.slice(2);
     const shape = WSP_CALL_SHAPES[name];
-    const shown = args.map((arg, i) =>
-      this.format(layer, arg, i === shape.socketArg || name === 'lpWSPSelect'),
-    );
+    const shown = args.map((arg, i) => this.format(layer, arg, i === shape.socketArg));
     const record: TraceRecord = {
       seq: this.records.length,
       layer,
