@@ -140,26 +140,29 @@ if (!installed && !required) {
         filter: 'cotp',
         checksums: false,
       });
-      const tpdus = rows.map((r) => ({ ...r, name: NAME_OF_TYPE[r['cotp.type']!] ?? r['cotp.type'] }));
-      expect(tpdus.map((t) => t.name)).toEqual(['CR', 'CC', 'DT', 'DT', 'DR', 'DC']);
-      const [cr, cc, dtToServer, dtToClient, dr, dc] = tpdus as [
-        Record<string, string>,
-        ...Record<string, string>[],
-      ];
-      const initiatorRef = cr['cotp.srcref']!;
+      expect(rows.map((r) => NAME_OF_TYPE[r['cotp.type']!] ?? r['cotp.type'])).toEqual([
+        'CR',
+        'CC',
+        'DT',
+        'DT',
+        'DR',
+        'DC',
+      ]);
+      const [cr, cc, dtToServer, dtToClient, dr, dc] = rows;
+      const initiatorRef = cr!['cotp.srcref']!;
       const responderRef = cc!['cotp.srcref']!;
       expect([initiatorRef, responderRef]).not.toContain('0x0000');
       const serverPort = String(bound.port);
 
       // CR: from the client, class 2 without explicit flow control, both selectors, the caller data.
       expect({
-        from: cr['tcp.srcport'] === serverPort ? 'server' : 'client',
-        destref: cr['cotp.destref'],
-        class: cr['cotp.class'],
-        noExplicitFlowControl: flag(cr['cotp.opts.no_explicit_flow_control']),
-        calling: cr['cotp.src-tsap'],
-        called: cr['cotp.dst-tsap'],
-        data: cr['data.data'],
+        from: cr!['tcp.srcport'] === serverPort ? 'server' : 'client',
+        destref: cr!['cotp.destref'],
+        class: cr!['cotp.class'],
+        noExplicitFlowControl: flag(cr!['cotp.opts.no_explicit_flow_control']),
+        calling: cr!['cotp.src-tsap'],
+        called: cr!['cotp.dst-tsap'],
+        data: cr!['data.data'],
       }).toEqual({
         from: 'client',
         destref: '0x0000',
