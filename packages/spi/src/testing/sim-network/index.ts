@@ -1,10 +1,8 @@
+// The public face of the sim: the network, its hosts and their options. Connections, listeners
+// and ports are handed out through the transport contract's interfaces (host.streams,
+// host.datagrams), so their classes stay internal and can change without breaking anyone.
 export { SIM_LOOPBACK_IPV4, SIM_LOOPBACK_IPV6 } from './sim-address';
-export { SimDatagramNetwork } from './sim-datagram-network';
-export { SimDatagramPort } from './sim-datagram-port';
 export { SimHost, type SimHostAddresses } from './sim-host';
 export { SimNetwork } from './sim-network';
 export type { SimNetworkOptions } from './sim-network-options';
 export type { SimScheduledEvent, SimTiming, SimTraceEntry } from './sim-scheduler';
-export { SimStreamConnection } from './sim-stream-connection';
-export { SimStreamListener } from './sim-stream-listener';
-export { SimStreamNetwork } from './sim-stream-network';

@@ -106,7 +106,7 @@ export class SimNetwork {
   /**
    * Resolves once no event is pending, checked on a later macrotask so that promise chains
    * started by the last event settle first. Pending timers count: an unanswered connect keeps
-   * the network busy until its timeout.
+   * the network busy until its timeout. Packets a partition holds do not: they wait for `heal`.
    */
   idle(): Promise<void> {
     return this.fabric.scheduler.idle();

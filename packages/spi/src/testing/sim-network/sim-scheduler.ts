@@ -1,7 +1,9 @@
 /**
  * How a `SimNetwork` paces its events against the wall clock.
  * - `'real'`: an event due `d` ms after the current virtual time waits `d` ms on a real timer
- *   (`setTimeout`); an event due now runs on the next macrotask (`setImmediate`).
+ *   (`setTimeout`); an event due now runs on the next macrotask (`setImmediate`). Real delays are
+ *   at least the virtual ones (an earlier event that slips in restarts the wait for a later one).
+ *   Use it to see latency as an application would.
  * - `'virtual'`: every event runs on the next macrotask and the virtual clock jumps to its due
  *   time, so latencies and timeouts cost no wall-clock time but keep their order.
  */
