@@ -5,13 +5,23 @@ import { Catalog } from '../catalog/catalog';
 import type { DefaultCatalogResult } from '../catalog/default-catalog';
 import { installDefaultCatalog, resetCatalog } from '../catalog/default-catalog';
 import { defaultCatalogFile } from '../catalog/default-catalog-file';
-import { wsaErrorName } from '../constants/error-codes';
+import { WSAEPROVIDERFAILEDINIT, wsaErrorName } from '../constants/error-codes';
+import { verifyCatalogChains } from '../lsp/verify-catalog-chains';
 import { formatGuid, parseGuid } from '../types/guid';
 import { out } from '../types/out-cell';
 import { catalogListing, formatCatalogText } from './catalog-listing';
+import { catalogVerification, formatCatalogVerification } from './catalog-verification';
 import type { CliContext } from './cli-context';
 import { EXIT_FAILURE, EXIT_OK, OperationError, UsageError } from './cli-context';
-import { CATALOG_HELP, INSTALL_HELP, ORDER_HELP, REMOVE_HELP, RESET_HELP, SHOW_HELP } from './help-text';
+import {
+  CATALOG_HELP,
+  INSTALL_HELP,
+  ORDER_HELP,
+  REMOVE_HELP,
+  RESET_HELP,
+  SHOW_HELP,
+  VERIFY_HELP,
+} from './help-text';
 import type { ParsedArguments } from './parse-arguments';
 import { ProviderDescriptionError, parseProviderDescription } from './provider-description';
 
@@ -33,6 +43,7 @@ const SUBCOMMANDS: Readonly<Record<string, CatalogSubcommand>> = {
   remove: { help: REMOVE_HELP, valueOptions: [], flagOptions: [], run: removeProvider },
   order: { help: ORDER_HELP, valueOptions: [], flagOptions: [], run: writeOrder },
   reset: { help: RESET_HELP, valueOptions: [], flagOptions: [], run: reset },
+  verify: { help: VERIFY_HELP, valueOptions: [], flagOptions: ['json'], run: verify },
 };
 
 /** Runs `ws2spi catalog <subcommand> …`; `operands` are the words after `catalog`. */
@@ -48,7 +59,7 @@ export async function runCatalogCommand(
       return EXIT_OK;
     }
     throw new UsageError(
-      'catalog: which command? (show, install, remove, order, reset)',
+      'catalog: which command? (show, install, remove, order, reset, verify)',
       'ws2spi catalog --help',
     );
   }
@@ -206,7 +217,39 @@ async function writeOrder(operands: string[], args: ParsedArguments, context: Cl
 async function reset(operands: string[], args: ParsedArguments, context: CliContext): Promise<number> {
   noOperands('reset', operands);
   const file = resolveCatalogFile(args, context);
-  const result = await resetCatalog(Catalog.openFile(file), context.defaultProviders);
+  const catalog = Catalog.openFile(file);
+  // Every entry goes, so orphaned and broken chains go with them: say so when there were any.
+  const { broken } = verifyCatalogChains(catalog.entries());
+  const result = await resetCatalog(catalog, context.defaultProviders);
   context.stdout(`Catalog ${file} reset\n`);
+  if (broken.length > 0) {
+    const ids = broken.map(({ entry }) => entry.info.dwCatalogEntryId).join(', ');
+    context.stdout(
+      `Removed ${broken.length} orphaned or broken chain ${broken.length === 1 ? 'entry' : 'entries'}: ${ids}\n`,
+    );
+  }
   return reportDefaults(result, context) ? EXIT_OK : EXIT_FAILURE;
+}
+
+/**
+ * `catalog verify`: lists the chain entries that cannot work — orphaned (their LSP's layered entry
+ * is gone) or broken otherwise — and unused layered entries. Exit status 1 when any chain is
+ * orphaned or broken (`[WSAEPROVIDERFAILEDINIT]`, what sockets on them fail with), 0 otherwise.
+ * A catalog file that does not exist is an empty catalog (nothing is created).
+ */
+async function verify(operands: string[], args: ParsedArguments, context: CliContext): Promise<number> {
+  noOperands('verify', operands);
+  const file = resolveCatalogFile(args, context);
+  const snapshot = Catalog.openFile(file).snapshot();
+  const report = verifyCatalogChains(snapshot.entries);
+  if (args.flags.has('json')) {
+    context.stdout(`${JSON.stringify(catalogVerification(file, snapshot, report), null, 2)}\n`);
+  } else {
+    context.stdout(formatCatalogVerification(file, snapshot, report));
+  }
+  if (report.broken.length === 0) return EXIT_OK;
+  context.stderr(
+    `[${wsaErrorName(WSAEPROVIDERFAILEDINIT)}] ${report.broken.length} chain ${report.broken.length === 1 ? 'entry' : 'entries'} in ${file} cannot be loaded; run 'ws2spi catalog reset' to repair\n`,
+  );
+  return EXIT_FAILURE;
 }

@@ -27,7 +27,8 @@ Commands:
   catalog remove GUID            remove every entry of a provider (WSCDeinstallProvider)
   catalog order ID...            reorder the catalog (WSCWriteProviderOrder)
   catalog reset                  remove everything, install the default providers
-                                 (netsh winsock reset)
+                                 (netsh winsock reset); repairs orphaned chains
+  catalog verify [--json]        report orphaned or broken LSP chains (status 1)
 
 Options:
   --catalog FILE   the catalog file to use
@@ -41,12 +42,14 @@ ${EXIT_CODES}
 
 /** `ws2spi catalog --help`. */
 export const CATALOG_HELP = `Usage: ws2spi catalog <show|install|remove|order|reset> [options]
+       ws2spi catalog verify [--json]
 
   show [--json]          list the entries in catalog order
   install --from FILE    install a provider from a JSON description
   remove GUID            remove every entry of the provider GUID
   order ID...            put the entries in this order (every ID exactly once)
   reset                  remove every entry and install the default providers
+  verify [--json]        report orphaned or broken chains of layered providers
 
 Run 'ws2spi catalog <command> --help' for details.
 
@@ -119,8 +122,32 @@ export const RESET_HELP = `Usage: ws2spi catalog reset [--catalog FILE]
 
 Remove every catalog entry and install the default providers
 (@ws2spi/providers-tcp, @ws2spi/providers-osi), like 'netsh winsock reset'.
-Entry IDs keep counting up; application categories are kept. Fails (status 1)
-when a default provider cannot be installed; the others are installed anyway.
+Entry IDs keep counting up; application categories are kept. Every layered
+service provider goes too, so orphaned or broken chains (see 'catalog verify')
+are repaired; their IDs are listed. Fails (status 1) when a default provider
+cannot be installed; the others are installed anyway.
 
 ${EXIT_CODES}
+`;
+
+/** `ws2spi catalog verify --help`. */
+export const VERIFY_HELP = `Usage: ws2spi catalog verify [--json] [--catalog FILE]
+
+Check the chains of layered service providers (LSPs). Lists every chain entry
+that cannot be loaded — orphaned (ChainEntries[0], the LSP's hidden layered
+entry, is gone) or broken otherwise (an entry of the chain is missing, or it
+does not end in a base provider) — with the reason, and layered entries that
+no chain uses (harmless). Sockets on an orphaned or broken chain fail with
+WSAEPROVIDERFAILEDINIT. 'ws2spi catalog reset' repairs the catalog.
+
+  --json   machine-readable output: { "format": "ws2spi-catalog-verification",
+           "version": 1, "catalog", "serial", "broken": [{ "catalogEntryId",
+           "szProtocol", "providerId", "path", "kind", "index", "id",
+           "reason" }], "unusedLayeredEntries": [...] }
+
+Exit status:
+  0  no orphaned or broken chain
+  1  at least one orphaned or broken chain (listed on stdout; the summary on
+     stderr starts with [WSAEPROVIDERFAILEDINIT]), or the catalog is unreadable
+  2  usage error
 `;

@@ -41,12 +41,13 @@ export function verifyCatalogChains(entries: readonly CatalogEntry[]): CatalogCh
   const used = new Set<number>();
   for (const entry of entries) {
     if (!isChainEntry(entry.info)) continue;
+    // A layered entry some chain names is in use, even when that chain is broken further down.
+    const chain = entry.info.ProtocolChain;
+    for (const id of chain.ChainEntries.slice(0, chain.ChainLen)) used.add(id);
     const walked = walkProtocolChain(entry.info, lookup);
     if (isChainProblem(walked)) {
       broken.push({ entry, kind: walked.kind, index: walked.index, id: walked.id, reason: walked.reason });
-      continue;
     }
-    for (const layer of walked.layers) used.add(layer.layered.info.dwCatalogEntryId);
   }
   const unusedLayeredEntries = entries.filter(
     (entry) => isLayeredEntry(entry.info) && !used.has(entry.info.dwCatalogEntryId),
