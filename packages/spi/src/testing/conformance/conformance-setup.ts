@@ -65,11 +65,14 @@ export interface ConformanceEnv {
 export type OptionalServiceFlagName = 'XP1_CONNECT_DATA' | 'XP1_DISCONNECT_DATA' | 'XP1_EXPEDITED_DATA';
 
 /**
- * What a setup may declare unavailable: an optional `XP1_*` capability, or `SO_CONDITIONAL_ACCEPT`
- * — holding a caller until `WSAAccept`'s condition has answered, which a transport that completes
- * the handshake before the application sees the connection (Node's `net`) cannot do.
+ * What a setup may declare unavailable: an optional `XP1_*` capability; `SO_CONDITIONAL_ACCEPT` —
+ * holding a caller until `WSAAccept`'s condition has answered, which a transport that completes
+ * the handshake before the application sees the connection (Node's `net`) cannot do; or
+ * `'half-close'` — a protocol whose graceful close ends both directions at once (ISO 8073's
+ * T-DISCONNECT), so neither side sends after one side's `WSASendDisconnect`. `XP1_GRACEFUL_CLOSE`
+ * promises an orderly release, not a half-close, hence the separate declaration.
  */
-export type UnavailableCapability = OptionalServiceFlagName | 'SO_CONDITIONAL_ACCEPT';
+export type UnavailableCapability = OptionalServiceFlagName | 'SO_CONDITIONAL_ACCEPT' | 'half-close';
 
 /**
  * What a provider gives `describeProviderConformance`, modelled on libp2p's `TestSetup`: a factory
@@ -104,6 +107,8 @@ export interface ConformanceSetup<E extends ConformanceEnv = ConformanceEnv> {
    * `WSAENOPROTOOPT`, `WSAEPROTONOSUPPORT`) run instead. `SO_CONDITIONAL_ACCEPT` unavailable skips
    * the "caller refused with `WSAECONNREFUSED`" test; the "connection reset after `CF_REJECT`"
    * behaviour (Windows without the option) is tested as for every provider without connect data.
+   * `'half-close'` unavailable skips the tests that send after the peer's graceful close and runs
+   * "the close ends both directions" tests instead.
    */
   unavailable?: Partial<Record<UnavailableCapability, string>>;
   /** Upper bound, in ms, on every single wait of the suite (default 5000). Not a performance target. */

@@ -111,6 +111,21 @@ export class ProviderCapabilities {
     return reason === undefined ? RUNS : skip(`SO_CONDITIONAL_ACCEPT unavailable: ${reason}`);
   }
 
+  /** Runs for connection-oriented providers with a graceful close that keeps the other direction open. */
+  get halfClose(): Gate {
+    const graceful = allOf(this.connectionOriented, this.requires('XP1_GRACEFUL_CLOSE'));
+    if (!graceful.runs) return graceful;
+    const reason = this.unavailableReason('half-close');
+    return reason === undefined ? RUNS : skip(`half-close unavailable: ${reason}`);
+  }
+
+  /** Runs for connection-oriented providers whose graceful close ends both directions (no half-close). */
+  get closeEndsBothDirections(): Gate {
+    const graceful = allOf(this.connectionOriented, this.requires('XP1_GRACEFUL_CLOSE'));
+    if (!graceful.runs) return graceful;
+    return this.unavailableReason('half-close') === undefined ? skip('provider supports half-close') : RUNS;
+  }
+
   private unavailableReason(name: UnavailableCapability | ServiceFlagName): string | undefined {
     return (this.unavailable as Partial<Record<string, string>>)[name];
   }

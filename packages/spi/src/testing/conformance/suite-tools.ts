@@ -42,6 +42,16 @@ export function endOfData(caps: ProviderCapabilities): CallOutcome {
   return caps.messageOriented ? failsWith(WSAEDISCON) : succeeds(0);
 }
 
+/**
+ * Whether a send after the peer's graceful close matches a protocol whose close ends both
+ * directions: message-oriented protocols say `WSAEDISCON` (MSDN WSASend: "the virtual circuit was
+ * gracefully closed by the remote side"); a byte stream without half-close must at least fail.
+ */
+export function isRefusedAfterPeerClose(caps: ProviderCapabilities, r: CallOutcome): boolean {
+  if (caps.messageOriented) return r.rc === -1 && r.error === 'WSAEDISCON';
+  return r.rc === -1;
+}
+
 /** Just the return value and error of an outcome (drops received bytes), for comparisons. */
 export function outcomeOf(r: CallOutcome): CallOutcome {
   return { rc: r.rc, error: r.error };

@@ -14,7 +14,7 @@ import { letDeliveriesHappen } from '../bounded-wait';
 import { text, utf8 } from '../byte-patterns';
 import { failsWith, succeeds } from '../conformance-harness';
 import { allOf } from '../provider-capabilities';
-import { endOfData, outcomeOf, type SuiteTools } from '../suite-tools';
+import { endOfData, isRefusedAfterPeerClose, outcomeOf, type SuiteTools } from '../suite-tools';
 
 /** Declares the close tests. */
 export function closeSuite({ jest, expect, caps, test, h }: SuiteTools): void {
@@ -42,7 +42,23 @@ export function closeSuite({ jest, expect, caps, test, h }: SuiteTools): void {
     );
 
     test(
-      allOf(caps.connectionOriented, caps.requires('XP1_GRACEFUL_CLOSE')),
+      caps.closeEndsBothDirections,
+      `after the peer's graceful close, a send fails${caps.messageOriented ? ' WSAEDISCON' : ''} and recv still reports the end`,
+      async () => {
+        const { client, server } = h();
+        const pair = await h().connectedPair();
+        const watch = h().watch(client, pair.client, FD_CLOSE);
+        expect(server.closesocket(pair.server)).toBe(0);
+        await watch.until(FD_CLOSE);
+        const late = utf8('too late');
+        const r = h().result(client, await client.send(pair.client, late, late.byteLength, 0));
+        expect({ refused: isRefusedAfterPeerClose(caps, r), ...r }).toEqual({ refused: true, ...r });
+        expect(outcomeOf(await h().recv(client, pair.client))).toEqual(endOfData(caps));
+      },
+    );
+
+    test(
+      caps.halfClose,
       'a send to a peer that has closed succeeds once; the reset it provokes makes the next recv fail WSAECONNABORTED',
       async () => {
         const { client, server, env } = h();

@@ -16,7 +16,7 @@ import { letDeliveriesHappen } from '../bounded-wait';
 import { bytePattern, firstDifference, numberedMessages, text, utf8 } from '../byte-patterns';
 import { type ConformanceHarness, failsWith, SOCKADDR_STORAGE_SIZE, succeeds } from '../conformance-harness';
 import { allOf } from '../provider-capabilities';
-import { endOfData, outcomeOf, type SuiteTools } from '../suite-tools';
+import { endOfData, isRefusedAfterPeerClose, outcomeOf, type SuiteTools } from '../suite-tools';
 
 /** Declares the shutdown and half-close tests. */
 export function shutdownSuite({ jest, expect, caps, test, h, sizes }: SuiteTools): void {
@@ -58,7 +58,7 @@ export function shutdownSuite({ jest, expect, caps, test, h, sizes }: SuiteTools
 
   jest.describe('shutdown and half-close', () => {
     test(
-      graceful,
+      caps.halfClose,
       `half-close both ways loses nothing: ${caps.messageOriented ? `${sizes.messageCount} messages` : `${sizes.largeTransferBytes} bytes`} then WSASendDisconnect(NULL), the peer reads all then the end, and the half-closed side still receives`,
       async () => {
         const { client, server } = h();
@@ -68,6 +68,19 @@ export function shutdownSuite({ jest, expect, caps, test, h, sizes }: SuiteTools
         await transferThenDisconnect(c, a, 3);
         // The client can no longer send, but the server's direction is still open.
         await transferThenDisconnect(a, c, 4);
+      },
+    );
+
+    test(
+      caps.closeEndsBothDirections,
+      `without half-close the graceful close ends both directions: the peer reads ${caps.messageOriented ? `${sizes.messageCount} messages` : `${sizes.largeTransferBytes} bytes`}, then the end, and can no longer send`,
+      async () => {
+        const { client, server } = h();
+        const pair = await h().connectedPair();
+        await transferThenDisconnect({ ws2: client, s: pair.client }, { ws2: server, s: pair.server }, 3);
+        const probe = utf8('reply');
+        const r = h().result(server, await server.send(pair.server, probe, probe.byteLength, 0));
+        expect({ refused: isRefusedAfterPeerClose(caps, r), ...r }).toEqual({ refused: true, ...r });
       },
     );
 
@@ -92,10 +105,18 @@ export function shutdownSuite({ jest, expect, caps, test, h, sizes }: SuiteTools
         ]).toEqual([failsWith(WSAESHUTDOWN), failsWith(WSAESHUTDOWN)]);
         expect(outcomeOf(await h().recvWhenReady(server, pair.server))).toEqual(endOfData(caps));
 
-        // The receiving direction is untouched by SD_SEND.
-        await h().sendMessages(server, pair.server, [utf8('pong')]);
-        const pong = await h().recvWhenReady(client, pair.client);
-        expect({ ...outcomeOf(pong), data: text(pong.data) }).toEqual({ ...succeeds(4), data: 'pong' });
+        if (caps.halfClose.runs) {
+          // The receiving direction is untouched by SD_SEND.
+          await h().sendMessages(server, pair.server, [utf8('pong')]);
+          const pong = await h().recvWhenReady(client, pair.client);
+          expect({ ...outcomeOf(pong), data: text(pong.data) }).toEqual({ ...succeeds(4), data: 'pong' });
+        } else {
+          const refused = h().result(server, await server.send(pair.server, one, 1, 0));
+          expect({ refused: isRefusedAfterPeerClose(caps, refused), ...refused }).toEqual({
+            refused: true,
+            ...refused,
+          });
+        }
 
         expect([
           r(client.shutdown(pair.client, SD_RECEIVE)),
