@@ -200,3 +200,16 @@ describe('provider kit: event sequences seen by WSPEnumNetworkEvents', () => {
     expect(world.client.enumEvents(client).events.lNetworkEvents).toBe(0);
   });
 });
+
+describe('provider kit: sending to a peer that has closed', () => {
+  it('the send succeeds once; the reset that answers it shows as WSAECONNABORTED', async () => {
+    world = kitWorld({}, { resetOnDataAfterReceiveShutdown: true });
+    const { client, server } = await connectedPair(world);
+    expect(world.server.close(server)).toBe(0);
+    expect(await world.client.recv(client)).toMatchObject({ err: 0, n: 0 });
+    expect(await world.client.send(client, 'too late')).toMatchObject({ err: 0, n: 8 });
+    await world.net.idle();
+    expect((await world.client.recv(client)).err).toBe(WSAECONNABORTED);
+    expect((await world.client.send(client, 'x')).err).toBe(WSAECONNABORTED);
+  });
+});

@@ -518,7 +518,10 @@ export class StreamSocket extends KitSocket {
 
   private onReset(code: number): void {
     if (this.resetCode) return;
-    this.resetCode = code || WSAECONNRESET;
+    // A reset that follows the peer's FIN (we sent to a peer that had closed) is reported as
+    // WSAECONNABORTED, as Windows does; a reset out of the blue is WSAECONNRESET.
+    this.resetCode =
+      this.peerClosed && (code === WSAECONNRESET || !code) ? WSAECONNABORTED : code || WSAECONNRESET;
     this.dropReceived();
     // FD_CLOSE after an RST carries WSAECONNABORTED; recv and send say WSAECONNRESET.
     this.closeError = code === WSAECONNRESET || !code ? WSAECONNABORTED : code;
@@ -537,9 +540,11 @@ export class StreamSocket extends KitSocket {
   }
 
   private onLinkClosed(): void {
-    if (!this.resetCode && !this.peerClosed) {
-      // The link ended without telling how: treat it as an abort so nobody waits for ever.
-      this.onReset(WSAECONNABORTED);
+    // A link cannot finish gracefully while either direction is still open; if it ends that way
+    // the connection was torn down (some transports report an RST after a FIN only as the end of
+    // the connection), so it counts as a reset and nobody waits for ever.
+    if (!this.resetCode && (!this.peerClosed || !this.sendShut)) {
+      this.onReset(this.peerClosed ? WSAECONNRESET : WSAECONNABORTED);
     }
     this.notify();
   }
