@@ -10,6 +10,8 @@ import {
   missingProcTableMembers,
   out,
   SD_RECEIVE,
+  SO_CONDITIONAL_ACCEPT,
+  SOL_SOCKET,
   type StreamTransportDriver,
   sockaddrIn,
   WSAECONNABORTED,
@@ -238,5 +240,21 @@ describe('provider kit: no leaks', () => {
     world.server.close(listener);
     await world.net.idle();
     expect(world.net.pendingEvents).toBe(0);
+  });
+});
+
+describe('provider kit: closing under a blocked connect', () => {
+  it('a blocking connect waiting for a decision is released with WSAEINTR when its socket is closed', async () => {
+    world = kitWorld();
+    const listener = world.server.socket();
+    // With conditional acceptance the caller waits for WSPAccept's decision.
+    expect(world.server.setOpt(listener, SOL_SOCKET, SO_CONDITIONAL_ACCEPT, 1)).toBe(0);
+    await world.server.bind(listener, sockaddrIn('0.0.0.0', 5000));
+    await world.server.listen(listener);
+    const s = world.client.socket();
+    const connecting = world.client.connect(s, sockaddrIn('10.0.0.2', 5000));
+    await world.net.idle();
+    expect(world.client.close(s)).toBe(0);
+    expect(await connecting).toBe(WSAEINTR);
   });
 });

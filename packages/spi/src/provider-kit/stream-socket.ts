@@ -408,8 +408,15 @@ export class StreamSocket extends KitSocket {
       // Completion is reported through FD_CONNECT, select and SO_ERROR.
       fail(WSAEWOULDBLOCK);
     }
-    const code = await completion;
-    if (code) fail(code);
+    // Wait through the socket's signal rather than the driver's promise, so that closing the
+    // socket (or cleaning up the provider) releases a blocked connect at once with WSAEINTR.
+    let code: number | undefined;
+    void completion.then((c) => {
+      code = c;
+      this.notify();
+    });
+    const result = await this.waitFor(true, 0, () => code);
+    if (result) fail(result);
   }
 
   private connected(link: TransportLink, calleeData: Uint8Array | null, callee: WSABUF | null): number {
