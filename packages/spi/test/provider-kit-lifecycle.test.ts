@@ -4,6 +4,7 @@ import {
   emptyWspData,
   FD_WRITE,
   FIONBIO,
+  FIONREAD,
   INVALID_SOCKET,
   ipAddressCodec,
   MAKEWORD,
@@ -165,6 +166,17 @@ describe('provider kit: TCP rule for data after SD_RECEIVE (driver policy)', () 
     await world.net.idle();
     expect((await world.client.recv(client)).err).toBe(WSAECONNRESET);
     expect((await world.server.send(server, 'x')).err).toBe(WSAECONNABORTED);
+  });
+
+  it('with the policy, SD_RECEIVE with unread data queued resets the connection at once', async () => {
+    world = kitWorld({}, { resetOnDataAfterReceiveShutdown: true });
+    const { client, server } = await connectedPair(world);
+    await world.client.send(client, 'unread');
+    await world.net.idle();
+    expect(world.server.ioctl(server, FIONREAD).value).toBe(6);
+    expect(world.server.shutdown(server, SD_RECEIVE)).toBe(0);
+    await world.net.idle();
+    expect((await world.client.recv(client)).err).toBe(WSAECONNRESET);
   });
 
   it('a receive pending before SD_RECEIVE still completes with the data, and nothing is reset', async () => {
