@@ -78,10 +78,12 @@ export class ConformanceHarness {
     readonly timeoutMs: number,
   ) {}
 
+  /** The client process of this test's environment. */
   get client(): Ws2 {
     return this.env.client;
   }
 
+  /** The server process of this test's environment (may be the client process). */
   get server(): Ws2 {
     return this.env.server;
   }
@@ -310,19 +312,21 @@ export class ConformanceHarness {
     }
   }
 
-  /** Sends each message with one `send`, which must take it whole. */
+  /** Sends each message with one `send`, which must take it whole; `WSAEWOULDBLOCK` waits for writability and retries. */
   async sendMessages(ws2: Ws2, s: SOCKET, messages: readonly Uint8Array[]): Promise<void> {
     const deadline = Date.now() + this.timeoutMs * 4;
-    for (let i = 0; i < messages.length; i++) {
+    let i = 0;
+    while (i < messages.length) {
       const m = messages[i]!;
       const r = await this.settled(ws2, ws2.send(s, m, m.byteLength, 0), 'send');
       if (r.error === wsaErrorName(WSAEWOULDBLOCK)) {
         await this.awaitSelect(ws2, s, 'write', deadline);
-        i--;
         continue;
       }
-      if (r.rc !== m.byteLength)
+      if (r.rc !== m.byteLength) {
         throw new Error(`send of message ${i} (${m.byteLength} bytes) gave ${r.rc} (${r.error})`);
+      }
+      i++;
     }
   }
 

@@ -1,3 +1,8 @@
+/**
+ * The provider conformance suite: `describeProviderConformance(name, setup)` and the types of its
+ * setup contract, plus the harness pieces a provider's own tests may reuse.
+ * @module
+ */
 export type { CallOutcome, ConnectedPair, DatagramPair, ReceiveOutcome } from './conformance-harness';
 export { ConformanceHarness, failsWith, SOCKADDR_STORAGE_SIZE, succeeds } from './conformance-harness';
 export type {
