@@ -46,9 +46,9 @@ function portKey(address: string, port: number): string {
 /** Builds the driver of one catalog entry (one transport class) over `streams`. */
 export function osiStreamDriver(streams: StreamNetwork, settings: CotpLinkSettings): StreamTransportDriver {
   const codec = tpAddressCodec();
-  /** Ports with an explicit number, by address and port, so that several selectors share one. */
+  /** Open ports by address and (real) port number, so that several selectors share one. */
   const ports = new Map<string, Promise<TsapPort>>();
-  /** Every port, including ephemeral ones, for cleanup. */
+  /** Every open port, for cleanup. */
   const allPorts = new Set<TsapPort>();
   /** Links the kit does not own yet (connecting, or waiting for WSPAccept). */
   const loose = new Set<CotpLink>();
@@ -75,6 +75,8 @@ export function osiStreamDriver(streams: StreamNetwork, settings: CotpLinkSettin
     if (port === 0) {
       const opened = await TsapPort.open(context, address, family, 0);
       allPorts.add(opened);
+      // Known by its real number from now on, so that other selectors can bind it explicitly.
+      ports.set(portKey(address, opened.port), Promise.resolve(opened));
       return opened;
     }
     const key = portKey(address, port);
