@@ -111,9 +111,8 @@ function entry(
 
 /**
  * The `WSAPROTOCOL_INFOW`s of `MSAFD Tcpip [TCP/IP]`, `[UDP/IP]`, `[TCP/IPv6]` and `[UDP/IPv6]`, in
- * that order, ready for
- * `WSCInstallProvider` (`dwCatalogEntryId` 0: the catalog assigns it). Every call returns fresh
- * objects.
+ * that order, ready for `WSCInstallProvider` (`dwCatalogEntryId` 0: the catalog assigns it). Every
+ * call returns fresh objects.
  *
  * @param providerId the `ProviderId` of all four entries (default `MSAFD_TCPIP_PROVIDER_ID`).
  */
