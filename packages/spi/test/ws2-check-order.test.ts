@@ -148,3 +148,42 @@ describe('re-entrancy: a call into the provider from its own callback on the sam
     expect(ws2.shutdown(listening, 1)).toBe(0);
   });
 });
+
+describe('argument checks come after the handle lookup in every call shape', () => {
+  it('a closed handle is WSAENOTSOCK even with malformed arguments', async () => {
+    const { ws2 } = setup();
+    const s = await ws2.socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    expect(ws2.closesocket(s)).toBe(0);
+    const bad = [{ len: 9, buf: new Uint8Array(1) }];
+    const results = [
+      await ws2.WSASend(s, bad, 1, null, 0, null, null),
+      await ws2.WSARecv(s, bad, 1, null, null, null, null),
+      await ws2.WSASendTo(s, bad, 1, null, 0, null, 0, null, null),
+      await ws2.WSARecvFrom(s, bad, 1, null, null, null, null, null, null),
+      await ws2.send(s, new Uint8Array(1), 9, 0),
+      await ws2.recv(s, new Uint8Array(1), 9, 0),
+      await ws2.WSAConnect(s, null, 0, bad[0], null, null, null),
+      ws2.ioctlsocket(s, 0x4004667f, null),
+      ws2.WSAEnumNetworkEvents(s, null, null),
+      ws2.WSAEventSelect(s, { id: 0, signalled: false }, 0),
+      ws2.WSARecvDisconnect(s, bad[0]),
+    ];
+    expect(results.every((rc) => rc === SOCKET_ERROR)).toBe(true);
+    expect(ws2.WSAGetLastError()).toBe(WSAENOTSOCK);
+    expect(await ws2.WSAAccept(s, null, null, 'not a function' as never, 0)).toBe(INVALID_SOCKET);
+    expect(ws2.WSAGetLastError()).toBe(WSAENOTSOCK);
+  });
+
+  it('on a live handle the same malformed arguments are WSAEFAULT, and the provider is not called', async () => {
+    const { p, ws2 } = setup();
+    const s = await ws2.socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    const bad = [{ len: 9, buf: new Uint8Array(1) }];
+    expect(await ws2.WSASend(s, bad, 1, null, 0, null, null)).toBe(SOCKET_ERROR);
+    expect(ws2.WSAGetLastError()).toBe(WSAEFAULT);
+    expect(await ws2.recv(s, new Uint8Array(1), 9, 0)).toBe(SOCKET_ERROR);
+    expect(ws2.WSAGetLastError()).toBe(WSAEFAULT);
+    expect(ws2.ioctlsocket(s, 0x4004667f, null)).toBe(SOCKET_ERROR);
+    expect(ws2.WSAGetLastError()).toBe(WSAEFAULT);
+    expect(p.names()).toEqual(['lpWSPSocket']);
+  });
+});

@@ -108,7 +108,16 @@ export interface Ws2Options {
   applicationExtra?: string;
 }
 
-/** A provider call that succeeded far enough to have a result; its shape decides what counts as failure. */
+/**
+ * How a per-socket call checks its own arguments: `check` runs after the prolog and the handle
+ * lookup (so `WSANOTINITIALISED` and `WSAENOTSOCK` come first) and before the provider is called,
+ * returning 0 or the argument error (`WSAEFAULT` for a malformed buffer).
+ */
+interface CallOptions {
+  check?: () => number;
+}
+
+/** The route of a per-socket call: the live process, the handle's record and its owning provider. */
 type Route = { process: WsProcess; record: HandleRecord; provider: LoadedProvider };
 
 const MAX_RECORDED_FAILURES = 100;
@@ -390,13 +399,14 @@ export class Ws2 {
     lpfnCondition: LPCONDITIONPROC | null,
     dwCallbackData: unknown,
   ): Promise<SOCKET> {
-    if (lpfnCondition !== null && typeof lpfnCondition !== 'function')
-      return this.failAsync(WSAEFAULT, INVALID_SOCKET);
     return this.callAsync(
       s,
       'lpWSPAccept',
       (t, errno) => t.lpWSPAccept(s, addr, addrlen, lpfnCondition, dwCallbackData, errno),
-      INVALID_SOCKET,
+      {
+        failValue: INVALID_SOCKET,
+        check: () => (lpfnCondition !== null && typeof lpfnCondition !== 'function' ? WSAEFAULT : 0),
+      },
     );
   }
 
@@ -415,10 +425,13 @@ export class Ws2 {
     lpSQOS: QOS | null,
     lpGQOS: QOS | null,
   ): Promise<number> {
-    if (!this.optionalWsabuf(lpCallerData) || !this.optionalWsabuf(lpCalleeData))
-      return this.failAsync(WSAEFAULT);
-    return this.callAsync(s, 'lpWSPConnect', (t, errno) =>
-      t.lpWSPConnect(s, name, namelen, lpCallerData, lpCalleeData, lpSQOS, lpGQOS, errno),
+    return this.callAsync(
+      s,
+      'lpWSPConnect',
+      (t, errno) => t.lpWSPConnect(s, name, namelen, lpCallerData, lpCalleeData, lpSQOS, lpGQOS, errno),
+      {
+        check: () => (this.optionalWsabuf(lpCallerData) && this.optionalWsabuf(lpCalleeData) ? 0 : WSAEFAULT),
+      },
     );
   }
 
@@ -426,8 +439,7 @@ export class Ws2 {
 
   /** `send`: bytes sent, or `SOCKET_ERROR`. */
   async send(s: SOCKET, buf: Uint8Array, len: number, flags: number): Promise<number> {
-    const buffers = this.singleBuffer(buf, len);
-    if (!buffers) return this.failAsync(WSAEFAULT);
+    const buffers = [{ len, buf }];
     const sent = out(0);
     const rc = await this.WSASend(s, buffers, 1, sent, flags, null, null);
     return rc === SOCKET_ERROR ? SOCKET_ERROR : sent.value;
@@ -443,19 +455,22 @@ export class Ws2 {
     lpOverlapped: WSAOVERLAPPED | null,
     lpCompletionRoutine: LPWSAOVERLAPPED_COMPLETION_ROUTINE | null,
   ): Promise<number> {
-    if (!this.bufferArray(lpBuffers, dwBufferCount)) return this.failAsync(WSAEFAULT);
-    return this.callAsync(s, 'lpWSPSend', (t, errno) =>
-      t.lpWSPSend(
-        s,
-        lpBuffers,
-        dwBufferCount,
-        lpNumberOfBytesSent,
-        dwFlags,
-        lpOverlapped,
-        lpCompletionRoutine,
-        this.threadId(),
-        errno,
-      ),
+    return this.callAsync(
+      s,
+      'lpWSPSend',
+      (t, errno) =>
+        t.lpWSPSend(
+          s,
+          lpBuffers,
+          dwBufferCount,
+          lpNumberOfBytesSent,
+          dwFlags,
+          lpOverlapped,
+          lpCompletionRoutine,
+          this.threadId(),
+          errno,
+        ),
+      { check: () => this.bufferArrayError(lpBuffers, dwBufferCount) },
     );
   }
 
@@ -468,8 +483,7 @@ export class Ws2 {
     to: SOCKADDR | null,
     tolen: number,
   ): Promise<number> {
-    const buffers = this.singleBuffer(buf, len);
-    if (!buffers) return this.failAsync(WSAEFAULT);
+    const buffers = [{ len, buf }];
     const sent = out(0);
     const rc = await this.WSASendTo(s, buffers, 1, sent, flags, to, tolen, null, null);
     return rc === SOCKET_ERROR ? SOCKET_ERROR : sent.value;
@@ -487,21 +501,24 @@ export class Ws2 {
     lpOverlapped: WSAOVERLAPPED | null,
     lpCompletionRoutine: LPWSAOVERLAPPED_COMPLETION_ROUTINE | null,
   ): Promise<number> {
-    if (!this.bufferArray(lpBuffers, dwBufferCount)) return this.failAsync(WSAEFAULT);
-    return this.callAsync(s, 'lpWSPSendTo', (t, errno) =>
-      t.lpWSPSendTo(
-        s,
-        lpBuffers,
-        dwBufferCount,
-        lpNumberOfBytesSent,
-        dwFlags,
-        lpTo,
-        iTolen,
-        lpOverlapped,
-        lpCompletionRoutine,
-        this.threadId(),
-        errno,
-      ),
+    return this.callAsync(
+      s,
+      'lpWSPSendTo',
+      (t, errno) =>
+        t.lpWSPSendTo(
+          s,
+          lpBuffers,
+          dwBufferCount,
+          lpNumberOfBytesSent,
+          dwFlags,
+          lpTo,
+          iTolen,
+          lpOverlapped,
+          lpCompletionRoutine,
+          this.threadId(),
+          errno,
+        ),
+      { check: () => this.bufferArrayError(lpBuffers, dwBufferCount) },
     );
   }
 
@@ -510,8 +527,7 @@ export class Ws2 {
    * (`MSG_PARTIAL` back from the provider) is `WSAEMSGSIZE` here, as in ws2_32's `recv`.
    */
   async recv(s: SOCKET, buf: Uint8Array, len: number, flags: number): Promise<number> {
-    const buffers = this.singleBuffer(buf, len);
-    if (!buffers) return this.failAsync(WSAEFAULT);
+    const buffers = [{ len, buf }];
     const cell = this.lastError.claim();
     const received = out(0);
     const lpFlags = out(flags);
@@ -537,19 +553,22 @@ export class Ws2 {
     lpOverlapped: WSAOVERLAPPED | null,
     lpCompletionRoutine: LPWSAOVERLAPPED_COMPLETION_ROUTINE | null,
   ): Promise<number> {
-    if (!this.bufferArray(lpBuffers, dwBufferCount)) return this.failAsync(WSAEFAULT);
-    return this.callAsync(s, 'lpWSPRecv', (t, errno) =>
-      t.lpWSPRecv(
-        s,
-        lpBuffers,
-        dwBufferCount,
-        lpNumberOfBytesRecvd,
-        lpFlags,
-        lpOverlapped,
-        lpCompletionRoutine,
-        this.threadId(),
-        errno,
-      ),
+    return this.callAsync(
+      s,
+      'lpWSPRecv',
+      (t, errno) =>
+        t.lpWSPRecv(
+          s,
+          lpBuffers,
+          dwBufferCount,
+          lpNumberOfBytesRecvd,
+          lpFlags,
+          lpOverlapped,
+          lpCompletionRoutine,
+          this.threadId(),
+          errno,
+        ),
+      { check: () => this.bufferArrayError(lpBuffers, dwBufferCount) },
     );
   }
 
@@ -562,8 +581,7 @@ export class Ws2 {
     from: Out<SOCKADDR | null> | null,
     fromlen: Out<number> | null,
   ): Promise<number> {
-    const buffers = this.singleBuffer(buf, len);
-    if (!buffers) return this.failAsync(WSAEFAULT);
+    const buffers = [{ len, buf }];
     const received = out(0);
     const rc = await this.WSARecvFrom(s, buffers, 1, received, out(flags), from, fromlen, null, null);
     return rc === SOCKET_ERROR ? SOCKET_ERROR : received.value;
@@ -581,21 +599,24 @@ export class Ws2 {
     lpOverlapped: WSAOVERLAPPED | null,
     lpCompletionRoutine: LPWSAOVERLAPPED_COMPLETION_ROUTINE | null,
   ): Promise<number> {
-    if (!this.bufferArray(lpBuffers, dwBufferCount)) return this.failAsync(WSAEFAULT);
-    return this.callAsync(s, 'lpWSPRecvFrom', (t, errno) =>
-      t.lpWSPRecvFrom(
-        s,
-        lpBuffers,
-        dwBufferCount,
-        lpNumberOfBytesRecvd,
-        lpFlags,
-        lpFrom,
-        lpFromlen,
-        lpOverlapped,
-        lpCompletionRoutine,
-        this.threadId(),
-        errno,
-      ),
+    return this.callAsync(
+      s,
+      'lpWSPRecvFrom',
+      (t, errno) =>
+        t.lpWSPRecvFrom(
+          s,
+          lpBuffers,
+          dwBufferCount,
+          lpNumberOfBytesRecvd,
+          lpFlags,
+          lpFrom,
+          lpFromlen,
+          lpOverlapped,
+          lpCompletionRoutine,
+          this.threadId(),
+          errno,
+        ),
+      { check: () => this.bufferArrayError(lpBuffers, dwBufferCount) },
     );
   }
 
@@ -616,9 +637,7 @@ export class Ws2 {
       s,
       'lpWSPSendDisconnect',
       (t, errno) => t.lpWSPSendDisconnect(s, lpOutboundDisconnectData, errno),
-      {
-        buffers: [lpOutboundDisconnectData],
-      },
+      { check: () => (this.optionalWsabuf(lpOutboundDisconnectData) ? 0 : WSAEFAULT) },
     );
   }
 
@@ -633,7 +652,7 @@ export class Ws2 {
       'lpWSPRecvDisconnect',
       (t, errno) => t.lpWSPRecvDisconnect(s, lpInboundDisconnectData, errno),
       {
-        buffers: [lpInboundDisconnectData],
+        check: () => (this.optionalWsabuf(lpInboundDisconnectData) ? 0 : WSAEFAULT),
         keepZeroError: true,
       },
     );
@@ -673,14 +692,20 @@ export class Ws2 {
 
   /** `ioctlsocket` (`FIONBIO`, `FIONREAD`, `SIOCATMARK`): `argp` is in/out as the C `u_long *`. */
   ioctlsocket(s: SOCKET, cmd: number, argp: Out<number> | null): number {
-    if (argp === null || typeof argp !== 'object') return this.fail(WSAEFAULT);
-    const outBuffer = out<unknown>(argp.value);
-    const rc = this.WSAIoctl(s, cmd, argp.value, 4, outBuffer, 4, out(0), null, null);
-    if (rc !== SOCKET_ERROR && cmd !== FIONBIO) argp.value = Number(outBuffer.value);
+    const valid = argp !== null && typeof argp === 'object';
+    const outBuffer = out<unknown>(valid ? argp.value : 0);
+    const rc = this.callSync(
+      s,
+      'lpWSPIoctl',
+      (t, errno) =>
+        t.lpWSPIoctl(s, cmd, outBuffer.value, 4, outBuffer, 4, out(0), null, null, this.threadId(), errno),
+      { check: () => (valid ? 0 : WSAEFAULT) },
+    );
+    if (rc !== SOCKET_ERROR && cmd !== FIONBIO && valid) argp.value = Number(outBuffer.value);
     return rc;
   }
 
-  /** `WSAIoctl`. Overlapped ioctls are not supported here: a non-null `lpOverlapped` is `WSAEINVAL`. */
+  /** `WSAIoctl`: passed to the provider's `WSPIoctl` as given. */
   WSAIoctl(
     s: SOCKET,
     dwIoControlCode: number,
@@ -799,15 +824,12 @@ export class Ws2 {
 
   /** `WSAEventSelect`: like ws2_32, an error-less failure is not turned into `WSASYSCALLFAILURE`. */
   WSAEventSelect(s: SOCKET, hEventObject: WSAEVENT | null, lNetworkEvents: number): number {
-    if (hEventObject !== null && (!isWsaEvent(hEventObject) || hEventObject.isClosed))
-      return this.fail(WSA_INVALID_HANDLE);
+    const badEvent = hEventObject !== null && (!isWsaEvent(hEventObject) || hEventObject.isClosed);
     return this.callSync(
       s,
       'lpWSPEventSelect',
       (t, errno) => t.lpWSPEventSelect(s, hEventObject, lNetworkEvents, errno),
-      {
-        keepZeroError: true,
-      },
+      { check: () => (badEvent ? WSA_INVALID_HANDLE : 0), keepZeroError: true },
     );
   }
 
@@ -817,9 +839,11 @@ export class Ws2 {
     hEventObject: WSAEVENT | null,
     lpNetworkEvents: WSANETWORKEVENTS | null,
   ): number {
-    if (!lpNetworkEvents || !Array.isArray(lpNetworkEvents.iErrorCode)) return this.fail(WSAEFAULT);
-    return this.callSync(s, 'lpWSPEnumNetworkEvents', (t, errno) =>
-      t.lpWSPEnumNetworkEvents(s, hEventObject, lpNetworkEvents, errno),
+    return this.callSync(
+      s,
+      'lpWSPEnumNetworkEvents',
+      (t, errno) => t.lpWSPEnumNetworkEvents(s, hEventObject, lpNetworkEvents, errno),
+      { check: () => (lpNetworkEvents && Array.isArray(lpNetworkEvents.iErrorCode) ? 0 : WSAEFAULT) },
     );
   }
 
@@ -843,18 +867,17 @@ export class Ws2 {
     timeout: TIMEVAL | null,
   ): Promise<number> {
     const sets = [readfds, writefds, exceptfds];
+    if (!this.current) return this.failAsync(WSANOTINITIALISED);
     if (!sets.every((set) => set === null || (typeof set === 'object' && Array.isArray(set.fd_array)))) {
       return this.failAsync(WSAEFAULT);
     }
     const first = sets.find((set) => set && set.fd_array.length > 0)?.fd_array[0];
-    if (!this.current) return this.failAsync(WSANOTINITIALISED);
     if (first === undefined) return this.failAsync(WSAEINVAL);
     return this.callAsync(
       first,
       'lpWSPSelect',
       (t, errno) => t.lpWSPSelect(nfds, readfds, writefds, exceptfds, timeout, errno),
-      SOCKET_ERROR,
-      sets.flatMap((set) => set?.fd_array ?? []),
+      { sockets: sets.flatMap((set) => set?.fd_array ?? []) },
     );
   }
 
@@ -1074,11 +1097,12 @@ export class Ws2 {
     s: SOCKET,
     name: keyof WSPPROC_TABLE,
     invoke: (table: WSPPROC_TABLE, errno: Out<number>) => number,
-    options: { buffers?: (WSABUF | null)[]; keepZeroError?: boolean } = {},
+    options: CallOptions & { keepZeroError?: boolean } = {},
   ): number {
     const route = this.route(s);
     if (typeof route === 'number') return this.fail(route);
-    if (options.buffers && !options.buffers.every((b) => this.optionalWsabuf(b))) return this.fail(WSAEFAULT);
+    const argumentError = options.check?.() ?? 0;
+    if (argumentError) return this.fail(argumentError);
     const errno = out(0);
     let rc: unknown;
     try {
@@ -1105,13 +1129,14 @@ export class Ws2 {
     s: SOCKET,
     name: keyof WSPPROC_TABLE,
     invoke: (table: WSPPROC_TABLE, errno: Out<number>) => Promise<number>,
-    failValue: number = SOCKET_ERROR,
-    sockets: SOCKET[] = [s],
+    options: CallOptions & { failValue?: number; sockets?: SOCKET[] } = {},
   ): Promise<number> {
+    const { failValue = SOCKET_ERROR, sockets = [s] } = options;
     const cell = this.lastError.claim();
     const route = this.route(s);
-    if (typeof route === 'number') {
-      cell.value = route;
+    const error = typeof route === 'number' ? route : (options.check?.() ?? 0);
+    if (error || typeof route === 'number') {
+      cell.value = error;
       return failValue;
     }
     const errno = out(0);
@@ -1155,19 +1180,14 @@ export class Ws2 {
     return b === null || b === undefined || isValidWsabuf(b);
   }
 
-  private bufferArray(lpBuffers: WSABUF[], count: number): boolean {
-    return (
+  private bufferArrayError(lpBuffers: WSABUF[], count: number): number {
+    const valid =
       Array.isArray(lpBuffers) &&
       Number.isInteger(count) &&
       count >= 0 &&
       count <= lpBuffers.length &&
-      lpBuffers.slice(0, count).every(isValidWsabuf)
-    );
-  }
-
-  private singleBuffer(buf: Uint8Array, len: number): WSABUF[] | undefined {
-    const b = { len, buf };
-    return isValidWsabuf(b) ? [b] : undefined;
+      lpBuffers.slice(0, count).every(isValidWsabuf);
+    return valid ? 0 : WSAEFAULT;
   }
 
   private threadId(): WSATHREADID {
