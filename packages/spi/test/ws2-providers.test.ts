@@ -15,6 +15,7 @@ import {
   wsabuf,
 } from '@ws2spi/spi';
 import { container } from 'tsyringe';
+import * as moduleProvider from './fixtures/providers/module-provider';
 import { entry, fixedCatalog, protocolInfo } from './support/protocol-info';
 import { scriptedProvider } from './support/scripted-provider';
 import { ws2With } from './support/ws2-process';
@@ -57,9 +58,8 @@ describe('provider lifetime: lazy, once per ProviderId, cleaned up once', () => 
     ws2.WSAStartup(MAKEWORD(2, 2), emptyWsaData());
     const s = await ws2.socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
     expect(s).not.toBe(INVALID_SOCKET);
-    const module = await import('./fixtures/providers/module-provider');
-    expect(module.instance.startups).toHaveLength(1);
-    expect(module.instance.sockets.has(s)).toBe(true);
+    expect(moduleProvider.instance.startups).toHaveLength(1);
+    expect(moduleProvider.instance.sockets.has(s)).toBe(true);
     ws2.WSACleanup();
   });
 });
