@@ -136,6 +136,8 @@ export class StreamSocket extends KitSocket {
   /** `FD_CLOSE`'s error once the connection closed (0 graceful), or null. */
   private closeError: number | null = null;
 
+  /** The link finished while our sending direction was still open (the peer's close ended it all). */
+  private linkEnded = false;
   private congested = false;
   private wouldBlockOnSend = false;
   private paused = false;
@@ -547,11 +549,13 @@ export class StreamSocket extends KitSocket {
   }
 
   private onLinkClosed(): void {
-    // A link cannot finish gracefully while either direction is still open; if it ends that way
-    // the connection was torn down (some transports report an RST after a FIN only as the end of
-    // the connection), so it counts as a reset and nobody waits for ever.
-    if (!this.resetCode && (!this.peerClosed || !this.sendShut)) {
-      this.onReset(this.peerClosed ? WSAECONNRESET : WSAECONNABORTED);
+    if (!this.resetCode && !this.peerClosed) {
+      // The link ended without telling how: treat it as an abort so nobody waits for ever.
+      this.onReset(WSAECONNABORTED);
+    } else if (!this.resetCode && !this.sendShut) {
+      // The peer's close ended the whole connection (protocols without half-close, such as ISO
+      // transport's DR): our direction is gone too, though we never shut it.
+      this.linkEnded = true;
     }
     this.notify();
   }
@@ -643,6 +647,15 @@ export class StreamSocket extends KitSocket {
       },
     );
     const link = this.link!;
+    if (this.linkEnded) {
+      // What Windows shows for a send to a peer that has closed: the send succeeds, the peer's
+      // reset follows, and the next recv or send fails WSAECONNABORTED.
+      this.resetCode = WSAECONNABORTED;
+      this.closeError = WSAECONNABORTED;
+      this.dropReceived();
+      this.notify();
+      return data.byteLength;
+    }
     if (flags & MSG_OOB) {
       link.sendExpedited!(data);
     } else if (!link.send(data, !(flags & MSG_PARTIAL))) {
