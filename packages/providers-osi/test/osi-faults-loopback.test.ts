@@ -16,6 +16,7 @@ import {
   type Socket,
   WSAECONNABORTED,
   WSAECONNREFUSED,
+  WSAEDISCON,
   WSAETIMEDOUT,
   WSAEWOULDBLOCK,
 } from '@ws2spi/spi';
@@ -263,6 +264,35 @@ describe('OSI provider faults over loopback TCP', () => {
     expect(closeError).toBe(WSAECONNABORTED);
     expect(await errorOf(client.recv())).toBe(WSAECONNABORTED);
     expect(await peer.closed()).toBe('reset');
+    await stillServing();
+  });
+
+  it('a caller that withdraws its CR with a DR before WSAAccept: it gets a DC; the accepted socket reads WSAEDISCON and the DR data', async () => {
+    const peer = await raw();
+    peer.send({
+      type: 'CR',
+      dstRef: 0,
+      srcRef: PEER_REF,
+      classOption: { protocolClass: 2, extendedFormats: false, noExplicitFlowControl: true },
+      parameters: { calledTsap: utf8('FAULT'), tpduSizeCode: 13, additionalOptions: 0 },
+      userData: utf8('hello'),
+    });
+    // The CR waits in the backlog (connect data: the CC is only sent by WSAAccept); withdraw it.
+    await exchange(healthy, 'during');
+    peer.send({
+      type: 'DR',
+      dstRef: 0,
+      srcRef: PEER_REF,
+      reason: DisconnectReason.NORMAL,
+      userData: utf8('changed my mind'),
+    });
+    const dc = await peer.next('DC');
+    expect({ dstRef: dc.dstRef, srcRef: dc.srcRef }).toEqual({ dstRef: PEER_REF, srcRef: 0 });
+    expect(await peer.closed()).toBe('end');
+    const accepted = bag.adopt((await faultListener.accept()).socket);
+    expect(await errorOf(accepted.recv())).toBe(WSAEDISCON);
+    expect(text(accepted.recvDisconnect())).toBe('changed my mind');
+    expect(peer.tpdus.map((t) => t.type)).toEqual(['DC']);
     await stillServing();
   });
 
