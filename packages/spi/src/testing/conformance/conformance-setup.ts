@@ -70,9 +70,16 @@ export type OptionalServiceFlagName = 'XP1_CONNECT_DATA' | 'XP1_DISCONNECT_DATA'
  * the handshake before the application sees the connection (Node's `net`) cannot do; or
  * `'half-close'` — a protocol whose graceful close ends both directions at once (ISO 8073's
  * T-DISCONNECT), so neither side sends after one side's `WSASendDisconnect`. `XP1_GRACEFUL_CLOSE`
- * promises an orderly release, not a half-close, hence the separate declaration.
+ * promises an orderly release, not a half-close, hence the separate declaration; or
+ * `'reset-after-peer-close'` — noticing a reset that arrives after the peer's graceful close (a
+ * send to a closed peer provokes one), which a transport that stops reading at the peer's FIN
+ * (Node's `net`) only learns at the next send.
  */
-export type UnavailableCapability = OptionalServiceFlagName | 'SO_CONDITIONAL_ACCEPT' | 'half-close';
+export type UnavailableCapability =
+  | OptionalServiceFlagName
+  | 'SO_CONDITIONAL_ACCEPT'
+  | 'half-close'
+  | 'reset-after-peer-close';
 
 /**
  * What a provider gives `describeProviderConformance`, modelled on libp2p's `TestSetup`: a factory

@@ -119,6 +119,14 @@ export class ProviderCapabilities {
     return reason === undefined ? RUNS : skip(`half-close unavailable: ${reason}`);
   }
 
+  /** Runs for half-close providers whose transport notices a reset that follows the peer's graceful close. */
+  get resetAfterPeerClose(): Gate {
+    const half = this.halfClose;
+    if (!half.runs) return half;
+    const reason = this.unavailableReason('reset-after-peer-close');
+    return reason === undefined ? RUNS : skip(`reset after the peer's close unavailable: ${reason}`);
+  }
+
   /** Runs for connection-oriented providers whose graceful close ends both directions (no half-close). */
   get closeEndsBothDirections(): Gate {
     const graceful = allOf(this.connectionOriented, this.requires('XP1_GRACEFUL_CLOSE'));

@@ -61,7 +61,7 @@ export function closeSuite({ jest, expect, caps, test, h }: SuiteTools): void {
     );
 
     test(
-      caps.halfClose,
+      caps.resetAfterPeerClose,
       'a send to a peer that has closed succeeds once; the reset it provokes makes the next recv fail WSAECONNABORTED',
       async () => {
         const { client, server, env } = h();
