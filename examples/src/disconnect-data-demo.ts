@@ -1,0 +1,175 @@
+/**
+ * The demo of what ws2spi is for: one application, two providers chosen from the catalog by
+ * `(af, type, protocol)`, and Winsock's disconnect-data semantics as Windows defines them —
+ *
+ * - TCP/IP (`MSAFD Tcpip [TCP/IP]`, no `XP1_DISCONNECT_DATA`): `WSASendDisconnect(s, data)` fails
+ *   with `WSAENOPROTOOPT` and nothing is sent or shut; with NULL data it is `shutdown(SD_SEND)` and
+ *   the peer's `recv` returns 0.
+ * - ISO transport class 2 over TCP (RFC 1006 / RFC 2126, with `XP1_DISCONNECT_DATA`): connect data
+ *   rides in the CR, callee data in the CC, and `WSASendDisconnect(s, data)` sends a DR carrying the
+ *   data; the peer's `recv` fails with `WSAEDISCON` and `WSARecvDisconnect` returns the data.
+ *
+ * Everything runs over real sockets on 127.0.0.1, through the C-shaped winsock2.h API.
+ */
+import { sockaddrTp } from '@ws2spi/providers-osi';
+import {
+  AF_INET,
+  AF_ISO,
+  Catalog,
+  CF_ACCEPT,
+  emptyWsaData,
+  INVALID_SOCKET,
+  IPPROTO_TCP,
+  ISOPROTO_TP2,
+  installDefaultCatalog,
+  type LPCONDITIONPROC,
+  MAKEWORD,
+  out,
+  SOCK_SEQPACKET,
+  SOCK_STREAM,
+  type SOCKADDR,
+  type SOCKET,
+  SOCKET_ERROR,
+  sockaddrIn,
+  type WSABUF,
+  WSAEDISCON,
+  Ws2,
+  wsabuf,
+  wsabufBytes,
+  wsaErrorName,
+  XP1_DISCONNECT_DATA,
+} from '@ws2spi/spi';
+import { container } from 'tsyringe';
+
+/** One observable step of the demo: what was called and what Windows semantics say came back. */
+export interface DemoStep {
+  call: string;
+  result: string;
+}
+
+const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
+const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+/** Runs the demo; `log` receives the narration line by line. Returns the steps for tests. */
+export async function runDisconnectDataDemo(log: (line: string) => void = console.log): Promise<DemoStep[]> {
+  const steps: DemoStep[] = [];
+  const catalog = new Catalog();
+  const installed = await installDefaultCatalog(catalog);
+  if (installed.unavailable.length > 0 || installed.failed.length > 0) {
+    throw new Error(
+      `default catalog incomplete: ${JSON.stringify([...installed.unavailable, ...installed.failed])}`,
+    );
+  }
+  const ws2 = new Ws2({ catalog, container: container.createChildContainer() });
+  if (ws2.WSAStartup(MAKEWORD(2, 2), emptyWsaData()) !== 0) throw new Error('WSAStartup failed');
+
+  const step = (call: string, rc: number, detail = ''): number => {
+    const result =
+      rc === SOCKET_ERROR || rc === INVALID_SOCKET
+        ? `SOCKET_ERROR, WSAGetLastError() = ${wsaErrorName(ws2.WSAGetLastError())} (${ws2.WSAGetLastError()})`
+        : `${rc}${detail ? ` ${detail}` : ''}`;
+    steps.push({ call, result });
+    log(`  ${call.padEnd(52)} → ${result}`);
+    return rc;
+  };
+  const opened: SOCKET[] = [];
+  const open = async (af: number, type: number, protocol: number): Promise<SOCKET> => {
+    const s = await ws2.socket(af, type, protocol);
+    if (s === INVALID_SOCKET)
+      throw new Error(`socket(${af}, ${type}, ${protocol}): ${wsaErrorName(ws2.WSAGetLastError())}`);
+    opened.push(s);
+    return s;
+  };
+  const boundAddress = (s: SOCKET): SOCKADDR => {
+    const name = out<SOCKADDR | null>(null);
+    ws2.getsockname(s, name, out(128));
+    return name.value!;
+  };
+
+  try {
+    log('The catalog (WSAEnumProtocolsW):');
+    const length = out(0);
+    ws2.WSAEnumProtocolsW(null, null, length);
+    const infos: import('@ws2spi/spi').WSAPROTOCOL_INFOW[] = [];
+    ws2.WSAEnumProtocolsW(null, infos, length);
+    for (const info of infos) {
+      const dd =
+        info.dwServiceFlags1 & XP1_DISCONNECT_DATA ? 'carries disconnect data' : 'no disconnect data';
+      log(`  ${String(info.dwCatalogEntryId).padEnd(5)} ${info.szProtocol.padEnd(48)} ${dd}`);
+    }
+
+    log('\nTCP/IP over 127.0.0.1 (socket(AF_INET, SOCK_STREAM, IPPROTO_TCP)):');
+    const tcpListen = await open(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    await ws2.bind(tcpListen, sockaddrIn('127.0.0.1', 0), 16);
+    await ws2.listen(tcpListen, 1);
+    const tcpClient = await open(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    const [, tcpServer] = await Promise.all([
+      ws2.connect(tcpClient, boundAddress(tcpListen), 16),
+      ws2.accept(tcpListen, null, null),
+    ]);
+    opened.push(tcpServer);
+    step('WSASendDisconnect(client, "bye")', ws2.WSASendDisconnect(tcpClient, wsabuf(bytes('bye'))));
+    const reply = bytes('still connected');
+    step('send(server, "still connected")', await ws2.send(tcpServer, reply, reply.length, 0));
+    const buf = new Uint8Array(64);
+    const n = await ws2.recv(tcpClient, buf, buf.length, 0);
+    step('recv(client)', n, n > 0 ? `"${text(buf.subarray(0, n))}"` : '');
+    step('WSASendDisconnect(client, NULL)', ws2.WSASendDisconnect(tcpClient, null));
+    step('recv(server)', await ws2.recv(tcpServer, buf, buf.length, 0), '(the peer finished: FIN)');
+
+    log('\nISO transport class 2 over TCP, RFC 2126 (socket(AF_ISO, SOCK_SEQPACKET, ISOPROTO_TP2)):');
+    const osiListen = await open(AF_ISO, SOCK_SEQPACKET, ISOPROTO_TP2);
+    await ws2.bind(osiListen, sockaddrTp('server', '127.0.0.1', 0), 72);
+    await ws2.listen(osiListen, 1);
+    const osiClient = await open(AF_ISO, SOCK_SEQPACKET, ISOPROTO_TP2);
+    let callerData = '';
+    const condition: LPCONDITIONPROC = (_id, caller, _s, _g, _calleeId, callee) => {
+      callerData = caller ? text(wsabufBytes(caller)) : '';
+      if (callee) {
+        const answer = bytes('welcome (CC user data)');
+        callee.buf.set(answer);
+        callee.len = answer.length;
+      }
+      return CF_ACCEPT;
+    };
+    const calleeBuf: WSABUF = wsabuf(32);
+    const [connectRc, osiServer] = await Promise.all([
+      ws2.WSAConnect(
+        osiClient,
+        boundAddress(osiListen),
+        72,
+        wsabuf(bytes('hello (CR user data)')),
+        calleeBuf,
+        null,
+        null,
+      ),
+      ws2.WSAAccept(osiListen, null, null, condition, 0),
+    ]);
+    opened.push(osiServer);
+    step(
+      'WSAConnect(client, caller data "hello (CR user data)")',
+      connectRc,
+      `— callee data "${text(wsabufBytes(calleeBuf))}"`,
+    );
+    steps.push({ call: 'WSAAccept condition saw caller data', result: `"${callerData}"` });
+    log(`  ${'WSAAccept condition function saw caller data'.padEnd(52)} → "${callerData}"`);
+    const tsdu = bytes('one TSDU, boundaries kept');
+    step('send(client, TSDU)', await ws2.send(osiClient, tsdu, tsdu.length, 0));
+    const got = await ws2.recv(osiServer, buf, buf.length, 0);
+    step('recv(server)', got, got > 0 ? `"${text(buf.subarray(0, got))}"` : '');
+    const goodbye = bytes('goodbye: 64 octets fit in a DR');
+    step('WSASendDisconnect(client, "goodbye: …")', ws2.WSASendDisconnect(osiClient, wsabuf(goodbye)));
+    step('recv(server)', await ws2.recv(osiServer, buf, buf.length, 0));
+    if (ws2.WSAGetLastError() !== WSAEDISCON) throw new Error('the peer did not see WSAEDISCON');
+    const inbound = wsabuf(64);
+    step(
+      'WSARecvDisconnect(server, buf[64])',
+      ws2.WSARecvDisconnect(osiServer, inbound),
+      `— "${text(wsabufBytes(inbound))}"`,
+    );
+  } finally {
+    for (const s of opened.reverse()) ws2.closesocket(s);
+    ws2.WSACleanup();
+  }
+  return steps;
+}
