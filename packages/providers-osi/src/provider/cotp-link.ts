@@ -103,6 +103,12 @@ export class CotpLink implements TransportLink {
   private closeCause: CotpCloseCause | undefined;
   /** The kit has been told the connection ended (`onPeerClose` or `onReset`). */
   private endReported = false;
+  /** The end the kit was told was the peer's release (`onPeerClose`), not a reset. */
+  private endedByPeerRelease = false;
+  /** The kit has closed its sending direction or reset the link: it expects nothing more of it. */
+  private releasedByKit = false;
+  /** `onClosed` waits for `releasedByKit` (see `onTransportClose`). */
+  private closedHeld = false;
   private transportClosed = false;
   private lingerTimer: CotpTimerHandle | undefined;
   private silenceTimer: CotpTimerHandle | undefined;
@@ -293,6 +299,7 @@ export class CotpLink implements TransportLink {
 
   close(disconnectData: Uint8Array | null): void {
     const data = disconnectData && disconnectData.byteLength > 0 ? disconnectData.slice() : null;
+    this.kitReleased();
     if (this.closeCause !== undefined) {
       // Over already: nothing can carry the data any more, and without data there is nothing to do.
       if (data) throw new WsaError(closedConnectionCode(this.closeCause), 'the connection has already ended');
@@ -308,6 +315,7 @@ export class CotpLink implements TransportLink {
   }
 
   reset(): void {
+    this.kitReleased();
     this.contain(() => this.cotp.abort());
     // Aborted before (or after) the state machine closed: make sure TCP goes with an RST.
     this.connection.reset();
@@ -394,6 +402,7 @@ export class CotpLink implements TransportLink {
     }
     if (indication.initiatedBy === 'peer' && indication.kind === 'released') {
       const data = indication.data.byteLength > 0 ? indication.data.slice() : null;
+      if (!this.endReported) this.endedByPeerRelease = true;
       this.reportEnd((h) => h.onPeerClose(data));
     } else {
       this.reportEnd((h) => h.onReset(WSAECONNRESET));
@@ -442,8 +451,23 @@ export class CotpLink implements TransportLink {
     // TCP is gone; if the state machine did not notice yet, this is a transport loss.
     this.contain(() => this.cotp.transportReset());
     this.clearSilenceTimer();
-    this.emit('end', (h) => h.onClosed());
     this.onFinished(this);
+    // After the peer's release the socket may still try to send, and must hear WSAEDISCON from
+    // `send` (MSDN WSASend, message-oriented): the kit would otherwise treat a link that closed
+    // under an open sending direction as a TCP peer gone away (a send that "succeeds", then
+    // WSAECONNABORTED). So `onClosed` waits until the kit has released the link.
+    if (this.endedByPeerRelease && !this.releasedByKit) {
+      this.closedHeld = true;
+      return;
+    }
+    this.emit('end', (h) => h.onClosed());
+  }
+
+  private kitReleased(): void {
+    this.releasedByKit = true;
+    if (!this.closedHeld) return;
+    this.closedHeld = false;
+    this.emit('end', (h) => h.onClosed());
   }
 
   /** Tells the kit, once, how the connection ended. */

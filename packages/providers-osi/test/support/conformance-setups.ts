@@ -26,6 +26,10 @@ import { type OsiProcess, startOsiProcess } from './osi-process';
 /** The transport class under test: the TP2 or the TP0 entry. */
 export type OsiClass = 0 | 2;
 
+/** Why the TCP-style half-close tests do not apply: ISO 8073's T-DISCONNECT releases the whole connection. */
+export const NO_HALF_CLOSE =
+  'ISO transport release (DR/DC in class 2, the TCP close in class 0) ends both directions';
+
 /** The selector the conformance server binds. */
 const SERVER_TSEL = 'conformance';
 
@@ -50,6 +54,7 @@ export function loopbackSetup(protocolClass: OsiClass, family: 4 | 6 = 4): Confo
   const processes = new WeakMap<ConformanceEnv, OsiProcess[]>();
   return {
     serviceFlags: flagsOf(protocolClass),
+    unavailable: { 'half-close': NO_HALF_CLOSE },
     async setup() {
       const options: OsiProviderOptions = { streams: nodeStreamNetwork() };
       const client = startOsiProcess(options);
@@ -80,6 +85,7 @@ export function simNetworkSetup(protocolClass: OsiClass, family: 4 | 6 = 4): Con
   const state = new WeakMap<ConformanceEnv, { net: SimNetwork; processes: OsiProcess[] }>();
   return {
     serviceFlags: flagsOf(protocolClass),
+    unavailable: { 'half-close': NO_HALF_CLOSE },
     async setup() {
       const net = new SimNetwork({ timing: 'virtual' });
       const clientHost = net.addHost('client', { ipv4: ['10.0.0.1'], ipv6: ['fd00::1'] });
