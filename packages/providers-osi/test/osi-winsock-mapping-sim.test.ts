@@ -123,15 +123,22 @@ describe('OSI Winsock mapping over SimNetwork', () => {
     expect([...server.recvDisconnect()]).toEqual([...disconnectData]);
   });
 
-  it('the release ends both directions: the peer can no longer send (WSAEDISCON), the releasing side reads the end once the DC came', async () => {
-    const { client, server } = await pair();
-    client.sendDisconnect(utf8('done'));
-    expect(await errorOf(client.send(utf8('more')))).toBe(WSAESHUTDOWN);
-    expect(await errorOf(server.recv())).toBe(WSAEDISCON);
-    expect(await errorOf(server.send(utf8('reply')))).toBe(WSAEDISCON);
-    expect(await errorOf(client.recv())).toBe(WSAEDISCON);
-    expect(client.recvDisconnect().byteLength).toBe(0);
-  });
+  it.each([2, 0] as const)(
+    'class %i: the release ends both directions — the peer can no longer send (WSAEDISCON, also once TCP is gone), the releasing side reads the end',
+    async (protocolClass) => {
+      const { client, server } = await pair(protocolClass);
+      client.sendDisconnect(protocolClass === 2 ? utf8('done') : undefined);
+      expect(await errorOf(client.send(utf8('more')))).toBe(WSAESHUTDOWN);
+      expect(await errorOf(server.recv())).toBe(WSAEDISCON);
+      expect(await errorOf(server.send(utf8('reply')))).toBe(WSAEDISCON);
+      // DC exchanged and both TCP ends closed: the answer stays the same.
+      await net.idle();
+      expect(await errorOf(server.send(utf8('reply')))).toBe(WSAEDISCON);
+      expect(await errorOf(server.recv())).toBe(WSAEDISCON);
+      expect(await errorOf(client.recv())).toBe(WSAEDISCON);
+      expect(client.recvDisconnect().byteLength).toBe(0);
+    },
+  );
 
   it('65 octets of disconnect data fail WSAEMSGSIZE: nothing is sent or shut, and 64 then work', async () => {
     const { client, server } = await pair();
