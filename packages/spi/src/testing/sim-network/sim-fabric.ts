@@ -1,7 +1,7 @@
 import { isLoopbackAddress } from './sim-address';
 import type { SimHost } from './sim-host';
 import type { ResolvedSimNetworkOptions } from './sim-network-options';
-import { SimScheduler } from './sim-scheduler';
+import { type SimScheduledEvent, SimScheduler } from './sim-scheduler';
 
 /**
  * One direction of one conversation (a connection's sender side, a connect attempt's SYN). Every
@@ -147,7 +147,7 @@ export class SimFabric {
   }
 
   /** Run `run` on this host after `delayMs` of virtual time (a local timer or an owner callback). */
-  local(host: SimHost, delayMs: number, label: string, run: () => void) {
+  local(host: SimHost, delayMs: number, label: string, run: () => void): SimScheduledEvent {
     return this.scheduler.schedule(delayMs, `${host.name} ${label}`, run);
   }
 }
