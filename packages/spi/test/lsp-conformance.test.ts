@@ -34,11 +34,17 @@ import {
   type LayeredProcess,
 } from '@ws2spi/spi/testing';
 
-/** What the TCP/IP base declares but cannot deliver over Node's net (as its own conformance run declares). */
+/**
+ * What the TCP/IP base declares but cannot deliver over real loopback sockets — the same
+ * declarations (and reasons) as its own conformance run in providers-tcp: a layer that passes
+ * calls through cannot deliver more than the provider below it.
+ */
 const TCP_UNAVAILABLE = {
   XP1_EXPEDITED_DATA: 'the StreamNetwork contract (Node net) cannot send or receive TCP urgent data',
   SO_CONDITIONAL_ACCEPT:
     'the StreamNetwork contract (Node net) offers connections only after the handshake completed',
+  'reset-after-peer-close':
+    "Node's net stops reading at the peer's FIN, so an RST that arrives afterwards is seen only by the next send",
 };
 
 function chainedProcess(styles: readonly LayerStyle[]): Promise<LayeredProcess> {
