@@ -29,6 +29,11 @@
  * and no base entry → `WSANO_RECOVERY`; an element with no matching entry → `WSAEINVAL`; a target
  * whose chain is already `MAX_PROTOCOL_CHAIN` (7) long → `WSANO_RECOVERY`; store failure →
  * `WSANO_RECOVERY`. Nothing is written unless every check passes.
+ *
+ * An IFS LSP is layered over the targets like any other: it is not moved below non-IFS layers of
+ * an existing chain (the sample's pre-Vista IFS installer does that by rewriting other LSPs'
+ * chains). An IFS layer above a non-IFS one cannot claim its handles, so sockets on such a chain
+ * fail with `WSAEINVAL` — install IFS LSPs first, or over base entries.
  * @module
  */
 
