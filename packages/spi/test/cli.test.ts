@@ -105,7 +105,7 @@ describe('help, version and usage errors', () => {
     [[], /no command given/],
     [['frobnicate'], /unknown command 'frobnicate'/],
     [['catalog'], /catalog: which command\?/],
-    [['catalog', 'verify'], /catalog: unknown command 'verify'/],
+    [['catalog', 'bogus'], /catalog: unknown command 'bogus'/],
     [['catalog', 'show', 'extra'], /catalog show: unexpected argument 'extra'/],
     [['catalog', 'show', '--from', 'x.json'], /catalog show does not take '--from'/],
     [['catalog', 'remove', '--json', TCPIP_GUID], /catalog remove does not take '--json'/],

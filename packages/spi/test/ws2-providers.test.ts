@@ -6,6 +6,7 @@ import {
   IPPROTO_TCP,
   MAKEWORD,
   out,
+  providerHost,
   SOCK_STREAM,
   SOCKET_ERROR,
   WSAEINVALIDPROCTABLE,
@@ -180,5 +181,41 @@ describe('provider failures are contained', () => {
     };
     expect(ws2.getsockopt(s, 0xffff, 0x1008, val as never, out(4))).toBe(0);
     expect(val.value).toBe(5);
+  });
+});
+
+describe('preloading a chain for its layers', () => {
+  it('follows pre-Vista chains through chain entries, so a layer three deep can load the one below it synchronously', async () => {
+    const top = scriptedProvider();
+    const modulePath = resolve(__dirname, 'fixtures/providers/module-provider.ts');
+    const layered = (id: number, guid: string) =>
+      protocolInfo({
+        dwCatalogEntryId: id,
+        ProviderId: guid,
+        ProtocolChain: { ChainLen: 0, ChainEntries: [] },
+      });
+    const chain = (id: number, guid: string, entries: number[]) =>
+      protocolInfo({
+        dwCatalogEntryId: id,
+        ProviderId: guid,
+        ProtocolChain: { ChainLen: entries.length, ChainEntries: entries },
+      });
+    const ws2 = ws2With(
+      [
+        // Top first: A over [B over [C over base]], chains naming the next layer's chain entry.
+        entry('p:a', chain(1007, 'aaaaaaaa-0000-0000-0000-000000000007', [1006, 1005, 1001])),
+        entry('p:a', layered(1006, 'aaaaaaaa-0000-0000-0000-000000000006')),
+        entry('p:b', chain(1005, 'bbbbbbbb-0000-0000-0000-000000000005', [1004, 1003, 1001])),
+        entry('p:b', layered(1004, 'bbbbbbbb-0000-0000-0000-000000000004')),
+        entry(modulePath, chain(1003, 'cccccccc-0000-0000-0000-000000000003', [1002, 1001])),
+        entry(modulePath, layered(1002, 'cccccccc-0000-0000-0000-000000000002')),
+        entry('p:base', protocolInfo({ dwCatalogEntryId: 1001 })),
+      ],
+      { 'p:a': top, 'p:b': scriptedProvider(), 'p:base': scriptedProvider() },
+    );
+    expect(await ws2.socket(AF_INET, SOCK_STREAM, IPPROTO_TCP)).not.toBe(INVALID_SOCKET);
+    expect(top.startups[0].info.dwCatalogEntryId).toBe(1007);
+    // C is named only by B's chain entry: reachable only by following chains through chain entries.
+    expect(providerHost(top.upcalls!)?.loadProvider(modulePath)).toBe(moduleProvider.WSPStartup);
   });
 });

@@ -90,13 +90,31 @@ export class WsProcess {
     return this.start(entry);
   }
 
-  private async preloadAndStart(entry: CatalogEntry): Promise<ProviderStart> {
-    const paths = new Set([entry.path]);
-    const chain = entry.info.ProtocolChain;
-    for (const id of chain.ChainEntries.slice(0, chain.ChainLen)) {
-      const member = this.entry(id);
-      if (member) paths.add(member.path);
+  /**
+   * The provider paths a socket on `entry` may need: its own, and those of every entry its chain
+   * names — followed through chain entries too, since in the pre-Vista convention a chain names
+   * the next layer's chain entry rather than its dummy, and that entry names the layers below.
+   */
+  private chainPaths(entry: CatalogEntry): Set<string> {
+    const paths = new Set<string>();
+    const seen = new Set<number>();
+    const pending = [entry];
+    while (pending.length > 0) {
+      const next = pending.pop()!;
+      if (seen.has(next.info.dwCatalogEntryId)) continue;
+      seen.add(next.info.dwCatalogEntryId);
+      paths.add(next.path);
+      const chain = next.info.ProtocolChain;
+      for (const id of chain.ChainEntries.slice(0, chain.ChainLen)) {
+        const member = this.entry(id);
+        if (member) pending.push(member);
+      }
     }
+    return paths;
+  }
+
+  private async preloadAndStart(entry: CatalogEntry): Promise<ProviderStart> {
+    const paths = this.chainPaths(entry);
     try {
       await this.loader.preload(entry.path);
     } catch (error) {

@@ -4,7 +4,7 @@
  * the provider conformance suite, and jest helpers.
  */
 
-export * from './in-memory-provider';
-export * from './sim-network';
 export * from './conformance';
+export * from './in-memory-provider';
 export * from './lsp';
+export * from './sim-network';
