@@ -282,7 +282,7 @@ export class CotpLink implements TransportLink {
     if (this.partialLength + data.byteLength > OSI_MAX_TSDU_SIZE) {
       throw new WsaError(WSAEMSGSIZE, `a TSDU of more than ${OSI_MAX_TSDU_SIZE} octets`);
     }
-    // The kit may reuse the caller's buffer once send returns.
+    // The kit may reuse the caller's buffer once send returns: a part waiting for the rest is copied.
     if (!endOfMessage) {
       this.partial.push(data.slice());
       this.partialLength += data.byteLength;
@@ -341,7 +341,8 @@ export class CotpLink implements TransportLink {
   }
 
   private takeMessage(last: Uint8Array): Uint8Array {
-    if (this.partialLength === 0) return last.slice();
+    // The state machine encodes (copies) a TSDU into TPKTs before it returns: no copy needed here.
+    if (this.partialLength === 0) return last;
     const out = new Uint8Array(this.partialLength + last.byteLength);
     let at = 0;
     for (const part of [...this.partial, last]) {
