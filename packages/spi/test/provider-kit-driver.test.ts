@@ -71,7 +71,7 @@ function scriptedProcess(link: ScriptedLink, extra: Partial<StreamTransportDrive
 }
 
 describe('provider kit over a scripted driver', () => {
-  it('a peer close that ends the whole link (no half-close): the next send succeeds once, then WSAECONNABORTED', async () => {
+  it('a peer close that ends the whole link (no half-close), message-oriented: every later send fails WSAEDISCON (MSDN WSASend)', async () => {
     const link = new ScriptedLink();
     const p = scriptedProcess(link);
     const s = p.socket('message');
@@ -83,6 +83,23 @@ describe('provider kit over a scripted driver', () => {
     });
     expect((await p.recv(s)).text).toBe('last');
     expect((await p.recv(s)).err).toBe(WSAEDISCON);
+    expect((await p.send(s, 'late')).err).toBe(WSAEDISCON);
+    expect((await p.send(s, 'again')).err).toBe(WSAEDISCON);
+    expect((await p.recv(s)).err).toBe(WSAEDISCON);
+    expect(link.sent).toEqual([]);
+    p.cleanup();
+  });
+
+  it('a peer close that ends the whole link, stream: the next send succeeds once, then WSAECONNABORTED', async () => {
+    const link = new ScriptedLink();
+    const p = scriptedProcess(link);
+    const s = p.socket();
+    expect(await p.connect(s, sockaddrIn('10.0.0.2', 80))).toBe(0);
+    await link.fire((h) => {
+      h.onPeerClose(null);
+      h.onClosed();
+    });
+    expect((await p.recv(s)).n).toBe(0);
     expect(await p.send(s, 'late')).toEqual({ err: 0, n: 4 });
     expect(link.sent).toEqual([]);
     expect((await p.recv(s)).err).toBe(WSAECONNABORTED);

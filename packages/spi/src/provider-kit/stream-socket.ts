@@ -648,8 +648,11 @@ export class StreamSocket extends KitSocket {
     );
     const link = this.link!;
     if (this.linkEnded) {
-      // What Windows shows for a send to a peer that has closed: the send succeeds, the peer's
-      // reset follows, and the next recv or send fails WSAECONNABORTED.
+      // A message-oriented circuit the peer released gracefully: MSDN's WSASend answers
+      // WSAEDISCON, every time, and the socket keeps reporting the graceful close.
+      if (this.messageOriented) fail(WSAEDISCON);
+      // A stream: what Windows shows for a send to a peer that has closed — the send succeeds,
+      // the peer's reset follows, and the next recv or send fails WSAECONNABORTED.
       this.resetCode = WSAECONNABORTED;
       this.closeError = WSAECONNABORTED;
       this.dropReceived();
