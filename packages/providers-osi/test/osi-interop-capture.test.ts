@@ -13,7 +13,7 @@
  */
 import { sockaddrTp, tpEndpointOf } from '@ws2spi/providers-osi';
 import { AF_ISO, ISOPROTO_TP2, isWsaError, SOCK_SEQPACKET, Socket, WSAEDISCON } from '@ws2spi/spi';
-import { LoopbackCapture, tsharkInstalled } from '../../providers-tcp/test/support/loopback-capture';
+import { LoopbackCapture, tsharkInstalled } from '@ws2spi/spi/testing';
 import { tsharkFields } from './fixtures/tshark';
 import { type OsiProcess, startOsiProcess } from './support/osi-process';
 

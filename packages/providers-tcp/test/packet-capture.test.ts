@@ -13,7 +13,7 @@ import {
   Socket,
   WSAECONNRESET,
 } from '@ws2spi/spi';
-import { LoopbackCapture, tsharkInstalled } from './support/loopback-capture';
+import { LoopbackCapture, tsharkInstalled } from '@ws2spi/spi/testing';
 import { startTcpProcess, type TcpProcess } from './support/tcp-process';
 import { closeAll, errorOf, loopback, portOf, readToEnd } from './support/winsock-steps';
 

@@ -4,6 +4,7 @@
  * the provider conformance suite, and jest helpers.
  */
 
+export * from './capture';
 export * from './conformance';
 export * from './in-memory-provider';
 export * from './lsp';
