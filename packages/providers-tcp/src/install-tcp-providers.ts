@@ -4,7 +4,7 @@
  * @module
  */
 
-import { type Catalog, out, WsaError } from '@ws2spi/spi';
+import { type Catalog, installProviderEntries } from '@ws2spi/spi';
 import { MSAFD_TCPIP_PROVIDER_ID, tcpProtocolInfos } from './msafd-tcpip-entries';
 
 /**
@@ -34,18 +34,5 @@ export interface InstallTcpProvidersOptions {
 export function installTcpProviders(catalog: Catalog, options: InstallTcpProvidersOptions = {}): number[] {
   const providerId = options.providerId ?? MSAFD_TCPIP_PROVIDER_ID;
   const path = options.path ?? TCP_PROVIDER_PATH;
-  const infos = tcpProtocolInfos(providerId);
-  const lpErrno = out(0);
-  const before = new Set(catalog.entries().map((e) => e.info.dwCatalogEntryId));
-  if (catalog.WSCInstallProvider(providerId, path, infos, infos.length, lpErrno) !== 0) {
-    throw new WsaError(
-      lpErrno.value,
-      `WSCInstallProvider(${providerId}, '${path}') failed: ${catalog.lastFailureReason ?? 'no reason given'}`,
-      { cause: catalog.lastStoreError },
-    );
-  }
-  return catalog
-    .entries()
-    .filter((e) => e.info.ProviderId === providerId && !before.has(e.info.dwCatalogEntryId))
-    .map((e) => e.info.dwCatalogEntryId);
+  return installProviderEntries(catalog, providerId, path, tcpProtocolInfos(providerId));
 }

@@ -3,7 +3,7 @@
  * @module
  */
 
-import { type Catalog, out, WsaError } from '@ws2spi/spi';
+import { type Catalog, installProviderEntries } from '@ws2spi/spi';
 import { OSI_PROVIDER_ID, osiProtocolInfos } from './osi-protocol-infos';
 
 /**
@@ -33,18 +33,5 @@ export interface InstallOsiProvidersOptions {
 export function installOsiProviders(catalog: Catalog, options: InstallOsiProvidersOptions = {}): number[] {
   const providerId = options.providerId ?? OSI_PROVIDER_ID;
   const path = options.path ?? OSI_PROVIDER_PATH;
-  const infos = osiProtocolInfos(providerId);
-  const lpErrno = out(0);
-  const before = new Set(catalog.entries().map((e) => e.info.dwCatalogEntryId));
-  if (catalog.WSCInstallProvider(providerId, path, infos, infos.length, lpErrno) !== 0) {
-    throw new WsaError(
-      lpErrno.value,
-      `WSCInstallProvider(${providerId}, '${path}') failed: ${catalog.lastFailureReason ?? 'no reason given'}`,
-      { cause: catalog.lastStoreError },
-    );
-  }
-  return catalog
-    .entries()
-    .filter((e) => e.info.ProviderId === providerId && !before.has(e.info.dwCatalogEntryId))
-    .map((e) => e.info.dwCatalogEntryId);
+  return installProviderEntries(catalog, providerId, path, osiProtocolInfos(providerId));
 }

@@ -7,11 +7,9 @@
 
 import type { DependencyContainer } from 'tsyringe';
 import type { Catalog } from '../../catalog/catalog';
-import { SOCKET_ERROR } from '../../constants/socket-api';
+import { installProviderEntries } from '../../catalog/install-provider-entries';
 import { registerProvider } from '../../dispatcher/provider-registry';
-import { WsaError } from '../../errors/wsa-error';
 import type { GUID } from '../../types/guid';
-import { out } from '../../types/out-cell';
 import { cloneProtocolInfo, type WSAPROTOCOL_INFOW } from '../../types/protocol-info';
 import { createInMemoryProvider, type InMemoryProviderOptions } from './create-in-memory-provider';
 import {
@@ -48,13 +46,10 @@ export function installInMemoryProvider(
   const infos = inMemoryProtocolInfos(options);
   const provider = createInMemoryProvider({ ...options, handles: options.handles ?? 'ifs' });
   registerProvider(container, path, provider.WSPStartup);
-  const errno = out(0);
-  if (catalog.WSCInstallProvider(providerId, path, infos, infos.length, errno) === SOCKET_ERROR) {
-    throw new WsaError(errno.value, `WSCInstallProvider of the in-memory provider failed`);
-  }
+  const ids = new Set(installProviderEntries(catalog, providerId, path, infos));
   const protocolInfos = catalog
     .entries()
-    .filter((entry) => entry.info.ProviderId === providerId)
+    .filter((entry) => ids.has(entry.info.dwCatalogEntryId))
     .map((entry) => cloneProtocolInfo(entry.info));
   return { providerId, path, protocolInfos };
 }
