@@ -155,21 +155,22 @@ describe('argument checks come after the handle lookup in every call shape', () 
     const s = await ws2.socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
     expect(ws2.closesocket(s)).toBe(0);
     const bad = [{ len: 9, buf: new Uint8Array(1) }];
+    // Each call's own result and error, so one wrong code cannot hide behind a later right one.
+    const outcome = async (rc: number | Promise<number>) => [await rc, ws2.WSAGetLastError()];
     const results = [
-      await ws2.WSASend(s, bad, 1, null, 0, null, null),
-      await ws2.WSARecv(s, bad, 1, null, null, null, null),
-      await ws2.WSASendTo(s, bad, 1, null, 0, null, 0, null, null),
-      await ws2.WSARecvFrom(s, bad, 1, null, null, null, null, null, null),
-      await ws2.send(s, new Uint8Array(1), 9, 0),
-      await ws2.recv(s, new Uint8Array(1), 9, 0),
-      await ws2.WSAConnect(s, null, 0, bad[0], null, null, null),
-      ws2.ioctlsocket(s, 0x4004667f, null),
-      ws2.WSAEnumNetworkEvents(s, null, null),
-      ws2.WSAEventSelect(s, { id: 0, signalled: false }, 0),
-      ws2.WSARecvDisconnect(s, bad[0]),
+      await outcome(ws2.WSASend(s, bad, 1, null, 0, null, null)),
+      await outcome(ws2.WSARecv(s, bad, 1, null, null, null, null)),
+      await outcome(ws2.WSASendTo(s, bad, 1, null, 0, null, 0, null, null)),
+      await outcome(ws2.WSARecvFrom(s, bad, 1, null, null, null, null, null, null)),
+      await outcome(ws2.send(s, new Uint8Array(1), 9, 0)),
+      await outcome(ws2.recv(s, new Uint8Array(1), 9, 0)),
+      await outcome(ws2.WSAConnect(s, null, 0, bad[0], null, null, null)),
+      await outcome(ws2.ioctlsocket(s, 0x4004667f, null)),
+      await outcome(ws2.WSAEnumNetworkEvents(s, null, null)),
+      await outcome(ws2.WSAEventSelect(s, { id: 0, signalled: false }, 0)),
+      await outcome(ws2.WSARecvDisconnect(s, bad[0])),
     ];
-    expect(results.every((rc) => rc === SOCKET_ERROR)).toBe(true);
-    expect(ws2.WSAGetLastError()).toBe(WSAENOTSOCK);
+    expect(results).toEqual(new Array(results.length).fill([SOCKET_ERROR, WSAENOTSOCK]));
     expect(await ws2.WSAAccept(s, null, null, 'not a function' as never, 0)).toBe(INVALID_SOCKET);
     expect(ws2.WSAGetLastError()).toBe(WSAENOTSOCK);
   });

@@ -2,7 +2,6 @@ import {
   WSAEFAULT,
   WSAEINVAL,
   WSAEINVALIDPROVIDER,
-  WSAENOBUFS,
   WSANO_RECOVERY,
   WSASERVICE_NOT_FOUND,
 } from '../constants/error-codes';
@@ -11,7 +10,6 @@ import { NO_ERROR, SOCKET_ERROR } from '../constants/socket-api';
 import type { GUID } from '../types/guid';
 import type { Out } from '../types/out-cell';
 import type { WSAPROTOCOL_INFOW } from '../types/protocol-info';
-import { cloneProtocolInfo, SIZEOF_WSAPROTOCOL_INFOW } from '../types/protocol-info';
 import { readApplicationIdentity } from './application-identity';
 import type { CatalogEntry, CatalogSnapshot } from './catalog-entry';
 import { isDword, toStoredProtocolInfo } from './catalog-entry-rules';
@@ -19,10 +17,10 @@ import type { CatalogState } from './catalog-state';
 import { cloneCatalogEntry } from './catalog-state';
 import type { CatalogStore } from './catalog-store';
 import { CatalogStoreError, isCatalogStoreError } from './catalog-store-error';
+import { enumerateProtocols } from './enumerate-protocols';
 import type { JsonFileCatalogStoreOptions } from './json-file-catalog-store';
 import { JsonFileCatalogStore } from './json-file-catalog-store';
 import { MemoryCatalogStore } from './memory-catalog-store';
-import { matchesProtocolFilter, readProtocolFilter } from './protocol-filter';
 import type { ArgumentProblem } from './provider-arguments';
 import { checkProviderArguments, checkProviderId, isArgumentProblem } from './provider-arguments';
 
@@ -219,34 +217,18 @@ export class Catalog {
     lpErrno: Out<number>,
   ): number {
     this.#begin();
-    if (lpdwBufferLength === null || lpdwBufferLength === undefined) {
-      return this.#fail(lpErrno, { code: WSAEFAULT, reason: 'lpdwBufferLength is NULL' });
-    }
-    if (!isDword(lpdwBufferLength.value)) {
-      return this.#fail(lpErrno, {
-        code: WSAEINVAL,
-        reason: `*lpdwBufferLength ${lpdwBufferLength.value} is not a size`,
-      });
-    }
-    const filter = readProtocolFilter(lpiProtocols);
-    if (isArgumentProblem(filter)) return this.#fail(lpErrno, filter);
+    // Argument problems come before the store is read, as before: check them on an empty list first.
+    const precheck = enumerateProtocols([], lpiProtocols, lpProtocolBuffer, lpdwBufferLength);
+    if (isArgumentProblem(precheck)) return this.#fail(lpErrno, precheck);
     const state = this.#read();
     if (!state) return this.#storeFailure(lpErrno);
-    const matching = state.entries.filter((entry) => matchesProtocolFilter(filter, entry.info));
-    const needed = matching.length * SIZEOF_WSAPROTOCOL_INFOW;
-    const available = lpProtocolBuffer ? lpdwBufferLength.value : 0;
-    if (available < needed) {
-      lpdwBufferLength.value = needed;
-      return this.#fail(lpErrno, {
-        code: WSAENOBUFS,
-        reason: `${matching.length} entries need ${needed} bytes; the buffer has ${available}`,
-      });
-    }
-    if (lpProtocolBuffer) {
-      lpProtocolBuffer.length = 0;
-      for (const entry of matching) lpProtocolBuffer.push(cloneProtocolInfo(entry.info));
-    }
-    return matching.length;
+    const result = enumerateProtocols(
+      state.entries.map((entry) => entry.info),
+      lpiProtocols,
+      lpProtocolBuffer,
+      lpdwBufferLength,
+    );
+    return isArgumentProblem(result) ? this.#fail(lpErrno, result) : result;
   }
 
   /**

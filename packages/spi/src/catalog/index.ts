@@ -7,6 +7,7 @@ export * from './catalog-store-error';
 export * from './default-catalog';
 export * from './default-catalog-file';
 export * from './entry-type';
+export * from './enumerate-protocols';
 export * from './install-provider-entries';
 export * from './json-file-catalog-store';
 export * from './memory-catalog-store';

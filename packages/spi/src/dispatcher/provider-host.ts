@@ -25,8 +25,10 @@ export function bindProviderHost(upcalls: WSPUPCALLTABLE, host: ProviderHost): W
 }
 
 /**
- * The process behind the upcall table a provider received in `WSPStartup`; a layered provider
- * passes the same table down to the next layer, so every layer of a chain finds the same host.
+ * The process behind the upcall table a provider received in `WSPStartup`. Every provider started
+ * in one process epoch gets its own copy of the table but the same host object, and a layered
+ * provider passes its table down to the next layer — so the host identifies the process: a
+ * provider that keeps state per process keys it on the host.
  */
 export function providerHost(UpcallTable: WSPUPCALLTABLE): ProviderHost | undefined {
   return hosts.get(UpcallTable);

@@ -1,8 +1,8 @@
 import type { CatalogEntry, CatalogSnapshot } from '../catalog/catalog-entry';
 import {
   WSAEINVALIDPROCTABLE,
-  WSAEINVALIDPROVIDER,
   WSAEPROVIDERFAILEDINIT,
+  WSANOTINITIALISED,
   WSAVERNOTSUPPORTED,
 } from '../constants/error-codes';
 import { LOBYTE } from '../constants/socket-api';
@@ -37,17 +37,26 @@ export class WsProcess {
   private readonly providers = new Map<string, LoadedProvider>();
   private readonly starting = new Map<string, Promise<ProviderStart>>();
   private readonly entriesById = new Map<number, CatalogEntry>();
+  private ended = false;
 
   constructor(
     readonly snapshot: CatalogSnapshot,
     version: number,
     private readonly loader: ProviderLoader,
     /** A fresh upcall table for one provider, bound to this process (see `providerHost`). */
-    private readonly upcallsForProvider: () => WSPUPCALLTABLE,
+    private readonly upcallsForProvider: (process: WsProcess) => WSPUPCALLTABLE,
     private readonly reportFailure: (failure: ProviderFailure) => void,
   ) {
     this.version = version;
     for (const entry of snapshot.entries) this.entriesById.set(entry.info.dwCatalogEntryId, entry);
+  }
+
+  /**
+   * True once the last `WSACleanup` has discarded this epoch: its upcalls answer
+   * `WSANOTINITIALISED` and it starts no provider, even one whose load was already under way.
+   */
+  get closed(): boolean {
+    return this.ended;
   }
 
   /** The catalog entry with this ID in the snapshot (hidden and layered entries included). */
@@ -79,15 +88,13 @@ export class WsProcess {
   }
 
   /**
-   * The provider that owns a catalog entry, started synchronously if its module is already loaded
-   * (the case for a base provider a layer started privately, whose handles still route here).
+   * The provider this process started for a catalog entry's ProviderId, if it did. Routing never
+   * starts a provider: a handle whose owner was only started privately by a layer (a base under a
+   * non-IFS LSP) is not the application's to use.
    */
-  providerForEntrySync(catalogEntryId: number): ProviderStart {
+  startedProvider(catalogEntryId: number): LoadedProvider | undefined {
     const entry = this.entry(catalogEntryId);
-    if (!entry) return { error: WSAEINVALIDPROVIDER };
-    const started = this.providers.get(entry.info.ProviderId);
-    if (started) return { provider: started };
-    return this.start(entry);
+    return entry && this.providers.get(entry.info.ProviderId);
   }
 
   /**
@@ -130,6 +137,7 @@ export class WsProcess {
 
   /** `WSPStartup(MAKEWORD(2,2), …)` with the triggering entry's protocol info; validates the result. */
   private start(entry: CatalogEntry): ProviderStart {
+    if (this.ended) return { error: WSANOTINITIALISED };
     const startup = this.loader.loadSync(entry.path);
     if (!startup) {
       this.fail(entry, 'load', `provider path '${entry.path}' is not loaded or registered`);
@@ -143,7 +151,7 @@ export class WsProcess {
         WINSOCK_HIGH_VERSION,
         wspData,
         cloneProtocolInfo(entry.info),
-        this.upcallsForProvider(),
+        this.upcallsForProvider(this),
         table,
       );
     } catch (error) {
@@ -184,6 +192,7 @@ export class WsProcess {
 
   /** Calls `WSPCleanup` once on every provider started in this epoch (the last `WSACleanup`). */
   cleanupProviders(): void {
+    this.ended = true;
     for (const provider of this.providers.values()) {
       const errno = out(0);
       try {

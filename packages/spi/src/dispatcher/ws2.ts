@@ -1,15 +1,18 @@
 import type { DependencyContainer } from 'tsyringe';
 import type { CatalogSnapshot } from '../catalog/catalog-entry';
-import { AF_UNSPEC } from '../constants/address-families';
+import { enumerateProtocols } from '../catalog/enumerate-protocols';
+import { isArgumentProblem } from '../catalog/provider-arguments';
 import {
   WSA_INVALID_HANDLE,
   WSA_INVALID_PARAMETER,
+  WSAEAFNOSUPPORT,
   WSAEFAULT,
   WSAEINPROGRESS,
   WSAEINVAL,
   WSAEMSGSIZE,
-  WSAENOBUFS,
   WSAENOTSOCK,
+  WSAEPROTONOSUPPORT,
+  WSAESOCKTNOSUPPORT,
   WSANOTINITIALISED,
   WSASYSCALLFAILURE,
   WSASYSNOTREADY,
@@ -30,12 +33,15 @@ import {
   POLLRDNORM,
   POLLWRNORM,
   SOCKET_ERROR,
+  WSA_FLAG_OVERLAPPED,
+  WSA_INFINITE,
   WSA_MAXIMUM_WAIT_EVENTS,
   WSA_WAIT_EVENT_0,
   WSA_WAIT_FAILED,
   WSA_WAIT_TIMEOUT,
   WSADESCRIPTION_LEN,
 } from '../constants/socket-api';
+import { SO_ACCEPTCONN, SOL_SOCKET } from '../constants/socket-options';
 import { filterSnapshotForApplication } from '../lsp/application-lsp-filter';
 import type { LPCONDITIONPROC, WSPPROC_TABLE } from '../spi/wsp-proc-table';
 import type {
@@ -54,12 +60,7 @@ import type {
   WSATHREADID,
 } from '../spi/wsp-types';
 import { type Out, out } from '../types/out-cell';
-import {
-  cloneProtocolInfo,
-  isLayeredEntry,
-  SIZEOF_WSAPROTOCOL_INFOW,
-  type WSAPROTOCOL_INFOW,
-} from '../types/protocol-info';
+import { cloneProtocolInfo, isLayeredEntry, type WSAPROTOCOL_INFOW } from '../types/protocol-info';
 import type { SOCKADDR } from '../types/sockaddr';
 import { isValidWsabuf, type WSABUF } from '../types/wsabuf';
 import type { WSADATA } from '../types/wsadata';
@@ -69,7 +70,7 @@ import { LastErrorSlot } from './last-error';
 import type { LoadedProvider } from './loaded-provider';
 import { compareVersions, negotiateVersion, WINSOCK_HIGH_VERSION } from './negotiate-version';
 import type { ProviderFailure } from './provider-failure';
-import { bindProviderHost } from './provider-host';
+import { bindProviderHost, type ProviderHost } from './provider-host';
 import { ProviderLoader } from './provider-loader';
 import { ReentrancyGuard } from './reentrancy-guard';
 import { selectCatalogEntry } from './select-catalog-entry';
@@ -117,10 +118,27 @@ interface CallOptions {
   check?: () => number;
 }
 
+/** What a provider call came to: the C result, and whether it failed with which error. */
+interface CallOutcome {
+  rc: number;
+  failed: boolean;
+  error: number;
+}
+
+function failed(rc: number, error: number): CallOutcome {
+  return { rc, failed: true, error };
+}
+
+/** The one "thread" a `Ws2` process reports (`WPUOpenCurrentThread`, `lpThreadId`). */
+const MAIN_THREAD = 1;
+
 /** The route of a per-socket call: the live process, the handle's record and its owning provider. */
 type Route = { process: WsProcess; record: HandleRecord; provider: LoadedProvider };
 
 const MAX_RECORDED_FAILURES = 100;
+
+/** The longest delay `setTimeout` honours (2^31 - 1 ms); longer ones fire at once. */
+const MAX_TIMER_MS = 0x7fffffff;
 
 /**
  * One Windows process's view of Winsock: the winsock2.h API over the dispatcher (ws2_32).
@@ -145,6 +163,7 @@ export class Ws2 {
   private readonly onProviderFailure?: (failure: ProviderFailure) => void;
   private readonly application: { path: string; extra: string };
   private current: WsProcess | undefined;
+  private readonly hosts = new WeakMap<WsProcess, ProviderHost>();
   private startupCount = 0;
 
   constructor(options: Ws2Options) {
@@ -213,7 +232,7 @@ export class Ws2 {
         snapshot,
         version,
         this.loader,
-        () => this.upcallTableForProvider(),
+        (process) => this.upcallTableForProvider(process),
         (f) => this.recordFailure(f),
       );
     } else if (compareVersions(version, this.current.version) < 0) {
@@ -254,7 +273,7 @@ export class Ws2 {
 
   /** `socket(af, type, protocol)`: `WSASocketW` without protocol info, overlapped. */
   socket(af: number, type: number, protocol: number): Promise<SOCKET> {
-    return this.WSASocketW(af, type, protocol, null, 0, 1);
+    return this.WSASocketW(af, type, protocol, null, 0, WSA_FLAG_OVERLAPPED);
   }
 
   /**
@@ -286,19 +305,32 @@ export class Ws2 {
     if (lpProtocolInfo) {
       const entry = process.entry(lpProtocolInfo.dwCatalogEntryId);
       if (!entry || isLayeredEntry(entry.info)) return failWith(WSAEINVAL);
+      // Arguments left open (0 or FROM_PROTOCOL_INFO) come from the caller's struct; a value that
+      // is still unusable fails as on Windows (Wine's test_WSASocket, which passes there).
       const pick = (arg: number, field: number): number =>
         arg === FROM_PROTOCOL_INFO || arg === 0 ? field : arg;
+      const effectiveAf = pick(af, lpProtocolInfo.iAddressFamily);
+      const effectiveType = pick(type, lpProtocolInfo.iSocketType);
+      const effectiveProtocol = pick(protocol, lpProtocolInfo.iProtocol);
+      if (!Number.isInteger(effectiveAf) || effectiveAf <= 0) return failWith(WSAEAFNOSUPPORT);
+      if (!Number.isInteger(effectiveType) || effectiveType < 0) return failWith(WSAESOCKTNOSUPPORT);
+      if (!Number.isInteger(effectiveProtocol) || effectiveProtocol === FROM_PROTOCOL_INFO) {
+        return failWith(WSAEPROTONOSUPPORT);
+      }
+      // The catalog's copy of the entry goes down (a caller cannot forge its flags or chain), with
+      // the caller's dwProviderReserved, which layered providers carry down (the MS sample does).
       const info = {
         ...cloneProtocolInfo(entry.info),
         dwProviderReserved: lpProtocolInfo.dwProviderReserved,
       };
       const started = await process.ensureProvider(entry);
       if (!started.provider) return failWith(started.error);
+      if (this.current !== process) return failWith(WSANOTINITIALISED);
       const result = this.callWspSocket(
         started.provider,
-        pick(af, info.iAddressFamily),
-        pick(type, info.iSocketType),
-        pick(protocol, info.iProtocol),
+        effectiveAf,
+        effectiveType,
+        effectiveProtocol,
         info,
         g,
         dwFlags,
@@ -404,7 +436,7 @@ export class Ws2 {
       'lpWSPAccept',
       (t, errno) => t.lpWSPAccept(s, addr, addrlen, lpfnCondition, dwCallbackData, errno),
       {
-        failValue: INVALID_SOCKET,
+        returnsSocket: true,
         check: () => (lpfnCondition !== null && typeof lpfnCondition !== 'function' ? WSAEFAULT : 0),
       },
     );
@@ -527,13 +559,12 @@ export class Ws2 {
    * (`MSG_PARTIAL` back from the provider) is `WSAEMSGSIZE` here, as in ws2_32's `recv`.
    */
   async recv(s: SOCKET, buf: Uint8Array, len: number, flags: number): Promise<number> {
-    const buffers = [{ len, buf }];
     const cell = this.lastError.claim();
     const received = out(0);
     const lpFlags = out(flags);
-    const rc = await this.WSARecv(s, buffers, 1, received, lpFlags, null, null);
-    if (rc === SOCKET_ERROR) {
-      cell.value = this.lastError.get();
+    const outcome = await this.wsaRecv(s, [{ len, buf }], 1, received, lpFlags, null, null);
+    if (outcome.failed) {
+      cell.value = outcome.error;
       return SOCKET_ERROR;
     }
     if (lpFlags.value & MSG_PARTIAL) {
@@ -544,7 +575,7 @@ export class Ws2 {
   }
 
   /** `WSARecv`. */
-  WSARecv(
+  async WSARecv(
     s: SOCKET,
     lpBuffers: WSABUF[],
     dwBufferCount: number,
@@ -553,7 +584,30 @@ export class Ws2 {
     lpOverlapped: WSAOVERLAPPED | null,
     lpCompletionRoutine: LPWSAOVERLAPPED_COMPLETION_ROUTINE | null,
   ): Promise<number> {
-    return this.callAsync(
+    const cell = this.lastError.claim();
+    const outcome = await this.wsaRecv(
+      s,
+      lpBuffers,
+      dwBufferCount,
+      lpNumberOfBytesRecvd,
+      lpFlags,
+      lpOverlapped,
+      lpCompletionRoutine,
+    );
+    if (outcome.failed) cell.value = outcome.error;
+    return outcome.rc;
+  }
+
+  private wsaRecv(
+    s: SOCKET,
+    lpBuffers: WSABUF[],
+    dwBufferCount: number,
+    lpNumberOfBytesRecvd: Out<number> | null,
+    lpFlags: Out<number> | null,
+    lpOverlapped: WSAOVERLAPPED | null,
+    lpCompletionRoutine: LPWSAOVERLAPPED_COMPLETION_ROUTINE | null,
+  ): Promise<CallOutcome> {
+    return this.invokeAsync(
       s,
       'lpWSPRecv',
       (t, errno) =>
@@ -787,7 +841,10 @@ export class Ws2 {
       cEvents < 1 ||
       cEvents > WSA_MAXIMUM_WAIT_EVENTS ||
       !Array.isArray(lphEvents) ||
-      lphEvents.length < cEvents
+      lphEvents.length < cEvents ||
+      !Number.isInteger(dwTimeout) ||
+      dwTimeout < 0 ||
+      dwTimeout > WSA_INFINITE
     ) {
       cell.value = WSA_INVALID_PARAMETER;
       return WSA_WAIT_FAILED;
@@ -803,7 +860,7 @@ export class Ws2 {
       const i = live.findIndex((e) => e.signalled);
       return i < 0 ? -1 : WSA_WAIT_EVENT_0 + i;
     };
-    const deadline = dwTimeout === 0xffffffff ? Number.POSITIVE_INFINITY : Date.now() + dwTimeout;
+    const deadline = dwTimeout === WSA_INFINITE ? Number.POSITIVE_INFINITY : Date.now() + dwTimeout;
     for (;;) {
       const r = ready();
       if (r >= 0) return r;
@@ -811,9 +868,10 @@ export class Ws2 {
       if (remaining <= 0) return WSA_WAIT_TIMEOUT;
       const waits = live.map((e) => e.wait());
       let timer: NodeJS.Timeout | undefined;
+      // A timer cannot wait longer than 2^31 - 1 ms; a longer wait goes round the loop again.
       const timeout = Number.isFinite(remaining)
         ? new Promise<void>((resolve) => {
-            timer = setTimeout(resolve, remaining);
+            timer = setTimeout(resolve, Math.min(remaining, MAX_TIMER_MS));
           })
         : new Promise<void>(() => {});
       await Promise.race([...waits.map((w) => w.promise), timeout]);
@@ -894,7 +952,13 @@ export class Ws2 {
       cell.value = WSANOTINITIALISED;
       return SOCKET_ERROR;
     }
-    if (!Array.isArray(fdArray) || !Number.isInteger(fds) || fds < 1 || fdArray.length < fds) {
+    if (
+      !Array.isArray(fdArray) ||
+      !Number.isInteger(fds) ||
+      fds < 1 ||
+      fdArray.length < fds ||
+      !Number.isInteger(timeout)
+    ) {
       cell.value = WSAEINVAL;
       return SOCKET_ERROR;
     }
@@ -904,7 +968,7 @@ export class Ws2 {
     for (const pfd of entries) {
       pfd.revents = 0;
       const record = process.handles.get(pfd.fd);
-      const owner = record && process.providerForEntrySync(record.catalogEntryId).provider;
+      const owner = record && process.startedProvider(record.catalogEntryId);
       if (!owner) {
         pfd.revents = POLLNVAL;
         invalid++;
@@ -912,62 +976,82 @@ export class Ws2 {
       }
       byProvider.set(owner, [...(byProvider.get(owner) ?? []), pfd]);
     }
-    if (invalid > 0 || byProvider.size === 0) return invalid;
     const groups = [...byProvider.values()];
-    const deadline = timeout < 0 ? Number.POSITIVE_INFINITY : Date.now() + timeout;
+    // An invalid handle is an event in itself: the valid ones are polled once, without waiting.
+    const deadline =
+      invalid > 0 || timeout === 0 ? 0 : timeout < 0 ? Number.POSITIVE_INFINITY : Date.now() + timeout;
     for (;;) {
-      let ready = 0;
+      let ready = invalid;
       for (const group of groups) {
         // One provider: wait in its WSPSelect; several: poll each and sleep briefly in between.
         const wait = groups.length === 1 ? deadline - Date.now() : 0;
-        const n = await this.pollGroup(group, wait);
-        if (n < 0) {
-          cell.value = this.lastError.get();
+        const result = await this.pollGroup(group, wait);
+        if (typeof result !== 'number') {
+          cell.value = result.error;
           return SOCKET_ERROR;
         }
-        ready += n;
+        ready += result;
       }
       if (ready > 0 || Date.now() >= deadline) return ready;
-      if (groups.length > 1)
-        await new Promise((r) => setTimeout(r, Math.min(10, Math.max(0, deadline - Date.now()))));
+      if (groups.length > 1) await sleep(Math.min(10, Math.max(0, deadline - Date.now())));
+      else if (!Number.isFinite(deadline)) continue;
     }
   }
 
-  private async pollGroup(group: WSAPOLLFD[], waitMs: number): Promise<number> {
+  /** One provider's sockets of a `WSAPoll`: its `WSPSelect`, then each socket's `revents`. */
+  private async pollGroup(group: WSAPOLLFD[], waitMs: number): Promise<number | CallOutcome> {
     const want = (pfd: WSAPOLLFD, bits: number): SOCKET[] => (pfd.events & bits ? [pfd.fd] : []);
     const readfds: fd_set = { fd_array: group.flatMap((p) => want(p, POLLRDNORM | POLLRDBAND)) };
     const writefds: fd_set = { fd_array: group.flatMap((p) => want(p, POLLWRNORM)) };
     // Errors and hang-ups are reported whether asked for or not, so every socket is watched.
     const exceptfds: fd_set = { fd_array: group.map((p) => p.fd) };
     const allRead: fd_set = { fd_array: group.map((p) => p.fd) };
-    const timeout = Number.isFinite(waitMs)
-      ? { tv_sec: Math.floor(Math.max(0, waitMs) / 1000), tv_usec: (Math.max(0, waitMs) % 1000) * 1000 }
+    const wait = Math.max(0, waitMs);
+    const timeout = Number.isFinite(wait)
+      ? { tv_sec: Math.floor(wait / 1000), tv_usec: (wait % 1000) * 1000 }
       : null;
-    const n = await this.select(0, allRead, writefds, exceptfds, timeout);
-    if (n === SOCKET_ERROR) return -1;
+    const all = group.map((p) => p.fd);
+    const selected = await this.invokeAsync(
+      all[0],
+      'lpWSPSelect',
+      (t, errno) => t.lpWSPSelect(0, allRead, writefds, exceptfds, timeout, errno),
+      { sockets: all },
+    );
+    if (selected.failed) return selected;
     let ready = 0;
     for (const pfd of group) {
       let revents = 0;
       if (allRead.fd_array.includes(pfd.fd)) {
-        const pending = out(0);
-        const isListening = this.isListening(pfd.fd);
-        if (!isListening && this.ioctlsocket(pfd.fd, FIONREAD, pending) === 0 && pending.value === 0)
-          revents |= POLLHUP;
+        // Readable with nothing to read (and not a listener with a connection waiting): the peer finished.
+        if (!this.isListening(pfd.fd) && this.bytesReadable(pfd.fd) === 0) revents |= POLLHUP;
         else if (readfds.fd_array.includes(pfd.fd))
           revents |= pfd.events & (POLLRDNORM | POLLRDBAND) || POLLRDNORM;
       }
-      if (writefds.fd_array.includes(pfd.fd) && exceptfds.fd_array.includes(pfd.fd) === false)
-        revents |= POLLWRNORM;
-      if (exceptfds.fd_array.includes(pfd.fd)) revents |= pfd.events & POLLPRI ? POLLPRI : POLLERR;
+      const excepted = exceptfds.fd_array.includes(pfd.fd);
+      if (writefds.fd_array.includes(pfd.fd) && !excepted) revents |= POLLWRNORM;
+      if (excepted) revents |= pfd.events & POLLPRI ? POLLPRI : POLLERR;
       pfd.revents = revents;
       if (revents) ready++;
     }
     return ready;
   }
 
+  /** `SO_ACCEPTCONN`, asked of the provider directly (no last error is touched). */
   private isListening(s: SOCKET): boolean {
     const value = out<SockOptValue | null>(null);
-    return this.getsockopt(s, 0xffff, 0x0002, value, out(4)) === 0 && Boolean(value.value);
+    const outcome = this.invokeSync(s, 'lpWSPGetSockOpt', (t, errno) =>
+      t.lpWSPGetSockOpt(s, SOL_SOCKET, SO_ACCEPTCONN, value, out(4), errno),
+    );
+    return !outcome.failed && Boolean(value.value);
+  }
+
+  /** `FIONREAD`, asked of the provider directly; -1 when it fails. */
+  private bytesReadable(s: SOCKET): number {
+    const pending = out<unknown>(0);
+    const outcome = this.invokeSync(s, 'lpWSPIoctl', (t, errno) =>
+      t.lpWSPIoctl(s, FIONREAD, 0, 4, pending, 4, out(0), null, null, this.threadId(), errno),
+    );
+    return outcome.failed ? -1 : Number(pending.value);
   }
 
   // ── catalog queries ────────────────────────────────────────────────────────────────────────
@@ -983,29 +1067,11 @@ export class Ws2 {
     lpdwBufferLength: Out<number> | null,
   ): number {
     if (!this.current) return this.fail(WSANOTINITIALISED);
-    if (!lpdwBufferLength || typeof lpdwBufferLength.value !== 'number') return this.fail(WSAEFAULT);
-    if (lpiProtocols !== null && !Array.isArray(lpiProtocols)) return this.fail(WSAEFAULT);
-    const filter = lpiProtocols
-      ? lpiProtocols.slice(
-          0,
-          Math.max(0, lpiProtocols.indexOf(0) < 0 ? lpiProtocols.length : lpiProtocols.indexOf(0)),
-        )
-      : null;
     const visible = this.current.snapshot.entries
       .map((e) => e.info)
-      .filter((info) => !isLayeredEntry(info) && !(info.dwProviderFlags & PFL_HIDDEN))
-      .filter(
-        (info) =>
-          !filter || filter.some((p) => p >= info.iProtocol && p <= info.iProtocol + info.iProtocolMaxOffset),
-      );
-    const needed = visible.length * SIZEOF_WSAPROTOCOL_INFOW;
-    if (!lpProtocolBuffer || lpdwBufferLength.value < needed) {
-      lpdwBufferLength.value = needed;
-      return this.fail(WSAENOBUFS);
-    }
-    lpProtocolBuffer.length = 0;
-    for (const info of visible) lpProtocolBuffer.push(cloneProtocolInfo(info));
-    return visible.length;
+      .filter((info) => !isLayeredEntry(info) && !(info.dwProviderFlags & PFL_HIDDEN));
+    const result = enumerateProtocols(visible, lpiProtocols, lpProtocolBuffer, lpdwBufferLength);
+    return isArgumentProblem(result) ? this.fail(result.code) : result;
   }
 
   /** `WSAAddressToStringW`, through the provider of the protocol info (or the first base entry of the family). */
@@ -1016,7 +1082,9 @@ export class Ws2 {
     lpszAddressString: Out<string>,
     lpdwAddressStringLength: Out<number>,
   ): Promise<number> {
-    const af = lpsaAddress?.sa_family ?? AF_UNSPEC;
+    if (!lpsaAddress || typeof lpsaAddress !== 'object')
+      return this.failAsync(this.current ? WSAEFAULT : WSANOTINITIALISED);
+    const af = lpsaAddress.sa_family;
     return this.callForFamily(af, lpProtocolInfo, 'lpWSPAddressToString', (t, info, errno) =>
       t.lpWSPAddressToString(
         lpsaAddress,
@@ -1062,8 +1130,8 @@ export class Ws2 {
       return SOCKET_ERROR;
     }
     const started = await process.ensureProvider(entry);
-    if (!started.provider) {
-      cell.value = started.error;
+    if (!started.provider || this.current !== process) {
+      cell.value = started.error ?? WSANOTINITIALISED;
       return SOCKET_ERROR;
     }
     const provider = started.provider;
@@ -1088,77 +1156,109 @@ export class Ws2 {
     const record = typeof s === 'number' ? process.handles.get(s) : undefined;
     if (!record) return WSAENOTSOCK;
     if (this.guard.isInside(s)) return WSAEINPROGRESS;
-    const owner = process.providerForEntrySync(record.catalogEntryId);
-    if (!owner.provider) return WSAENOTSOCK;
-    return { process, record, provider: owner.provider };
+    const provider = process.startedProvider(record.catalogEntryId);
+    if (!provider) return WSAENOTSOCK;
+    return { process, record, provider };
   }
 
-  private callSync(
+  /**
+   * A synchronous per-socket provider call, without touching the last error: route, argument
+   * check, the call inside the re-entrancy guard, then the contract checks. `keepZeroError` keeps
+   * an error-less failure as error 0 (`WSARecvDisconnect`, `WSAEventSelect`, as ws2_32 does).
+   */
+  private invokeSync(
     s: SOCKET,
     name: keyof WSPPROC_TABLE,
     invoke: (table: WSPPROC_TABLE, errno: Out<number>) => number,
     options: CallOptions & { keepZeroError?: boolean } = {},
-  ): number {
+  ): CallOutcome {
     const route = this.route(s);
-    if (typeof route === 'number') return this.fail(route);
+    if (typeof route === 'number') return failed(SOCKET_ERROR, route);
     const argumentError = options.check?.() ?? 0;
-    if (argumentError) return this.fail(argumentError);
+    if (argumentError) return failed(SOCKET_ERROR, argumentError);
     const errno = out(0);
     let rc: unknown;
     try {
       rc = this.guard.run([s], () => invoke(route.provider.procTable, errno));
     } catch (error) {
       this.providerBroke(route.provider, name, 'threw', error);
-      return this.fail(WSASYSCALLFAILURE);
+      return failed(SOCKET_ERROR, WSASYSCALLFAILURE);
     }
     if (typeof rc !== 'number') {
       this.providerBroke(route.provider, name, `returned ${describe(rc)} instead of a number`);
-      return this.fail(WSASYSCALLFAILURE);
+      return failed(SOCKET_ERROR, WSASYSCALLFAILURE);
     }
-    if (rc === SOCKET_ERROR) {
-      if (errno.value === 0 && !options.keepZeroError) {
-        this.providerBroke(route.provider, name, 'failed without an error code');
-        return this.fail(WSASYSCALLFAILURE);
-      }
-      return this.fail(errno.value);
+    if (rc !== SOCKET_ERROR) return { rc, error: 0, failed: false };
+    if (errno.value === 0 && !options.keepZeroError) {
+      this.providerBroke(route.provider, name, 'failed without an error code');
+      return failed(SOCKET_ERROR, WSASYSCALLFAILURE);
     }
-    return rc;
+    return failed(SOCKET_ERROR, errno.value);
   }
 
+  /**
+   * An asynchronous per-socket provider call, without touching the last error. With
+   * `returnsSocket`, success must be a handle the provider claimed (`WSPAccept`, like `WSPSocket`).
+   */
+  private async invokeAsync(
+    s: SOCKET,
+    name: keyof WSPPROC_TABLE,
+    invoke: (table: WSPPROC_TABLE, errno: Out<number>) => Promise<number>,
+    options: CallOptions & { returnsSocket?: boolean; sockets?: SOCKET[] } = {},
+  ): Promise<CallOutcome> {
+    const failValue = options.returnsSocket ? INVALID_SOCKET : SOCKET_ERROR;
+    const route = this.route(s);
+    const error = typeof route === 'number' ? route : (options.check?.() ?? 0);
+    if (error || typeof route === 'number') return failed(failValue, error);
+    const errno = out(0);
+    let rc: unknown;
+    try {
+      rc = await this.guard.run(options.sockets ?? [s], () => invoke(route.provider.procTable, errno));
+    } catch (error) {
+      this.providerBroke(route.provider, name, 'threw or rejected', error);
+      return failed(failValue, WSASYSCALLFAILURE);
+    }
+    if (typeof rc !== 'number') {
+      this.providerBroke(route.provider, name, `resolved to ${describe(rc)} instead of a number`);
+      return failed(failValue, WSASYSCALLFAILURE);
+    }
+    if (rc === failValue) {
+      if (errno.value === 0) this.providerBroke(route.provider, name, 'failed without an error code');
+      return failed(failValue, errno.value || WSASYSCALLFAILURE);
+    }
+    if (options.returnsSocket && !route.process.handles.get(rc)) {
+      this.providerBroke(route.provider, name, `returned ${rc} without claiming it as a socket handle`);
+      return failed(failValue, WSASYSCALLFAILURE);
+    }
+    return { rc, error: 0, failed: false };
+  }
+
+  /** `invokeSync`, with the error of a failure set as the calling context's last error. */
+  private callSync(
+    s: SOCKET,
+    name: keyof WSPPROC_TABLE,
+    invoke: (table: WSPPROC_TABLE, errno: Out<number>) => number,
+    options: CallOptions & { keepZeroError?: boolean } = {},
+  ): number {
+    const outcome = this.invokeSync(s, name, invoke, options);
+    if (outcome.failed) this.lastError.set(outcome.error);
+    return outcome.rc;
+  }
+
+  /**
+   * `invokeAsync`, with the error of a failure written to the cell the calling context claimed when
+   * the call was made — where its continuation after `await` will read it.
+   */
   private async callAsync(
     s: SOCKET,
     name: keyof WSPPROC_TABLE,
     invoke: (table: WSPPROC_TABLE, errno: Out<number>) => Promise<number>,
-    options: CallOptions & { failValue?: number; sockets?: SOCKET[] } = {},
+    options: CallOptions & { returnsSocket?: boolean; sockets?: SOCKET[] } = {},
   ): Promise<number> {
-    const { failValue = SOCKET_ERROR, sockets = [s] } = options;
     const cell = this.lastError.claim();
-    const route = this.route(s);
-    const error = typeof route === 'number' ? route : (options.check?.() ?? 0);
-    if (error || typeof route === 'number') {
-      cell.value = error;
-      return failValue;
-    }
-    const errno = out(0);
-    let rc: unknown;
-    try {
-      rc = await this.guard.run(sockets, () => invoke(route.provider.procTable, errno));
-    } catch (error) {
-      this.providerBroke(route.provider, name, 'threw or rejected', error);
-      cell.value = WSASYSCALLFAILURE;
-      return failValue;
-    }
-    if (typeof rc !== 'number') {
-      this.providerBroke(route.provider, name, `resolved to ${describe(rc)} instead of a number`);
-      cell.value = WSASYSCALLFAILURE;
-      return failValue;
-    }
-    if (rc === failValue) {
-      if (errno.value === 0) this.providerBroke(route.provider, name, 'failed without an error code');
-      cell.value = errno.value || WSASYSCALLFAILURE;
-      return failValue;
-    }
-    return rc;
+    const outcome = await this.invokeAsync(s, name, invoke, options);
+    if (outcome.failed) cell.value = outcome.error;
+    return outcome.rc;
   }
 
   private fail(code: number): number {
@@ -1181,17 +1281,15 @@ export class Ws2 {
   }
 
   private bufferArrayError(lpBuffers: WSABUF[], count: number): number {
-    const valid =
-      Array.isArray(lpBuffers) &&
-      Number.isInteger(count) &&
-      count >= 0 &&
-      count <= lpBuffers.length &&
-      lpBuffers.slice(0, count).every(isValidWsabuf);
-    return valid ? 0 : WSAEFAULT;
+    if (!Array.isArray(lpBuffers) || !Number.isInteger(count) || count < 0 || count > lpBuffers.length) {
+      return WSAEFAULT;
+    }
+    for (let i = 0; i < count; i++) if (!isValidWsabuf(lpBuffers[i])) return WSAEFAULT;
+    return 0;
   }
 
   private threadId(): WSATHREADID {
-    return { ThreadHandle: 1, Reserved: 0 };
+    return { ThreadHandle: MAIN_THREAD, Reserved: 0 };
   }
 
   private providerBroke(provider: LoadedProvider, call: string, reason: string, error?: unknown): void {
@@ -1208,11 +1306,16 @@ export class Ws2 {
     }
   }
 
-  private upcallTableForProvider() {
+  /**
+   * The upcall table for one provider of one startup epoch: bound to that epoch's process, so a
+   * provider that outlives it (or holds a table across a new `WSAStartup`) gets
+   * `WSANOTINITIALISED` instead of reaching into a process it was never started in.
+   */
+  private upcallTableForProvider(process: WsProcess) {
     const table = createUpcallTable({
-      process: () => this.current,
+      process: () => (process.closed ? undefined : process),
       guard: this.guard,
-      currentThreadId: () => 1,
+      currentThreadId: () => MAIN_THREAD,
       schedule: (fn) => {
         setImmediate(() =>
           this.guard.runOutside(() => {
@@ -1231,10 +1334,19 @@ export class Ws2 {
         );
       },
     });
-    // Providers start only while a process is live, so the snapshot is the current epoch's.
-    const snapshot = this.current?.snapshot ?? { serial: 0, entries: [], appCategories: [] };
-    return bindProviderHost(table, { snapshot, loadProvider: (path) => this.loader.loadSync(path) });
+    // One host per process: every provider of the epoch (each with its own copy of the table, as
+    // Windows passes it by value) finds the same host, so per-process state can key on it.
+    let host = this.hosts.get(process);
+    if (!host) {
+      host = { snapshot: process.snapshot, loadProvider: (path) => this.loader.loadSync(path) };
+      this.hosts.set(process, host);
+    }
+    return bindProviderHost(table, host);
   }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function describe(value: unknown): string {

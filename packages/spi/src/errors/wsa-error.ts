@@ -1,4 +1,9 @@
-import { type WsaErrorCode, wsaErrorDescription, wsaErrorName } from '../constants/error-codes';
+import {
+  WSASYSCALLFAILURE,
+  type WsaErrorCode,
+  wsaErrorDescription,
+  wsaErrorName,
+} from '../constants/error-codes';
 
 const brand = Symbol.for('@ws2spi/WsaError');
 
@@ -31,7 +36,7 @@ export class WsaError extends Error {
   }
 
   /** Wraps anything thrown as a `WsaError`: a `WsaError` is returned as is, anything else becomes `code` with it as `cause`. */
-  static from(reason: unknown, code: WsaErrorCode | number = 10107): WsaError {
+  static from(reason: unknown, code: WsaErrorCode | number = WSASYSCALLFAILURE): WsaError {
     if (isWsaError(reason)) return reason;
     const message = reason instanceof Error ? reason.message : String(reason);
     return new WsaError(code, message, { cause: reason });

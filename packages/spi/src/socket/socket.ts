@@ -1,3 +1,4 @@
+import { WSASYSCALLFAILURE } from '../constants/error-codes';
 import {
   CF_ACCEPT,
   CF_REJECT,
@@ -6,6 +7,7 @@ import {
   INVALID_SOCKET,
   SOCKET_ERROR,
   SOMAXCONN,
+  WSA_FLAG_OVERLAPPED,
 } from '../constants/socket-api';
 import { SOL_SOCKET } from '../constants/socket-options';
 import type { Ws2 } from '../dispatcher/ws2';
@@ -59,7 +61,7 @@ export class Socket {
     protocol: number,
     protocolInfo: WSAPROTOCOL_INFOW | null = null,
   ): Promise<Socket> {
-    const s = await ws2.WSASocketW(af, type, protocol, protocolInfo, 0, 1);
+    const s = await ws2.WSASocketW(af, type, protocol, protocolInfo, 0, WSA_FLAG_OVERLAPPED);
     if (s === INVALID_SOCKET) throw Socket.error(ws2, `WSASocketW(${af}, ${type}, ${protocol})`);
     return new Socket(ws2, s);
   }
@@ -131,7 +133,12 @@ export class Socket {
   /** Sends all of `data`, however many `send` calls it takes. */
   async sendAll(data: Uint8Array, flags = 0): Promise<void> {
     let offset = 0;
-    while (offset < data.byteLength) offset += await this.send(data.subarray(offset), flags);
+    while (offset < data.byteLength) {
+      const sent = await this.send(data.subarray(offset), flags);
+      // A blocking send takes at least one byte or fails; a provider that takes none would spin here.
+      if (sent <= 0) throw new WsaError(WSASYSCALLFAILURE, `send on socket ${this.handle} made no progress`);
+      offset += sent;
+    }
   }
 
   /** `recv`: up to `maxBytes`; an empty array means the peer closed gracefully. */
