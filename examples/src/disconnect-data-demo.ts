@@ -80,6 +80,12 @@ export async function runDisconnectDataDemo(log: (line: string) => void = consol
     opened.push(s);
     return s;
   };
+  const must = (call: string, rc: number): number => {
+    if (rc === SOCKET_ERROR || rc === INVALID_SOCKET) {
+      throw new Error(`${call} failed: ${wsaErrorName(ws2.WSAGetLastError())}`);
+    }
+    return rc;
+  };
   const boundAddress = (s: SOCKET): SOCKADDR => {
     const name = out<SOCKADDR | null>(null);
     ws2.getsockname(s, name, out(128));
@@ -100,14 +106,15 @@ export async function runDisconnectDataDemo(log: (line: string) => void = consol
 
     log('\nTCP/IP over 127.0.0.1 (socket(AF_INET, SOCK_STREAM, IPPROTO_TCP)):');
     const tcpListen = await open(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-    await ws2.bind(tcpListen, sockaddrIn('127.0.0.1', 0), 16);
-    await ws2.listen(tcpListen, 1);
+    must('bind', await ws2.bind(tcpListen, sockaddrIn('127.0.0.1', 0), 16));
+    must('listen', await ws2.listen(tcpListen, 1));
     const tcpClient = await open(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-    const [, tcpServer] = await Promise.all([
+    const [connected, tcpServer] = await Promise.all([
       ws2.connect(tcpClient, boundAddress(tcpListen), 16),
       ws2.accept(tcpListen, null, null),
     ]);
-    opened.push(tcpServer);
+    must('connect', connected);
+    opened.push(must('accept', tcpServer));
     step('WSASendDisconnect(client, "bye")', ws2.WSASendDisconnect(tcpClient, wsabuf(bytes('bye'))));
     const reply = bytes('still connected');
     step('send(server, "still connected")', await ws2.send(tcpServer, reply, reply.length, 0));
@@ -119,8 +126,8 @@ export async function runDisconnectDataDemo(log: (line: string) => void = consol
 
     log('\nISO transport class 2 over TCP, RFC 2126 (socket(AF_ISO, SOCK_SEQPACKET, ISOPROTO_TP2)):');
     const osiListen = await open(AF_ISO, SOCK_SEQPACKET, ISOPROTO_TP2);
-    await ws2.bind(osiListen, sockaddrTp('server', '127.0.0.1', 0), 72);
-    await ws2.listen(osiListen, 1);
+    must('bind', await ws2.bind(osiListen, sockaddrTp('server', '127.0.0.1', 0), 72));
+    must('listen', await ws2.listen(osiListen, 1));
     const osiClient = await open(AF_ISO, SOCK_SEQPACKET, ISOPROTO_TP2);
     let callerData = '';
     const condition: LPCONDITIONPROC = (_id, caller, _s, _g, _calleeId, callee) => {
@@ -157,7 +164,7 @@ export async function runDisconnectDataDemo(log: (line: string) => void = consol
     step('send(client, TSDU)', await ws2.send(osiClient, tsdu, tsdu.length, 0));
     const got = await ws2.recv(osiServer, buf, buf.length, 0);
     step('recv(server)', got, got > 0 ? `"${text(buf.subarray(0, got))}"` : '');
-    const goodbye = bytes('goodbye: 64 octets fit in a DR');
+    const goodbye = bytes('goodbye: up to 64 octets ride in the DR');
     step('WSASendDisconnect(client, "goodbye: …")', ws2.WSASendDisconnect(osiClient, wsabuf(goodbye)));
     step('recv(server)', await ws2.recv(osiServer, buf, buf.length, 0));
     if (ws2.WSAGetLastError() !== WSAEDISCON) throw new Error('the peer did not see WSAEDISCON');

@@ -17,7 +17,9 @@ describe('the demo (pnpm demo)', () => {
       '0 — callee data "welcome (CC user data)"',
     );
     expect(result('WSAAccept condition saw caller data')).toBe('"hello (CR user data)"');
-    expect(result('WSARecvDisconnect(server, buf[64])')).toBe('0 — "goodbye: 64 octets fit in a DR"');
+    expect(result('WSARecvDisconnect(server, buf[64])')).toBe(
+      '0 — "goodbye: up to 64 octets ride in the DR"',
+    );
     expect(lines.some((l) => l.includes('MSAFD Tcpip [TCP/IP]') && l.includes('no disconnect data'))).toBe(
       true,
     );
