@@ -16,6 +16,7 @@ import {
   providerHost,
   SOCK_STREAM,
   SOCKET_ERROR,
+  WSA_INVALID_HANDLE,
   WSA_INVALID_PARAMETER,
   WSA_WAIT_EVENT_0,
   WSAEAFNOSUPPORT,
@@ -159,5 +160,19 @@ describe('review fixes', () => {
     const { ws2 } = await started();
     expect(await ws2.WSAAddressToStringW(null, 16, null, out(''), out(64))).toBe(SOCKET_ERROR);
     expect(ws2.WSAGetLastError()).toBe(WSAEFAULT);
+  });
+});
+
+describe('event objects belong to the application', () => {
+  it('the last WSACleanup leaves them usable; closing one while it is waited on fails the wait with WSA_INVALID_HANDLE', async () => {
+    const { ws2 } = await started();
+    const ev = ws2.WSACreateEvent()!;
+    ws2.WSACleanup();
+    expect(ws2.WSASetEvent(ev)).toBe(true);
+    expect(await ws2.WSAWaitForMultipleEvents(1, [ev], false, 0, false)).toBe(WSA_WAIT_EVENT_0);
+    expect(ws2.WSAResetEvent(ev)).toBe(true);
+    setTimeout(() => ws2.WSACloseEvent(ev), 5);
+    expect(await ws2.WSAWaitForMultipleEvents(1, [ev], false, 5000, false)).toBe(0xffffffff);
+    expect(ws2.WSAGetLastError()).toBe(WSA_INVALID_HANDLE);
   });
 });

@@ -53,7 +53,6 @@ export function createUpcallTable(host: UpcallHost): WSPUPCALLTABLE {
       const event = eventOf(hEvent, lpErrno);
       if (!event) return false;
       event.close();
-      host.process()?.events.delete(event);
       return true;
     },
 
@@ -70,11 +69,8 @@ export function createUpcallTable(host: UpcallHost): WSPUPCALLTABLE {
     },
 
     lpWPUCreateEvent(lpErrno) {
-      const process = live(lpErrno);
-      if (!process) return null;
-      const event = new WsaEvent();
-      process.events.add(event);
-      return event;
+      if (!live(lpErrno)) return null;
+      return new WsaEvent();
     },
 
     lpWPUCreateSocketHandle(dwCatalogEntryId, dwContext, lpErrno) {

@@ -11,7 +11,6 @@ import type { WSPUPCALLTABLE } from '../spi/wsp-upcall-table';
 import { out } from '../types/out-cell';
 import { cloneProtocolInfo } from '../types/protocol-info';
 import { emptyWspData } from '../types/wsadata';
-import type { WsaEvent } from './event-object';
 import { HandleTable } from './handle-table';
 import type { LoadedProvider } from './loaded-provider';
 import { negotiateVersion, WINSOCK_HIGH_VERSION } from './negotiate-version';
@@ -25,13 +24,12 @@ export type ProviderStart =
 
 /**
  * Everything a process holds while its `WSAStartup` count is above zero (ReactOS's WSPROCESS): the
- * catalog snapshot taken at the first `WSAStartup`, the handle table, the providers started so far
- * (one per ProviderId), and the event objects. The last `WSACleanup` discards it whole, so every
+ * catalog snapshot taken at the first `WSAStartup`, the handle table, and the providers started so
+ * far (one per ProviderId). Event objects are the application's, as on Windows: cleanup leaves them. The last `WSACleanup` discards it whole, so every
  * handle of the old epoch becomes `WSAENOTSOCK` and every provider is started afresh next time.
  */
 export class WsProcess {
   readonly handles = new HandleTable();
-  readonly events = new Set<WsaEvent>();
   /** Requested version words, lowest wins (a 1.1 startup keeps 1.1 behaviour, as on Windows). */
   version: number;
   private readonly providers = new Map<string, LoadedProvider>();
@@ -216,8 +214,6 @@ export class WsProcess {
       }
     }
     this.providers.clear();
-    for (const event of this.events) event.close();
-    this.events.clear();
     this.handles.clear();
   }
 

@@ -796,16 +796,13 @@ export class Ws2 {
       this.fail(WSANOTINITIALISED);
       return null;
     }
-    const event = new WsaEvent();
-    this.current.events.add(event);
-    return event;
+    return new WsaEvent();
   }
 
   /** `WSACloseEvent`. */
   WSACloseEvent(hEvent: WSAEVENT): boolean {
     if (!isWsaEvent(hEvent) || hEvent.isClosed) return this.failBool(WSA_INVALID_HANDLE);
     hEvent.close();
-    this.current?.events.delete(hEvent);
     return true;
   }
 
@@ -877,6 +874,11 @@ export class Ws2 {
       await Promise.race([...waits.map((w) => w.promise), timeout]);
       if (timer) clearTimeout(timer);
       for (const w of waits) w.cancel();
+      // Closing an event wakes its waiters; the wait then fails instead of calling it signalled.
+      if (live.some((e) => e.isClosed)) {
+        cell.value = WSA_INVALID_HANDLE;
+        return WSA_WAIT_FAILED;
+      }
     }
   }
 
