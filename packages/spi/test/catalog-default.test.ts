@@ -142,13 +142,28 @@ describe('resetCatalog (netsh winsock reset)', () => {
     expect(result.unavailable).toHaveLength(1);
   });
 
-  it('rejects with the CatalogStoreError when the catalog file cannot be read', async () => {
+  it('moves a damaged (not JSON) catalog file aside and rebuilds it', async () => {
     const dir = fs.mkdtempSync(path.join(tmpdir(), 'ws2spi-reset-'));
     try {
       const file = path.join(dir, 'catalog.json');
       fs.writeFileSync(file, 'garbage');
+      const result = await resetCatalog(Catalog.openFile(file), []);
+      expect(result.recoveredFrom).toMatch(/catalog\.json\.damaged-/);
+      expect(fs.readFileSync(result.recoveredFrom!, 'utf8')).toBe('garbage');
+      expect(Catalog.openFile(file).entries()).toEqual([]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('rejects with the CatalogStoreError, touching nothing, when the file is some other program’s', async () => {
+    const dir = fs.mkdtempSync(path.join(tmpdir(), 'ws2spi-reset-'));
+    try {
+      const file = path.join(dir, 'catalog.json');
+      fs.writeFileSync(file, '{"theirs": true}');
       await expect(resetCatalog(Catalog.openFile(file), [])).rejects.toThrow(CatalogStoreError);
-      expect(fs.readFileSync(file, 'utf8')).toBe('garbage');
+      expect(fs.readFileSync(file, 'utf8')).toBe('{"theirs": true}');
+      expect(fs.readdirSync(dir)).toEqual(['catalog.json']);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -471,3 +471,30 @@ describe('catalog reset', () => {
     }
   });
 });
+
+describe('catalog reset repairs a damaged catalog file', () => {
+  it('moves a corrupt file aside, rebuilds it, and keeps the ID counter where it was readable', async () => {
+    const file = sandbox.write(
+      'damaged.json',
+      '{"format": "ws2spi-catalog", "version": 1, "nextCatalogEntryId": 1205, ',
+    );
+    const run = await sandbox.run(['catalog', 'reset', '--catalog', file]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/was damaged: moved to .*damaged\.json\.damaged-.* and rebuilt/);
+    const backups = fs.readdirSync(sandbox.root).filter((f) => f.startsWith('damaged.json.damaged-'));
+    expect(backups).toHaveLength(1);
+    expect(fs.readFileSync(path.join(sandbox.root, backups[0]), 'utf8')).toContain(
+      '"nextCatalogEntryId": 1205',
+    );
+    // The fixture default provider is installed into the rebuilt file, from ID 1205 on.
+    expect(entryIds(file)[0]).toBe(1205);
+  });
+
+  it('never touches some other program’s JSON file', async () => {
+    const file = sandbox.write('foreign.json', '{"hello": "world"}');
+    const run = await sandbox.run(['catalog', 'reset', '--catalog', file]);
+    expect(run.status).toBe(1);
+    expect(fs.readFileSync(file, 'utf8')).toBe('{"hello": "world"}');
+    expect(fs.readdirSync(sandbox.root).filter((f) => f.includes('.damaged-'))).toEqual([]);
+  });
+});

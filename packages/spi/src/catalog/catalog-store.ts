@@ -24,4 +24,13 @@ export interface CatalogStore {
    * when it returns `false` nothing is written. Returns what `mutate` returned.
    */
   update(mutate: (state: CatalogState) => boolean): boolean;
+
+  /**
+   * Makes a damaged store usable again — what `netsh winsock reset` does to a corrupted registry
+   * catalog: when the state cannot be read because it is corrupt or breaks the catalog's rules,
+   * it is moved aside (its location is returned) and an empty catalog takes its place, keeping the
+   * entry-ID counter where it can still be read so IDs are never reused. A store that reads fine,
+   * or one that is some other program's file, is left alone (`undefined`).
+   */
+  recoverDamaged?(): string | undefined;
 }

@@ -38,6 +38,8 @@ export interface DefaultCatalogResult {
   readonly unavailable: DefaultProviderProblem[];
   /** Providers whose install function threw or rejected. */
   readonly failed: DefaultProviderProblem[];
+  /** `resetCatalog` only: where a damaged catalog file was moved before it was rebuilt. */
+  readonly recoveredFrom?: string;
 }
 
 type InstallFunction = (catalog: Catalog) => unknown;
@@ -99,6 +101,7 @@ export async function resetCatalog(
   catalog: Catalog,
   providers: readonly DefaultCatalogProvider[] = DEFAULT_CATALOG_PROVIDERS,
 ): Promise<DefaultCatalogResult> {
+  const recoveredFrom = catalog.store.recoverDamaged?.();
   const providerIds = new Set(catalog.entries().map((entry) => entry.info.ProviderId));
   const lpErrno = out(0);
   for (const providerId of providerIds) {
@@ -108,5 +111,6 @@ export async function resetCatalog(
       throw catalog.lastStoreError ?? new Error(catalog.lastFailureReason ?? 'WSCDeinstallProvider failed');
     }
   }
-  return installDefaultCatalog(catalog, providers);
+  const result = await installDefaultCatalog(catalog, providers);
+  return recoveredFrom ? { ...result, recoveredFrom } : result;
 }

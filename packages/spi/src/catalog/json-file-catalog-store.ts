@@ -93,6 +93,46 @@ export class JsonFileCatalogStore implements CatalogStore {
     }
   }
 
+  recoverDamaged(): string | undefined {
+    try {
+      this.read();
+      return undefined;
+    } catch (error) {
+      if (
+        !(error instanceof CatalogStoreError) ||
+        (error.problem !== 'corrupt' && error.problem !== 'invalid')
+      ) {
+        return undefined;
+      }
+    }
+    try {
+      return withFileLock(
+        this.lockPath,
+        () => {
+          let text = '';
+          try {
+            text = fs.readFileSync(this.location, 'utf8');
+            parseCatalogFile(text, this.location);
+            return undefined; // repaired by another process meanwhile
+          } catch (error) {
+            if (!(error instanceof CatalogStoreError)) throw this.#fsError(error, 'read');
+            if (error.problem !== 'corrupt' && error.problem !== 'invalid') return undefined;
+          }
+          const backup = `${this.location}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+          fs.renameSync(this.location, backup);
+          const fresh = emptyCatalogState();
+          fresh.nextCatalogEntryId = Math.max(fresh.nextCatalogEntryId, readableNextId(text));
+          this.#writeAtomically(serializeCatalogState(fresh));
+          return backup;
+        },
+        this.#lock,
+      );
+    } catch (error) {
+      if (error instanceof CatalogStoreError) throw error;
+      throw this.#fsError(error, 'recover');
+    }
+  }
+
   #writeAtomically(text: string): void {
     const directory = path.dirname(this.location);
     const temporary = path.join(
@@ -135,5 +175,16 @@ export class JsonFileCatalogStore implements CatalogStore {
       `cannot ${action} catalog file ${this.location}: ${reason}`,
       { cause: error },
     );
+  }
+}
+
+/** The `nextCatalogEntryId` a damaged file still states, or 0: IDs handed out before must not return. */
+function readableNextId(text: string): number {
+  try {
+    const value = (JSON.parse(text) as { nextCatalogEntryId?: unknown }).nextCatalogEntryId;
+    return typeof value === 'number' && Number.isSafeInteger(value) ? value : 0;
+  } catch {
+    const match = /"nextCatalogEntryId"\s*:\s*(\d+)/.exec(text);
+    return match ? Number(match[1]) : 0;
   }
 }

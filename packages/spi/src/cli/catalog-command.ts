@@ -2,6 +2,8 @@ import * as fs from 'node:fs';
 import { homedir } from 'node:os';
 import * as path from 'node:path';
 import { Catalog } from '../catalog/catalog';
+import type { CatalogEntry } from '../catalog/catalog-entry';
+import { isCatalogStoreError } from '../catalog/catalog-store-error';
 import type { DefaultCatalogResult } from '../catalog/default-catalog';
 import { installDefaultCatalog, resetCatalog } from '../catalog/default-catalog';
 import { defaultCatalogFile } from '../catalog/default-catalog-file';
@@ -218,9 +220,20 @@ async function reset(operands: string[], args: ParsedArguments, context: CliCont
   noOperands('reset', operands);
   const file = resolveCatalogFile(args, context);
   const catalog = Catalog.openFile(file);
+  // A damaged file cannot be listed first; reset moves it aside and rebuilds (say so below).
+  let entries: CatalogEntry[] = [];
+  try {
+    entries = catalog.entries();
+  } catch (error) {
+    if (!isCatalogStoreError(error) || (error.problem !== 'corrupt' && error.problem !== 'invalid'))
+      throw error;
+  }
   // Every entry goes, so orphaned and broken chains go with them: say so when there were any.
-  const { broken } = verifyCatalogChains(catalog.entries());
+  const { broken } = verifyCatalogChains(entries);
   const result = await resetCatalog(catalog, context.defaultProviders);
+  if (result.recoveredFrom) {
+    context.stdout(`Catalog ${file} was damaged: moved to ${result.recoveredFrom} and rebuilt\n`);
+  }
   context.stdout(`Catalog ${file} reset\n`);
   if (broken.length > 0) {
     const ids = broken.map(({ entry }) => entry.info.dwCatalogEntryId).join(', ');

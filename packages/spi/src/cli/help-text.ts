@@ -124,8 +124,10 @@ Remove every catalog entry and install the default providers
 (@ws2spi/providers-tcp, @ws2spi/providers-osi), like 'netsh winsock reset'.
 Entry IDs keep counting up; application categories are kept. Every layered
 service provider goes too, so orphaned or broken chains (see 'catalog verify')
-are repaired; their IDs are listed. Fails (status 1) when a default provider
-cannot be installed; the others are installed anyway.
+are repaired; their IDs are listed. A damaged catalog file (not JSON, or
+breaking the catalog's rules) is moved aside to FILE.damaged-<time> and
+rebuilt; some other program's file is never touched. Fails (status 1) when a
+default provider cannot be installed; the others are installed anyway.
 
 ${EXIT_CODES}
 `;
