@@ -1,6 +1,5 @@
-import { isAbsolute } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { WSAEINVAL } from '../constants/error-codes';
+import { importProviderModule } from '../dispatcher/import-provider-module';
 import { out } from '../types/out-cell';
 import type { Catalog } from './catalog';
 
@@ -43,13 +42,6 @@ export interface DefaultCatalogResult {
 }
 
 type InstallFunction = (catalog: Catalog) => unknown;
-
-/** `import()` that also takes an absolute file path on Windows, where a bare `C:\…` is not a URL. */
-function importProviderModule(specifier: string): Promise<Record<string, unknown>> {
-  const target =
-    isAbsolute(specifier) && process.platform === 'win32' ? pathToFileURL(specifier).href : specifier;
-  return import(target) as Promise<Record<string, unknown>>;
-}
 
 /**
  * Installs the default providers into `catalog`, one module after the other, by `import()`ing each

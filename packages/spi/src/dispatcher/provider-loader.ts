@@ -2,6 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import type { DependencyContainer } from 'tsyringe';
 import type { LPWSPSTARTUP } from '../spi/wsp-proc-table';
 import { expandEnvironmentStrings } from './expand-path';
+import { importProviderModule } from './import-provider-module';
 import { registeredProvider } from './provider-registry';
 
 /** Why a provider path could not be turned into a `WSPStartup`. */
@@ -41,7 +42,7 @@ export class ProviderLoader {
     const specifier = isFilePath(expanded) ? resolve(this.cwd, expanded) : expanded;
     let module: Record<string, unknown>;
     try {
-      module = await importModule(specifier);
+      module = await importProviderModule(specifier);
     } catch (error) {
       throw new ProviderLoadError(
         `provider module '${path}' could not be loaded: ${(error as Error).message}`,
@@ -61,12 +62,4 @@ export class ProviderLoader {
   loadSync(path: string): LPWSPSTARTUP | undefined {
     return registeredProvider(this.container, path) ?? this.loaded.get(path);
   }
-}
-
-/**
- * `import()` kept as a real dynamic import in the compiled CommonJS output (TypeScript leaves it
- * alone under `module: node16`), so provider modules may be ESM or CommonJS.
- */
-async function importModule(specifier: string): Promise<Record<string, unknown>> {
-  return (await import(specifier)) as Record<string, unknown>;
 }
