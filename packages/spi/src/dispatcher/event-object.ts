@@ -12,10 +12,12 @@ export class WsaEvent implements WsaEventObject {
   private closed = false;
   private waiters = new Set<() => void>();
 
+  /** True while the event is set. */
   get signalled(): boolean {
     return this.state;
   }
 
+  /** True after `WSACloseEvent` / `WPUCloseEvent`: the handle is no longer valid. */
   get isClosed(): boolean {
     return this.closed;
   }

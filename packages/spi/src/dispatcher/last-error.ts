@@ -11,7 +11,9 @@ interface ErrorCell {
  * context a fresh cell (inheriting the current value) with `enterWith`, and later writes only that
  * cell — also when an async call completes. Because the caller's continuation after `await`
  * resumes in the context captured at the call, it reads its own cell, and two concurrent flows can
- * never see each other's error.
+ * never see each other's error. A public call claims exactly once; calls composed of others (`recv`
+ * over `WSARecv`, `WSAPoll` over `WSPSelect`) use the dispatcher's outcome-returning cores, so no
+ * inner claim can take the caller's cell away.
  */
 export class LastErrorSlot {
   private readonly storage = new AsyncLocalStorage<ErrorCell>();

@@ -79,6 +79,7 @@ import { WsProcess } from './ws-process';
 
 /** Where a process takes its catalog from at `WSAStartup` — a `Catalog`, or anything with a snapshot. */
 export interface CatalogSource {
+  /** The catalog as it is now: entries in order, the change counter, application categories. */
   snapshot(): CatalogSnapshot;
 }
 
@@ -943,9 +944,10 @@ export class Ws2 {
 
   /**
    * `WSAPoll`, built on the providers' `WSPSelect` (there is no WSPPoll in the SPI). A handle no
-   * provider owns gets `POLLNVAL`. A readable socket with nothing to read is reported as
-   * `POLLHUP` (the peer finished) — or `POLLERR` when a receive reports a reset. Sockets of several
-   * providers are polled in turn until one is ready or the timeout (ms; negative = for ever) ends.
+   * provider owns gets `POLLNVAL` (and the others are polled without waiting). A readable socket
+   * with nothing to read, that is not listening, is `POLLHUP` (the peer finished); a socket in the
+   * except set is `POLLPRI` when asked for, else `POLLERR`. Sockets of several providers are polled
+   * in turn until one is ready or the timeout (whole ms; negative = for ever) ends.
    */
   async WSAPoll(fdArray: WSAPOLLFD[], fds: number, timeout: number): Promise<number> {
     const cell = this.lastError.claim();

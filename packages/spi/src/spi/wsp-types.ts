@@ -1,7 +1,10 @@
 import type { GUID } from '../types/guid';
 import type { Out } from '../types/out-cell';
 
-/** `SOCKET`: a handle, minted by the dispatcher's handle table (never reused within a process). */
+/**
+ * `SOCKET`: a handle — from `createIfsHandle` for IFS providers, or minted by `WPUCreateSocketHandle`
+ * for non-IFS ones — registered in the dispatcher's handle table; never reused.
+ */
 export type SOCKET = number;
 /** `GROUP` (socket groups are reserved; always 0). */
 export type GROUP = number;
