@@ -315,6 +315,20 @@ describe('CotpConnection limits: refused before anything is sent', () => {
     expect(toHex(wire.sent.responder[0]!)).toBe(`0300000b0680${refHex}000001`);
     expect(wire.first('initiator', 'onDisconnect')).toMatchObject({ kind: 'refused', reason: 1 });
   });
+
+  it('tells, while a CR waits for the answer, which class it requested (and so which DR reasons refuse it)', () => {
+    for (const preferredClass of [0, 2] as const) {
+      const wire = new CotpWire({ seed: 5, initiator: { preferredClass } });
+      expect(wire.responder.requestedClass).toBeUndefined();
+      wire.initiator.connect({});
+      wire.pump();
+      // Nothing is agreed before the CC, but the CR's class is known.
+      expect(wire.responder.info).toBeUndefined();
+      expect(wire.responder.requestedClass).toBe(preferredClass);
+      wire.responder.refuse(preferredClass === 0 ? DisconnectReason.NOT_SPECIFIED : DisconnectReason.NORMAL);
+      expect(wire.responder.requestedClass).toBeUndefined();
+    }
+  });
 });
 
 describe('CotpConnection negotiation outcomes', () => {

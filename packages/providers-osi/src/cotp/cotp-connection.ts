@@ -31,6 +31,7 @@ import type {
   DtTpdu,
   EaTpdu,
   EdTpdu,
+  ProtocolClass,
   Tpdu,
 } from './tpdu';
 import {
@@ -190,6 +191,15 @@ export class CotpConnection {
   get info(): CotpConnectionInfo | undefined {
     if (!this.agreement) return undefined;
     return this.describe(this.agreement);
+  }
+
+  /**
+   * Responder, while a connect indication waits for `accept` / `refuse`: the class the CR prefers
+   * (which may be one the negotiation moved away from).
+   * It decides which DR reasons `refuse` may use (0–3 only for a class-0 CR), before `info` exists.
+   */
+  get requestedClass(): ProtocolClass | undefined {
+    return this.pending?.cr.classOption.protocolClass;
   }
 
   /** This end's reference while it holds one (0 otherwise). */

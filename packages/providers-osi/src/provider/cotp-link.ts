@@ -248,11 +248,6 @@ export class CotpLink implements TransportLink {
     return this.cotp.state === 'wait-user';
   }
 
-  /** The class the connection runs (or would run, before the CC). */
-  get protocolClass(): CotpClass | undefined {
-    return this.cotp.info?.protocolClass;
-  }
-
   /** Responder: the CC with `calleeData`. A connection that ended meanwhile reports its end to the kit once wired. */
   acceptIncoming(calleeData: Uint8Array | null): void {
     if (!this.awaitingAnswer) return;
@@ -260,13 +255,14 @@ export class CotpLink implements TransportLink {
   }
 
   /**
-   * Responder: the DR refusing the CR. A class-2 CR refused by the application gets reason 0x80
-   * ("normal disconnect initiated by the session entity": the user decided); a class-0 connection
-   * can only be refused with reasons 0–3, and gets 0 ("not specified").
+   * Responder: the DR refusing the CR, then the TCP close. A class-2 CR refused by the application
+   * gets reason 0x80 ("normal disconnect initiated by the session entity": the user decided); a
+   * class-0 CR can only be refused with reasons 0–3 (osi-transport.md §4.1), and gets 0 ("not
+   * specified"). The class is the pending CR's: nothing is agreed before the CC.
    */
   refuseIncoming(): void {
     if (!this.awaitingAnswer) return;
-    const reason = this.protocolClass === 0 ? DisconnectReason.NOT_SPECIFIED : DisconnectReason.NORMAL;
+    const reason = this.cotp.requestedClass === 0 ? DisconnectReason.NOT_SPECIFIED : DisconnectReason.NORMAL;
     this.contain(() => this.cotp.refuse(reason));
   }
 

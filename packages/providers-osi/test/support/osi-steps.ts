@@ -7,6 +7,8 @@ import { sockaddrTp, tpEndpointOf } from '@ws2spi/providers-osi';
 import {
   AF_ISO,
   emptyNetworkEvents,
+  FD_ACCEPT,
+  FD_ACCEPT_BIT,
   FD_CLOSE,
   FD_CLOSE_BIT,
   ISOPROTO_TP0,
@@ -112,27 +114,43 @@ export async function errorOf(call: Promise<unknown> | (() => unknown)): Promise
  * Waits for `FD_CLOSE` on `socket` (through `WSAEventSelect`) and returns its error code (0 for a
  * graceful close). The socket is blocking again afterwards.
  */
-export async function fdCloseError(socket: Socket): Promise<number> {
+export function fdCloseError(socket: Socket): Promise<number> {
+  return networkEventError(socket, FD_CLOSE, FD_CLOSE_BIT);
+}
+
+/**
+ * Waits until `FD_ACCEPT` is signalled on a listening `socket`: a connection request waits in its
+ * backlog. The socket is blocking again afterwards.
+ */
+export async function fdAcceptSignalled(socket: Socket): Promise<void> {
+  await networkEventError(socket, FD_ACCEPT, FD_ACCEPT_BIT);
+}
+
+/**
+ * Waits for the network event `event` (bit `bit`) on `socket` through `WSAEventSelect` and returns
+ * its error code. The socket is blocking again afterwards.
+ */
+async function networkEventError(socket: Socket, event: number, bit: number): Promise<number> {
   const { ws2, handle } = socket;
-  const event = ws2.WSACreateEvent();
-  if (!event) throw new Error('WSACreateEvent failed');
+  const signal = ws2.WSACreateEvent();
+  if (!signal) throw new Error('WSACreateEvent failed');
   try {
-    if (ws2.WSAEventSelect(handle, event, FD_CLOSE) === SOCKET_ERROR) {
+    if (ws2.WSAEventSelect(handle, signal, event) === SOCKET_ERROR) {
       throw new Error(`WSAEventSelect failed: ${ws2.WSAGetLastError()}`);
     }
     for (;;) {
-      const rc = await ws2.WSAWaitForMultipleEvents(1, [event], false, WSA_INFINITE, false);
+      const rc = await ws2.WSAWaitForMultipleEvents(1, [signal], false, WSA_INFINITE, false);
       if (rc !== WSA_WAIT_EVENT_0) throw new Error(`WSAWaitForMultipleEvents returned ${rc}`);
       const events = emptyNetworkEvents();
-      if (ws2.WSAEnumNetworkEvents(handle, event, events) === SOCKET_ERROR) {
+      if (ws2.WSAEnumNetworkEvents(handle, signal, events) === SOCKET_ERROR) {
         throw new Error(`WSAEnumNetworkEvents failed: ${ws2.WSAGetLastError()}`);
       }
-      if (events.lNetworkEvents & FD_CLOSE) return events.iErrorCode[FD_CLOSE_BIT] ?? 0;
+      if (events.lNetworkEvents & event) return events.iErrorCode[bit] ?? 0;
     }
   } finally {
     // Cancelling the selection leaves the socket non-blocking (Windows); make it blocking again.
     ws2.WSAEventSelect(handle, null, 0);
-    ws2.WSACloseEvent(event);
+    ws2.WSACloseEvent(signal);
     socket.setNonBlocking(false);
   }
 }
