@@ -742,6 +742,38 @@ describe('CotpConnection references', () => {
 });
 
 describe('CotpConnection responder edge cases', () => {
+  it.each([
+    { protocolClass: 0, which: 'callingTsap', reason: DisconnectReason.ADDRESS_UNKNOWN },
+    { protocolClass: 0, which: 'calledTsap', reason: DisconnectReason.ADDRESS_UNKNOWN },
+    { protocolClass: 2, which: 'callingTsap', reason: DisconnectReason.HEADER_OR_PARAMETER_LENGTH_INVALID },
+    { protocolClass: 2, which: 'calledTsap', reason: DisconnectReason.HEADER_OR_PARAMETER_LENGTH_INVALID },
+  ] as const)(
+    'refuses a class-$protocolClass CR whose $which is longer than 32 octets with DR $reason, before any indication',
+    ({ protocolClass, which, reason }) => {
+      const end = rawEnd('responder', { acceptedClasses: [protocolClass], acceptsCalledTsap: () => true });
+      const cr: CrTpdu = {
+        type: 'CR',
+        dstRef: 0,
+        srcRef: 0x4321,
+        classOption: { protocolClass, extendedFormats: false, noExplicitFlowControl: protocolClass === 2 },
+        parameters: { [which]: new Uint8Array(33).fill(0x41), tpduSizeCode: 11 },
+        userData: new Uint8Array(0),
+      };
+      end.conn.receive(encodeTpkt(cr));
+      expect(end.tpdus()).toEqual([
+        { type: 'DR', dstRef: 0x4321, srcRef: 0, reason, userData: new Uint8Array(0) },
+      ]);
+      expect(end.log.map(([n]) => n)).toEqual(['onClosed']);
+      expect(end.log[0]![1]).toEqual({ cause: 'refused' });
+      // 32 octets are still fine.
+      const ok = rawEnd('responder', { acceptedClasses: [protocolClass], acceptsCalledTsap: () => true });
+      ok.conn.receive(
+        encodeTpkt({ ...cr, parameters: { [which]: new Uint8Array(32).fill(0x41), tpduSizeCode: 11 } }),
+      );
+      expect(ok.conn.state).toBe('wait-user');
+    },
+  );
+
   it('confirms a DR from an initiator that withdraws before the answer (DC with SRC-REF 0)', () => {
     const indications: CotpConnectIndication[] = [];
     const wire = new CotpWire({

@@ -1,10 +1,10 @@
 /**
  * Faults over real loopback TCP: a hand-driven peer (`RawCotpPeer`, plain `node:net`) sends what a
  * broken or hostile ISO-on-TCP stack might — garbage, a truncated TPKT, a TPKT over the negotiated
- * size, a DR with 65 octets of data, a CR for a TSAP nobody serves — or stays silent where an answer
- * is due (CR, CC, DC). Each gets the documented answer on the wire (ER, DR 0x85, DR 0x02, a reset)
- * and the documented Winsock error on the socket (`WSAECONNABORTED`, `WSAECONNREFUSED`,
- * `WSAETIMEDOUT`), and meanwhile the same process keeps serving a healthy connection, which
+ * size, a DR with 65 octets of data, a CR for a TSAP nobody serves, a CR with a calling TSAP too
+ * long to name — or stays silent where an answer is due (CR, CC, DC). Each gets the documented
+ * answer on the wire (ER, DR 0x85, DR 0x02, DR 0x8A / 0x03, a reset) and the documented Winsock
+ * error on the socket (`WSAECONNABORTED`, `WSAECONNREFUSED`, `WSAETIMEDOUT`), and meanwhile the same process keeps serving a healthy connection, which
  * exchanges data before, during and after each fault, and accepts a new one afterwards.
  *
  * The provider runs with short timeouts (DC, CC, CR: a few hundred ms) so that the silent-peer
@@ -233,6 +233,41 @@ describe('OSI provider faults over loopback TCP', () => {
     expect(await errorOf(caller.connect(sockaddrTp('IDLE', '127.0.0.1', faultPort)))).toBe(WSAECONNREFUSED);
     await stillServing();
   });
+
+  it.each([
+    { protocolClass: 2, reason: DisconnectReason.HEADER_OR_PARAMETER_LENGTH_INVALID },
+    { protocolClass: 0, reason: DisconnectReason.ADDRESS_UNKNOWN },
+  ] as const)(
+    'a class-$protocolClass CR with a 40-octet calling TSAP is refused with DR $reason and a FIN, not a reset',
+    async ({ protocolClass, reason }) => {
+      // SOCKADDR_TP holds at most 32 octets of selector: such a caller cannot be named to accept.
+      const listener = protocolClass === 2 ? faultListener : await bag.listener('FAULT0', 0);
+      const peer = await RawCotpPeer.connect(tcpPortOf(listener.localAddress()));
+      raws.push(peer);
+      peer.send({
+        type: 'CR',
+        dstRef: 0,
+        srcRef: PEER_REF,
+        classOption: { protocolClass, extendedFormats: false, noExplicitFlowControl: protocolClass === 2 },
+        parameters: {
+          calledTsap: utf8(protocolClass === 2 ? 'FAULT' : 'FAULT0'),
+          callingTsap: new Uint8Array(40).fill(0x41),
+          tpduSizeCode: 11,
+        },
+        userData: new Uint8Array(0),
+      });
+      expect(await peer.closed()).toBe('end');
+      expect(peer.tpdus).toEqual([
+        { type: 'DR', dstRef: PEER_REF, srcRef: 0, reason, userData: new Uint8Array(0) },
+      ]);
+      // Nothing was queued for accept.
+      listener.setNonBlocking(true);
+      expect(await errorOf(listener.accept())).toBe(WSAEWOULDBLOCK);
+      listener.setNonBlocking(false);
+      await exchange(await connectTo(bag, listener, protocolClass), 'same listener');
+      await stillServing();
+    },
+  );
 
   it('a peer that never answers a DR: after the disconnect timeout TCP is reset and the socket reports WSAECONNABORTED', async () => {
     const server = await rawServer();

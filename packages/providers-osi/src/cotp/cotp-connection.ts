@@ -624,6 +624,17 @@ export class CotpConnection {
     const cr = tpdu;
     this.remoteRef = cr.srcRef;
     this.tsaps = { callingTsap: cr.parameters.callingTsap, calledTsap: cr.parameters.calledTsap };
+    if (tsapTooLong(cr.parameters.callingTsap) || tsapTooLong(cr.parameters.calledTsap)) {
+      // No user of this stack can be named by a TSAP over 32 octets (SOCKADDR_TP's tp_tsel_len), so
+      // the CR is refused before any indication. Class 0 allows only reasons 0-3: "address
+      // unknown"; a class-2 CR gets 0x8A, "header or parameter length invalid" (osi-transport.md §4.1).
+      this.autoRefuse(
+        cr.classOption.protocolClass === 0
+          ? DisconnectReason.ADDRESS_UNKNOWN
+          : DisconnectReason.HEADER_OR_PARAMETER_LENGTH_INVALID,
+      );
+      return;
+    }
     const accepts = this.config.acceptsCalledTsap;
     if (accepts && !accepts(cr.parameters.calledTsap)) {
       this.autoRefuse(DisconnectReason.SESSION_ENTITY_NOT_ATTACHED);
@@ -1119,6 +1130,11 @@ export class CotpConnection {
 function classOptionOf(protocolClass: CotpClass): CrTpdu['classOption'] {
   // Class 2 for ITOT is 0x21: normal formats, non-use of explicit flow control (RFC 2126 §4.2.1).
   return { protocolClass, extendedFormats: false, noExplicitFlowControl: protocolClass === 2 };
+}
+
+/** A TSAP-ID longer than this stack names (32 octets). */
+function tsapTooLong(tsap: Uint8Array | undefined): boolean {
+  return tsap !== undefined && tsap.length > MAX_TSAP_LENGTH;
 }
 
 function checkTsap(which: string, tsap: Uint8Array | undefined): void {
