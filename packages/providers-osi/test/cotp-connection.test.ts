@@ -743,12 +743,22 @@ describe('CotpConnection references', () => {
 
 describe('CotpConnection responder edge cases', () => {
   it.each([
-    { protocolClass: 0, which: 'callingTsap', reason: DisconnectReason.ADDRESS_UNKNOWN },
-    { protocolClass: 0, which: 'calledTsap', reason: DisconnectReason.ADDRESS_UNKNOWN },
-    { protocolClass: 2, which: 'callingTsap', reason: DisconnectReason.HEADER_OR_PARAMETER_LENGTH_INVALID },
-    { protocolClass: 2, which: 'calledTsap', reason: DisconnectReason.HEADER_OR_PARAMETER_LENGTH_INVALID },
+    { protocolClass: 0, which: 'callingTsap', reason: DisconnectReason.ADDRESS_UNKNOWN, hex: '0x03' },
+    { protocolClass: 0, which: 'calledTsap', reason: DisconnectReason.ADDRESS_UNKNOWN, hex: '0x03' },
+    {
+      protocolClass: 2,
+      which: 'callingTsap',
+      reason: DisconnectReason.HEADER_OR_PARAMETER_LENGTH_INVALID,
+      hex: '0x8A',
+    },
+    {
+      protocolClass: 2,
+      which: 'calledTsap',
+      reason: DisconnectReason.HEADER_OR_PARAMETER_LENGTH_INVALID,
+      hex: '0x8A',
+    },
   ] as const)(
-    'refuses a class-$protocolClass CR whose $which is longer than 32 octets with DR $reason, before any indication',
+    'refuses a class-$protocolClass CR whose $which is longer than 32 octets with DR $hex, before any indication',
     ({ protocolClass, which, reason }) => {
       const end = rawEnd('responder', { acceptedClasses: [protocolClass], acceptsCalledTsap: () => true });
       const cr: CrTpdu = {

@@ -4,11 +4,14 @@
  * size, a DR with 65 octets of data, a CR for a TSAP nobody serves, a CR with a calling TSAP too
  * long to name — or stays silent where an answer is due (CR, CC, DC). Each gets the documented
  * answer on the wire (ER, DR 0x85, DR 0x02, DR 0x8A / 0x03, a reset) and the documented Winsock
- * error on the socket (`WSAECONNABORTED`, `WSAECONNREFUSED`, `WSAETIMEDOUT`), and meanwhile the same process keeps serving a healthy connection, which
- * exchanges data before, during and after each fault, and accepts a new one afterwards.
+ * error on the socket (`WSAECONNABORTED`, `WSAECONNREFUSED`, `WSAETIMEDOUT`), and meanwhile the
+ * same process keeps serving a healthy connection, which exchanges data before, during and after
+ * each fault, and accepts a new one afterwards.
  *
- * The provider runs with short timeouts (DC, CC, CR: a few hundred ms) so that the silent-peer
- * faults end quickly; no test asserts on how long anything took.
+ * The provider runs with shorter timeouts than its defaults (DC, CC, CR: 2 s instead of 10–30 s)
+ * so that the silent-peer faults end in seconds. They apply to the healthy connections of the
+ * process too, so they stay long enough that a loaded machine never trips them there; only the
+ * silent-peer tests wait for them, and no test asserts on how long anything took.
  */
 import { sockaddrTp } from '@ws2spi/providers-osi';
 import {
@@ -36,6 +39,8 @@ import { RawCotpPeer, RawCotpServer } from './support/raw-cotp-peer';
 
 /** What the raw peer uses as its reference. */
 const PEER_REF = 0x4321;
+/** The CC, DC and CR timeouts of the process (see the header). */
+const SILENT_PEER_TIMEOUT_MS = 2_000;
 
 describe('OSI provider faults over loopback TCP', () => {
   let proc: OsiProcess;
@@ -51,9 +56,9 @@ describe('OSI provider faults over loopback TCP', () => {
   beforeEach(async () => {
     proc = startOsiProcess({
       streams: nodeStreamNetwork(),
-      disconnectTimeoutMs: 300,
-      connectTimeoutMs: 400,
-      incomingTimeoutMs: 400,
+      disconnectTimeoutMs: SILENT_PEER_TIMEOUT_MS,
+      connectTimeoutMs: SILENT_PEER_TIMEOUT_MS,
+      incomingTimeoutMs: SILENT_PEER_TIMEOUT_MS,
     });
     bag = new SocketBag(proc.ws2);
     healthyListener = await bag.listener('HEALTHY');
@@ -235,10 +240,10 @@ describe('OSI provider faults over loopback TCP', () => {
   });
 
   it.each([
-    { protocolClass: 2, reason: DisconnectReason.HEADER_OR_PARAMETER_LENGTH_INVALID },
-    { protocolClass: 0, reason: DisconnectReason.ADDRESS_UNKNOWN },
+    { protocolClass: 2, reason: DisconnectReason.HEADER_OR_PARAMETER_LENGTH_INVALID, hex: '0x8A' },
+    { protocolClass: 0, reason: DisconnectReason.ADDRESS_UNKNOWN, hex: '0x03' },
   ] as const)(
-    'a class-$protocolClass CR with a 40-octet calling TSAP is refused with DR $reason and a FIN, not a reset',
+    'a class-$protocolClass CR with a 40-octet calling TSAP is refused with DR $hex and a FIN, not a reset',
     async ({ protocolClass, reason }) => {
       // SOCKADDR_TP holds at most 32 octets of selector: such a caller cannot be named to accept.
       const listener = protocolClass === 2 ? faultListener : await bag.listener('FAULT0', 0);
