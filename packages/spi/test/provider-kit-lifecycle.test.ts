@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import {
+  bindProviderHost,
   defineBaseProvider,
   emptyWspData,
   FD_WRITE,
@@ -25,6 +26,7 @@ import {
   WSANOTINITIALISED,
   WSAVERNOTSUPPORTED,
   type WSPPROC_TABLE,
+  type WSPUPCALLTABLE,
 } from '@ws2spi/spi';
 import { createInMemoryProvider, inMemoryProtocolInfos, SimNetwork } from '@ws2spi/spi/testing';
 import { createFakeUpcalls, FakeEvent } from './support/fake-upcalls';
@@ -82,6 +84,62 @@ describe('provider kit: WSPStartup and WSPCleanup', () => {
       expect(table.lpWSPCleanup(err)).toBe(-1);
       expect(err.value).toBe(WSANOTINITIALISED);
       expect(table.lpWSPCancelBlockingCall(err)).toBe(-1);
+    } finally {
+      net.close();
+    }
+  });
+
+  it('one provider per process: startups with separate upcall tables of one host share the sockets', async () => {
+    const net = new SimNetwork({ timing: 'virtual' });
+    net.addHost('h', { ipv4: ['10.0.0.9'] });
+    try {
+      const infos = withCatalogIds(
+        inMemoryProtocolInfos({ families: [4], flavours: ['stream', 'datagram'] }),
+      );
+      const { WSPStartup } = createInMemoryProvider({ network: net, host: 'h' });
+      const upcalls = createFakeUpcalls();
+      // The dispatcher hands each provider (and each layer hands the base) its own copy of the
+      // table with its own closures; only the host behind them says "same process".
+      const copyOf = (table: WSPUPCALLTABLE): WSPUPCALLTABLE =>
+        Object.fromEntries(
+          Object.entries(table).map(([name, fn]) => [name, (...args: never[]) => (fn as Function)(...args)]),
+        ) as unknown as WSPUPCALLTABLE;
+      const host = { snapshot: { serial: 0, entries: [], appCategories: [] }, loadProvider: () => undefined };
+      const streams = {} as WSPPROC_TABLE;
+      const datagrams = {} as WSPPROC_TABLE;
+      const err = out(0);
+      expect(
+        WSPStartup(
+          MAKEWORD(2, 2),
+          emptyWspData(),
+          infos[0]!,
+          bindProviderHost(copyOf(upcalls.table), host),
+          streams,
+        ),
+      ).toBe(0);
+      expect(
+        WSPStartup(
+          MAKEWORD(2, 2),
+          emptyWspData(),
+          infos[1]!,
+          bindProviderHost(copyOf(upcalls.table), host),
+          datagrams,
+        ),
+      ).toBe(0);
+      const tcp = streams.lpWSPSocket(2, 1, infos[0]!.iProtocol, infos[0]!, 0, 0, err);
+      const udp = datagrams.lpWSPSocket(2, 2, infos[1]!.iProtocol, infos[1]!, 0, 0, err);
+      expect(udp).not.toBe(INVALID_SOCKET);
+      expect(await datagrams.lpWSPBind(udp, sockaddrIn('10.0.0.9', 0), 16, err)).toBe(0);
+      // WSPSelect of either table sees both sockets (the unconnected stream socket is not writable).
+      const writefds = { fd_array: [tcp, udp] };
+      expect(await streams.lpWSPSelect(0, null, writefds, null, { tv_sec: 0, tv_usec: 0 }, err)).toBe(1);
+      expect(writefds.fd_array).toEqual([udp]);
+      expect(datagrams.lpWSPShutdown(tcp, 2, err)).toBe(-1);
+      expect(err.value).toBe(10057); // the stream socket is known to the other table: WSAENOTCONN
+      expect(streams.lpWSPCleanup(err)).toBe(0);
+      expect(datagrams.lpWSPCleanup(err)).toBe(0);
+      expect(datagrams.lpWSPShutdown(udp, 2, err)).toBe(-1);
+      expect(err.value).toBe(WSANOTINITIALISED);
     } finally {
       net.close();
     }

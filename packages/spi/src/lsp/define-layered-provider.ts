@@ -49,8 +49,9 @@ import { out } from '../types/out-cell';
 import type { WSAPROTOCOL_INFOW } from '../types/protocol-info';
 import { expectedChainPosition } from './chain-position-hint';
 import { ifsPassThrough } from './ifs-pass-through';
-import { LayerInstance, type LayerStyle } from './layer-instance';
+import { LayerInstance, type LayerSocket, type LayerStyle } from './layer-instance';
 import type { LayerRoute } from './layer-route';
+import { LayerSocketTable } from './layer-socket-table';
 import { nonIfsPassThrough } from './non-ifs-pass-through';
 
 /** Any member of `WSPPROC_TABLE`, for code that wraps all 30 alike. */
@@ -148,6 +149,9 @@ export function defineLayeredProvider(definition: LayeredProviderDefinition): La
     );
   }
   const startupFailures: string[] = [];
+  // The layer's sockets per process, shared by its startups there (see LayerSocketTable); weak,
+  // so a process that is gone takes its table with it.
+  const socketTables = new WeakMap<ProviderHost, LayerSocketTable<LayerSocket, LayerInstance>>();
   const record = (reason: string): void => {
     startupFailures.push(reason);
     if (startupFailures.length > MAX_RECORDED_FAILURES) startupFailures.shift();
@@ -170,6 +174,11 @@ export function defineLayeredProvider(definition: LayeredProviderDefinition): La
       definition.providerId !== undefined
         ? layered.info.ProviderId === definition.providerId
         : host.loadProvider(layered.path) === WSPStartup;
+    let sockets = socketTables.get(host);
+    if (!sockets) {
+      sockets = new LayerSocketTable();
+      socketTables.set(host, sockets);
+    }
     const instance = new LayerInstance({
       description: definition.description,
       style: definition.style,
@@ -179,6 +188,7 @@ export function defineLayeredProvider(definition: LayeredProviderDefinition): La
       protocolInfo: lpProtocolInfo,
       isOwn,
       reportFailure: (reason) => record(`${definition.description}: ${reason}`),
+      sockets,
     });
     const rc = instance.start(expectedChainPosition(lpProtocolInfo));
     if (rc !== 0) return rc;

@@ -16,6 +16,7 @@ import { cloneProtocolInfo, type WSAPROTOCOL_INFOW } from '../types/protocol-inf
 import { emptyWspData } from '../types/wsadata';
 import { handDownAtPosition } from './chain-position-hint';
 import type { LayerRoute } from './layer-route';
+import { LayerSocketTable } from './layer-socket-table';
 import { type EntryLookup, entryLookup, isChainProblem, walkProtocolChain } from './protocol-chain-walk';
 
 /** How a layer presents its sockets: the lower provider's handles (IFS) or handles of its own. */
@@ -57,12 +58,19 @@ export interface LayerInstanceOptions {
   /** True for a layered (ChainLen 0) entry that belongs to this provider. */
   readonly isOwn: (layered: CatalogEntry) => boolean;
   readonly reportFailure: (reason: string) => void;
+  /**
+   * The non-IFS sockets of this layer in this process, shared by all its startups there (see
+   * `LayerSocketTable`); default a table of this startup's own.
+   */
+  readonly sockets?: LayerSocketTable<LayerSocket, LayerInstance>;
 }
 
 /**
  * One started layer: what one `WSPStartup` of a layered provider set up — its routes to the next
- * provider (one per chain below it), and, for a non-IFS layer, its sockets. It is the per-startup
- * state the Microsoft sample keeps in globals (`gLayerInfo`, the `SOCK_INFO` list).
+ * provider (one per chain below it) — and, for a non-IFS layer, its view of the layer's sockets in
+ * the process (shared with the layer's other startups there, as the Microsoft sample's
+ * `SOCK_INFO` list is a global; each socket remembers the startup that made it, whose
+ * `WSPCleanup` releases it).
  */
 export class LayerInstance {
   readonly description: string;
@@ -77,8 +85,7 @@ export class LayerInstance {
   private readonly reportFailure: (reason: string) => void;
   private readonly lookupEntry: EntryLookup;
   private readonly routes = new Map<string, LayerRoute>();
-  private readonly owned = new Set<LayerSocket>();
-  private readonly byLower = new Map<SOCKET, LayerSocket>();
+  private readonly sockets: LayerSocketTable<LayerSocket, LayerInstance>;
   private cleanedUp = false;
 
   constructor(options: LayerInstanceOptions) {
@@ -91,6 +98,7 @@ export class LayerInstance {
     this.isOwn = options.isOwn;
     this.reportFailure = options.reportFailure;
     this.lookupEntry = entryLookup(options.host.snapshot.entries);
+    this.sockets = options.sockets ?? new LayerSocketTable();
   }
 
   /** True after the layer's `WSPCleanup`. */
@@ -196,6 +204,7 @@ export class LayerInstance {
       next,
       nextIsBase,
       nextPath,
+      nextProvider: startup,
       lower: { ...(table as WSPPROC_TABLE) },
       lowerData,
       infoForNext,
@@ -234,8 +243,7 @@ export class LayerInstance {
       return INVALID_SOCKET;
     }
     context.handle = handle;
-    this.owned.add(context);
-    this.byLower.set(lower, context);
+    this.sockets.add(context, this);
     return handle;
   }
 
@@ -248,7 +256,7 @@ export class LayerInstance {
     const context = out<unknown>(undefined);
     const found =
       this.upcalls.lpWPUQuerySocketHandleContext(s, context, out(0)) === 0 &&
-      this.owned.has(context.value as LayerSocket);
+      this.sockets.has(context.value as LayerSocket);
     if (!found) {
       lpErrno.value = WSAENOTSOCK;
       return undefined;
@@ -258,13 +266,12 @@ export class LayerInstance {
 
   /** The socket of this layer whose lower handle is `lower`. */
   byLowerHandle(lower: SOCKET): LayerSocket | undefined {
-    return this.byLower.get(lower);
+    return this.sockets.byLower(lower);
   }
 
   /** Forgets a closed socket and releases its handle (`WPUCloseSocketHandle`). */
   release(socket: LayerSocket): void {
-    this.owned.delete(socket);
-    this.byLower.delete(socket.lower);
+    this.sockets.delete(socket);
     this.upcalls.lpWPUCloseSocketHandle(socket.handle, out(0));
   }
 
@@ -276,7 +283,7 @@ export class LayerInstance {
   proxyWindow(hWnd: HWND): HWND {
     return {
       post: (uMsg, wParam, lParam) => {
-        const socket = this.byLower.get(wParam);
+        const socket = this.sockets.byLower(wParam);
         hWnd.post(uMsg, socket ? socket.handle : wParam, lParam);
       },
     };
@@ -300,9 +307,7 @@ export class LayerInstance {
       }
     }
     this.routes.clear();
-    for (const socket of this.owned) this.upcalls.lpWPUCloseSocketHandle(socket.handle, out(0));
-    this.owned.clear();
-    this.byLower.clear();
+    for (const socket of this.sockets.ownedBy(this)) this.release(socket);
     return 0;
   }
 }

@@ -1,5 +1,5 @@
 import type { CatalogEntry } from '../catalog/catalog-entry';
-import type { WSPPROC_TABLE } from '../spi/wsp-proc-table';
+import type { LPWSPSTARTUP, WSPPROC_TABLE } from '../spi/wsp-proc-table';
 import type { WSAPROTOCOL_INFOW } from '../types/protocol-info';
 import type { WSPDATA } from '../types/wsadata';
 import type { WalkedChain } from './protocol-chain-walk';
@@ -21,6 +21,12 @@ export interface LayerRoute {
   readonly nextIsBase: boolean;
   /** The provider path the next provider was loaded from (`WPUGetProviderPath`). */
   readonly nextPath: string;
+  /**
+   * The next provider's `WSPStartup` as loaded: the module itself. Two routes whose next provider
+   * is the same module reach the same per-process provider (a DLL's globals), whichever of its
+   * startups each went through.
+   */
+  readonly nextProvider: LPWSPSTARTUP;
   /** The next provider's table. */
   readonly lower: WSPPROC_TABLE;
   /** The next provider's `WSPDATA`. */

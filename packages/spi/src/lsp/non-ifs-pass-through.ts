@@ -329,8 +329,10 @@ export function nonIfsPassThrough(layer: LayerInstance): WSPPROC_TABLE {
         return SOCKET_ERROR;
       }
       const route = sockets[0]?.route ?? layer.startup.route;
-      // One WSPSelect call goes to one lower provider: sockets of different chains cannot be mixed.
-      if (sockets.some((socket) => socket.route.lower.lpWSPSelect !== route.lower.lpWSPSelect)) {
+      // One WSPSelect call goes to one lower provider. Sockets of different chains may be mixed
+      // when the next provider is the same module (a TCP and a UDP chain over one base): its
+      // per-process state knows all of them, whichever startup's table the call goes through.
+      if (sockets.some((socket) => socket.route.nextProvider !== route.nextProvider)) {
         lpErrno.value = WSAEINVAL;
         return SOCKET_ERROR;
       }

@@ -4,11 +4,14 @@
  * WSP functions with Windows' semantics and order of checks, and guarantees that no exception
  * crosses a WSP call (a driver that throws becomes `SOCKET_ERROR` / `WSAENETDOWN`).
  *
- * A provider module is loaded once per Node process but may serve several `Ws2` processes; each
- * of those hands the provider its own upcall closures. The kit therefore keeps one provider
- * instance per upcall table (per process, as a DLL's globals are per process on Windows), counts
- * its `WSPStartup`s, keeps the latest upcall table, and tears the instance down at the matching
- * last `WSPCleanup`.
+ * A provider module is loaded once per Node process but may serve several `Ws2` processes, and
+ * within one process it is started once per ProviderId — and again by every layered provider
+ * whose chain ends in it — each time with its own copy of the upcall table. The kit therefore
+ * keeps one provider instance per *process* (as a DLL's globals are per process on Windows),
+ * found by the process's host (`providerHost(UpcallTable)`, the same object for every table of
+ * one process epoch), counts its `WSPStartup`s, keeps the latest upcall table, and tears the
+ * instance down at the matching last `WSPCleanup`. A table no process bound to a host (a test
+ * driving the provider directly) stands for its process by itself.
  *
  * Functions that do not apply, and why:
  * - `WSPCancelBlockingCall`: Winsock 1.1 only → `WSAEOPNOTSUPP`.
@@ -39,6 +42,7 @@ import {
   SIOCATMARK,
   SOCKET_ERROR,
 } from '../constants/socket-api';
+import { providerHost } from '../dispatcher/provider-host';
 import type { LPWSPSTARTUP, WSPPROC_TABLE } from '../spi/wsp-proc-table';
 import type {
   LPINT,
@@ -90,10 +94,10 @@ function setErr(lpErrno: LPINT, code: number): void {
 export function defineBaseProvider(definition: BaseProviderDefinition): BaseProvider {
   const low = definition.lowVersion ?? MAKEWORD(2, 2);
   const high = definition.highVersion ?? MAKEWORD(2, 2);
-  // One instance per process, found by the process's upcall closures (see the module comment).
+  // One instance per process, found by the process's host (see the module comment). Weak, so an
+  // instance a process never cleaned up goes away with the process.
   const instances = new WeakMap<object, ProviderInstance>();
-  const keyOf = (upcalls: WSPUPCALLTABLE): object =>
-    typeof upcalls.lpWPUModifyIFSHandle === 'function' ? upcalls.lpWPUModifyIFSHandle : upcalls;
+  const keyOf = (upcalls: WSPUPCALLTABLE): object => providerHost(upcalls) ?? upcalls;
 
   const WSPStartup: LPWSPSTARTUP = (
     wVersionRequested,
@@ -163,8 +167,8 @@ function buildProcTable(instance: ProviderInstance, onLastCleanup: () => void): 
     }
   }
 
-  /** Overlapped operations by their `WSAOVERLAPPED`, for `WSPGetOverlappedResult`. */
-  const overlapped = new WeakMap<WSAOVERLAPPED, { done: boolean; flags: number; settled: Promise<void> }>();
+  // Per process, not per table: a socket's calls may reach the instance through any startup's table.
+  const overlapped = instance.overlapped;
 
   /**
    * Runs a send or receive, and completes its `WSAOVERLAPPED` when there is one: fields, event,

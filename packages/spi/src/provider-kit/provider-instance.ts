@@ -29,7 +29,7 @@ import {
 } from '../constants/socket-api';
 import { SOCK_DGRAM } from '../constants/socket-types';
 import { createIfsHandle } from '../spi/ifs-handle';
-import type { fd_set, SOCKET, TIMEVAL } from '../spi/wsp-types';
+import type { fd_set, SOCKET, TIMEVAL, WSAOVERLAPPED } from '../spi/wsp-types';
 import type { WSPUPCALLTABLE } from '../spi/wsp-upcall-table';
 import { out } from '../types/out-cell';
 import type { WSAPROTOCOL_INFOW } from '../types/protocol-info';
@@ -50,6 +50,16 @@ const MULTIPOINT_FLAGS =
 /** How a provider's handles are made. */
 export type HandleKind = 'ifs' | 'non-ifs';
 
+/** An overlapped send or receive as `WSPGetOverlappedResult` sees it. */
+export interface OverlappedRecord {
+  /** True once the `WSAOVERLAPPED` holds the result. */
+  done: boolean;
+  /** The output flags of a receive (`MSG_PARTIAL`). */
+  flags: number;
+  /** Settles when the operation completed and its `WSAOVERLAPPED` was filled. */
+  settled: Promise<void>;
+}
+
 /** The per-process state of a base provider built with `defineBaseProvider`. */
 export class ProviderInstance implements SocketHost {
   /** Outstanding `WSPStartup`s. */
@@ -58,6 +68,8 @@ export class ProviderInstance implements SocketHost {
   private readonly drivers = new Map<number, TransportDriver>();
   private readonly anyChange = new ChangeSignal();
   readonly eventSink: NetworkEventSink;
+  /** Overlapped operations by their `WSAOVERLAPPED`, for `WSPGetOverlappedResult`. */
+  readonly overlapped = new WeakMap<WSAOVERLAPPED, OverlappedRecord>();
 
   constructor(
     public upcalls: WSPUPCALLTABLE,
