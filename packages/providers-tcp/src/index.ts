@@ -22,6 +22,5 @@ export {
   MSAFD_UDP_SERVICE_FLAGS,
   tcpProtocolInfos,
 } from './msafd-tcpip-entries';
-export { TCP_CONNECT_TIMEOUT_MS } from './tcp-stream-driver';
 export { UDP4_MAX_MESSAGE_SIZE, UDP6_MAX_MESSAGE_SIZE } from './udp-datagram-driver';
 export { WSPStartup } from './wsp-startup';

@@ -14,9 +14,9 @@ import {
   WSAECONNABORTED,
   WSAECONNRESET,
   WSAENETDOWN,
+  wsaErrorFromFailure,
 } from '@ws2spi/spi';
 import { sockaddrOf } from './ip-endpoint';
-import { asWsaError } from './transport-failure';
 
 /**
  * How an established connection ended abortively, in the codes Windows reports for it (recv/send
@@ -63,7 +63,7 @@ export class TcpLink implements TransportLink {
     try {
       return this.connection.write(data);
     } catch (error) {
-      throw asWsaError(error);
+      throw wsaErrorFromFailure(error);
     }
   }
 

@@ -16,26 +16,20 @@
  * @module
  */
 
-import type {
-  IncomingConnection,
-  ListenerHandle,
-  LocalBinding,
-  NetEndpoint,
-  SOCKADDR,
-  StreamConnection,
-  StreamListener,
-  StreamNetwork,
+import {
+  type IncomingConnection,
+  LISTENER_KERNEL_BACKLOG,
+  type ListenerHandle,
+  type LocalBinding,
+  type NetEndpoint,
+  type SOCKADDR,
+  type StreamConnection,
+  type StreamListener,
+  type StreamNetwork,
+  wsaErrorFromFailure,
 } from '@ws2spi/spi';
 import { sockaddrOf } from './ip-endpoint';
 import { TcpLink } from './tcp-link';
-import { asWsaError } from './transport-failure';
-
-/**
- * The kernel backlog of the listener behind a binding. The Winsock backlog that `listen` asks for
- * is enforced by the kit (connections beyond it are refused), not by the kernel: the listener
- * exists before `listen` says how long its queue should be.
- */
-const KERNEL_BACKLOG = 511;
 
 type ReservationState = 'reserved' | 'listening' | 'connecting' | 'released';
 
@@ -93,11 +87,16 @@ export class TcpPortReservation implements LocalBinding {
     let listener: StreamListener;
     try {
       listener = await streams.listen(
-        { host: requested.address, port: requested.port, family: requested.family, backlog: KERNEL_BACKLOG },
+        {
+          host: requested.address,
+          port: requested.port,
+          family: requested.family,
+          backlog: LISTENER_KERNEL_BACKLOG,
+        },
         (connection) => (reservation ? reservation.arrived(connection) : early.push(connection)),
       );
     } catch (error) {
-      throw asWsaError(error);
+      throw wsaErrorFromFailure(error);
     }
     const endpoint: NetEndpoint = {
       address: requested.address,
@@ -176,12 +175,12 @@ export class TcpPortReservation implements LocalBinding {
           host: this.endpoint.address,
           port: this.endpoint.port,
           family: this.endpoint.family,
-          backlog: KERNEL_BACKLOG,
+          backlog: LISTENER_KERNEL_BACKLOG,
         },
         (connection) => this.arrived(connection),
       );
     } catch (error) {
-      throw asWsaError(error);
+      throw wsaErrorFromFailure(error);
     }
     // Released (closesocket) while the listen was on its way: give the port straight back.
     if (this.state === 'released' || this.listener) listener.close();

@@ -22,20 +22,15 @@ import {
   type SOCKADDR,
   type StreamNetwork,
   type StreamTransportDriver,
+  TCP_CONNECT_TIMEOUT_MS,
   WSAEINVAL,
   WsaError,
+  wsaErrorFromFailure,
 } from '@ws2spi/spi';
 import { endpointOf } from './ip-endpoint';
 import { unsupportedIpLevelOptions } from './ip-level-options';
 import { TcpLink } from './tcp-link';
 import { TcpPortReservation } from './tcp-port-reservation';
-import { asWsaError } from './transport-failure';
-
-/**
- * How long a connect waits for the handshake: Windows' 21 s (a SYN and two retransmissions, 3 + 6
- * + 12 s), rather than the ~2 minutes of Linux's default SYN retries.
- */
-export const TCP_CONNECT_TIMEOUT_MS = 21_000;
 
 /** Builds the TCP driver of one address family over `streams`. */
 export function tcpStreamDriver(
@@ -86,7 +81,7 @@ export function tcpStreamDriver(
         link = new TcpLink(connection);
       } catch (error) {
         await reservation?.reclaim();
-        throw asWsaError(error);
+        throw wsaErrorFromFailure(error);
       }
       // The connection owns the port now; the binding is spent.
       reservation?.release();

@@ -10,19 +10,19 @@
  * @module
  */
 
-import type {
-  AddressFamilyCodec,
-  BindOptions,
-  DatagramBinding,
-  DatagramBindingHandlers,
-  DatagramNetwork,
-  DatagramPort,
-  DatagramTransportDriver,
-  SOCKADDR,
+import {
+  type AddressFamilyCodec,
+  type BindOptions,
+  type DatagramBinding,
+  type DatagramBindingHandlers,
+  type DatagramNetwork,
+  type DatagramPort,
+  type DatagramTransportDriver,
+  type SOCKADDR,
+  wsaErrorFromFailure,
 } from '@ws2spi/spi';
 import { endpointOf, sockaddrOf } from './ip-endpoint';
 import { unsupportedIpLevelOptions } from './ip-level-options';
-import { asWsaError } from './transport-failure';
 
 /** The largest UDP payload over IPv4: 65 535 − 20 (IP header) − 8 (UDP header). */
 export const UDP4_MAX_MESSAGE_SIZE = 65_507;
@@ -49,7 +49,7 @@ class UdpBinding implements DatagramBinding {
     try {
       await this.port.send(data, endpointOf(to, this.family));
     } catch (error) {
-      throw asWsaError(error);
+      throw wsaErrorFromFailure(error);
     }
   }
 
@@ -86,7 +86,7 @@ export function udpDatagramDriver(
       try {
         port = await datagrams.bindDatagram({ address: endpoint.address, port: endpoint.port, family });
       } catch (error) {
-        throw asWsaError(error);
+        throw wsaErrorFromFailure(error);
       }
       const binding = new UdpBinding(port, family, forget);
       bindings.add(binding);

@@ -4,7 +4,6 @@
  * looks like, the reset rule behind `SD_RECEIVE`, and UDP across hosts and partitions.
  */
 
-import { TCP_CONNECT_TIMEOUT_MS } from '@ws2spi/providers-tcp';
 import {
   AF_INET,
   FD_CLOSE,
@@ -16,6 +15,7 @@ import {
   SOCK_STREAM,
   Socket,
   sockaddrIn,
+  TCP_CONNECT_TIMEOUT_MS,
   WSAECONNABORTED,
   WSAECONNRESET,
   WSAESHUTDOWN,

@@ -23,21 +23,16 @@ import {
   type StreamConnection,
   type StreamNetwork,
   type StreamTransportDriver,
+  TCP_CONNECT_TIMEOUT_MS,
   WSAEINVAL,
   WsaError,
+  wsaErrorFromFailure,
 } from '@ws2spi/spi';
 import { MAX_CONNECT_DATA, MAX_DISCONNECT_DATA } from '../cotp/tpdu-codes';
 import { CotpLink, type CotpLinkSettings } from './cotp-link';
-import { networkFailure } from './osi-winsock-errors';
 import { isWildcardIp, sockaddrTp } from './sockaddr-tp';
 import { checkedEndpoint, tpAddressCodec } from './tp-address-codec';
 import { TsapBinding, TsapPort, type TsapPortContext } from './tsap-port';
-
-/**
- * How long the TCP connect under an ISO connect may take: Windows' 21 s, as the TCP provider's
- * (the CC then has `connectTimeoutMs` of its own).
- */
-export const OSI_TCP_CONNECT_TIMEOUT_MS = 21_000;
 
 function portKey(address: string, port: number): string {
   return `${address}|${port}`;
@@ -135,12 +130,13 @@ export function osiStreamDriver(streams: StreamNetwork, settings: CotpLinkSettin
           host: remote.address,
           port: remote.port,
           family: remote.family,
-          timeoutMs: OSI_TCP_CONNECT_TIMEOUT_MS,
+          // Windows' TCP connect timeout, as the TCP provider's; the CC then has `connectTimeoutMs` of its own.
+          timeoutMs: TCP_CONNECT_TIMEOUT_MS,
           // The bound address, not its port: the selector names this end, TCP picks the port.
           ...(source && !isWildcardIp(source.address) ? { localAddress: source.address } : {}),
         });
       } catch (error) {
-        throw networkFailure(error);
+        throw wsaErrorFromFailure(error);
       }
       const callingTsap = source?.tsel ?? new Uint8Array(0);
       const link = CotpLink.initiate(

@@ -1,19 +1,18 @@
 /**
  * ISO transport events and refusals in Winsock's words: the `CotpCommandError` codes of the state
- * machine, the ways a connection ends, and the network's failures (package README, "Winsock mapping").
+ * machine and the ways a connection ends (package README, "Winsock mapping"); the network's
+ * failures map through `wsaErrorFromFailure` of `@ws2spi/spi`, as the TCP/IP provider's do.
  * @module
  */
 
 import {
   isWsaError,
-  NetworkError,
   WSAECONNABORTED,
   WSAECONNREFUSED,
   WSAECONNRESET,
   WSAEDISCON,
   WSAEINVAL,
   WSAEMSGSIZE,
-  WSAENETDOWN,
   WSAENOPROTOOPT,
   WSAENOTCONN,
   WSAEOPNOTSUPP,
@@ -21,7 +20,6 @@ import {
   WSAETIMEDOUT,
   WSAEWOULDBLOCK,
   WsaError,
-  wsaErrorFromNetworkError,
 } from '@ws2spi/spi';
 import type { CotpCommandErrorCode } from '../cotp/cotp-command-error';
 import { isCotpCommandError } from '../cotp/cotp-command-error';
@@ -86,18 +84,4 @@ export function closedConnectionCode(cause: CotpCloseCause): number {
     default:
       return WSAECONNABORTED;
   }
-}
-
-/** The Winsock code of a network failure; anything that is not a `NetworkError` is `WSAENETDOWN`. */
-export function wsaCodeOfNetworkFailure(reason: unknown): number {
-  if (isWsaError(reason)) return reason.code;
-  if (reason instanceof NetworkError) return wsaErrorFromNetworkError(reason.code) ?? WSAENETDOWN;
-  return WSAENETDOWN;
-}
-
-/** A network failure as the `WsaError` a driver throws, keeping the original as `cause`. */
-export function networkFailure(reason: unknown): WsaError {
-  if (isWsaError(reason)) return reason;
-  const message = reason instanceof Error ? reason.message : String(reason);
-  return new WsaError(wsaCodeOfNetworkFailure(reason), message, { cause: reason });
 }

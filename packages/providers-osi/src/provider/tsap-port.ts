@@ -13,6 +13,7 @@
 
 import {
   type IncomingConnection,
+  LISTENER_KERNEL_BACKLOG,
   type ListenerHandle,
   type LocalBinding,
   type SOCKADDR,
@@ -21,14 +22,11 @@ import {
   type StreamNetwork,
   WSAEADDRINUSE,
   WsaError,
+  wsaErrorFromFailure,
 } from '@ws2spi/spi';
 import type { CotpConnectIndication } from '../cotp/cotp-connection-types';
 import { CotpLink, type CotpLinkSettings } from './cotp-link';
-import { networkFailure } from './osi-winsock-errors';
 import { sockaddrTp, type TpEndpoint } from './sockaddr-tp';
-
-/** Backlog of the TCP listener; the Winsock backlog is the kit's (connections beyond it are refused with a DR). */
-const KERNEL_BACKLOG = 511;
 
 /** A TSAP selector as a map key. */
 function tselKey(tsel: Uint8Array | undefined): string {
@@ -139,11 +137,11 @@ export class TsapPort {
     const tsapPort = new TsapPort(context, address, family, port);
     try {
       tsapPort.listener = await context.streams.listen(
-        { host: address, port, family, backlog: KERNEL_BACKLOG },
+        { host: address, port, family, backlog: LISTENER_KERNEL_BACKLOG },
         (connection) => tsapPort.arrived(connection),
       );
     } catch (error) {
-      throw networkFailure(error);
+      throw wsaErrorFromFailure(error);
     }
     tsapPort.port = tsapPort.listener.local.port;
     return tsapPort;
