@@ -9,6 +9,8 @@ import {
   IPPROTO_TCP,
   MSG_OOB,
   out,
+  SD_RECEIVE,
+  SD_SEND,
   SIOCATMARK,
   SO_ACCEPTCONN,
   SO_BROADCAST,
@@ -23,6 +25,7 @@ import {
   SOCK_SEQPACKET,
   SOCK_STREAM,
   type SOCKADDR,
+  SOCKET_ERROR,
   SOL_SOCKET,
   sockaddrIn,
   sockaddrIn6,
@@ -31,6 +34,7 @@ import {
   WSAEINVAL,
   WSAENOPROTOOPT,
   WSAEOPNOTSUPP,
+  WSAESHUTDOWN,
   WSAETIMEDOUT,
   type WSAPROTOCOL_INFOW,
   wsabuf,
@@ -227,5 +231,118 @@ describe('provider kit: WSPAsyncSelect and overlapped receives', () => {
       await world.server.table.lpWSPGetOverlappedResult(server, overlapped, transferred, true, out(0), err),
     ).toBe(true);
     expect(transferred.value).toBe(4);
+  });
+
+  /** An overlapped with a manual-reset event, and a completion routine that records its calls. */
+  function overlappedCall() {
+    const event = new FakeEvent();
+    const overlapped = { Internal: -1, InternalHigh: -1, hEvent: event };
+    const completions: Array<[number, number, number]> = [];
+    const routine = (error: number, bytes: number, _ov: unknown, flags: number) => {
+      completions.push([error, bytes, flags]);
+    };
+    return { event, overlapped, completions, routine, thread: { ThreadHandle: 1, Reserved: 0 } };
+  }
+
+  it('an overlapped receive that fails at once (after SD_RECEIVE) completes nothing: no fields, no event, no routine', async () => {
+    world = kitWorld();
+    const { server } = await connectedPair(world);
+    expect(world.server.shutdown(server, SD_RECEIVE)).toBe(0);
+    const call = overlappedCall();
+    const err = out(0);
+    const rc = await world.server.table.lpWSPRecv(
+      server,
+      [wsabuf(16)],
+      1,
+      out(0),
+      out(0),
+      call.overlapped,
+      call.routine,
+      call.thread,
+      err,
+    );
+    expect([rc, err.value]).toEqual([SOCKET_ERROR, WSAESHUTDOWN]);
+    await world.net.idle();
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    expect(call.overlapped).toMatchObject({ Internal: -1, InternalHigh: -1 });
+    expect(call.event.sets).toBe(0);
+    expect(call.completions).toEqual([]);
+    expect(world.server.upcalls.calls.get('lpWPUQueueApc')).toBeUndefined();
+  });
+
+  it('an overlapped send that fails at once (after SD_SEND) completes nothing either', async () => {
+    world = kitWorld();
+    const { client } = await connectedPair(world);
+    expect(world.client.shutdown(client, SD_SEND)).toBe(0);
+    const call = overlappedCall();
+    const err = out(0);
+    const rc = await world.client.table.lpWSPSend(
+      client,
+      [wsabuf(new Uint8Array([1, 2]))],
+      1,
+      out(0),
+      0,
+      call.overlapped,
+      call.routine,
+      call.thread,
+      err,
+    );
+    expect([rc, err.value]).toEqual([SOCKET_ERROR, WSAESHUTDOWN]);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    expect(call.overlapped).toMatchObject({ Internal: -1, InternalHigh: -1 });
+    expect(call.event.sets).toBe(0);
+    expect(call.completions).toEqual([]);
+  });
+
+  it('an overlapped receive that pended and then failed does complete, with the error', async () => {
+    world = kitWorld();
+    const { client, server } = await connectedPair(world);
+    const call = overlappedCall();
+    const err = out(0);
+    const pending = world.server.table.lpWSPRecv(
+      server,
+      [wsabuf(16)],
+      1,
+      out(0),
+      out(0),
+      call.overlapped,
+      call.routine,
+      call.thread,
+      err,
+    );
+    expect(world.client.setOpt(client, SOL_SOCKET, SO_LINGER, { l_onoff: 1, l_linger: 0 })).toBe(0);
+    expect(world.client.close(client)).toBe(0);
+    expect(await pending).toBe(SOCKET_ERROR);
+    expect(err.value).not.toBe(0);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    expect(call.overlapped).toMatchObject({ Internal: err.value, InternalHigh: 0 });
+    expect(call.event.sets).toBe(1);
+    expect(call.completions).toEqual([[err.value, 0, 0]]);
+  });
+
+  it('an overlapped receive that succeeds at once still completes: fields, event and routine', async () => {
+    world = kitWorld();
+    const { client, server } = await connectedPair(world);
+    await world.client.send(client, 'now');
+    await world.net.idle();
+    const call = overlappedCall();
+    const err = out(0);
+    const received = out(0);
+    const rc = await world.server.table.lpWSPRecv(
+      server,
+      [wsabuf(16)],
+      1,
+      received,
+      out(0),
+      call.overlapped,
+      call.routine,
+      call.thread,
+      err,
+    );
+    expect([rc, received.value]).toEqual([0, 3]);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    expect(call.overlapped).toMatchObject({ Internal: 0, InternalHigh: 3 });
+    expect(call.event.sets).toBe(1);
+    expect(call.completions).toEqual([[0, 3, 0]]);
   });
 });

@@ -206,6 +206,7 @@ export class DatagramSocket extends KitSocket {
     flags: number,
     wantFrom: boolean,
     blocking: boolean,
+    onPending?: () => void,
   ): Promise<ReceiveResult> {
     const input = flags & ~MSG_PARTIAL;
     if (input & ~(MSG_PEEK | MSG_PUSH_IMMEDIATE)) fail(WSAEOPNOTSUPP);
@@ -213,24 +214,30 @@ export class DatagramSocket extends KitSocket {
     this.events.reenable(FD_READ);
     if (!this.binding && !this.bindingInProgress) fail(WSAEINVAL);
     try {
-      return await this.waitFor(blocking, this.options.receiveTimeout, (): ReceiveResult | undefined => {
-        if (this.receiveShut) fail(WSAESHUTDOWN);
-        const head = this.queue[0];
-        if (!head) return undefined;
-        const bytes = scatter(head.data, buffers);
-        const truncated = head.data.byteLength > capacityOf(buffers);
-        if (!peek) {
-          // Unreliable and without MSG_PARTIAL: the rest of a datagram that did not fit is lost.
-          this.queue.shift();
-          this.queuedBytes -= head.data.byteLength;
-        }
-        return {
-          bytes,
-          flags: 0,
-          error: truncated ? WSAEMSGSIZE : 0,
-          ...(wantFrom ? { from: copySockaddr(head.from) } : {}),
-        };
-      });
+      return await this.waitFor(
+        blocking,
+        this.options.receiveTimeout,
+        (): ReceiveResult | undefined => {
+          if (this.receiveShut) fail(WSAESHUTDOWN);
+          const head = this.queue[0];
+          if (!head) return undefined;
+          const bytes = scatter(head.data, buffers);
+          const truncated = head.data.byteLength > capacityOf(buffers);
+          if (!peek) {
+            // Unreliable and without MSG_PARTIAL: the rest of a datagram that did not fit is lost.
+            this.queue.shift();
+            this.queuedBytes -= head.data.byteLength;
+          }
+          return {
+            bytes,
+            flags: 0,
+            error: truncated ? WSAEMSGSIZE : 0,
+            ...(wantFrom ? { from: copySockaddr(head.from) } : {}),
+          };
+        },
+        undefined,
+        onPending,
+      );
     } finally {
       if (!this.closed) this.refreshEvents();
     }

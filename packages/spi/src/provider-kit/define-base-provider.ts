@@ -22,7 +22,8 @@
  * - Overlapped calls complete through the returned Promise (blocking even on a non-blocking
  *   socket, as overlapped operations pend on Windows); the `WSAOVERLAPPED` is then filled
  *   (`Internal` = error, `InternalHigh` = bytes), its event set and any completion routine queued
- *   with `WPUQueueApc`; `WSPGetOverlappedResult` reads it back.
+ *   with `WPUQueueApc`; `WSPGetOverlappedResult` reads it back. A call that fails before it
+ *   pends completes nothing: it only returns its error.
  * @module
  */
 
@@ -172,43 +173,55 @@ function buildProcTable(instance: ProviderInstance, onLastCleanup: () => void): 
 
   /**
    * Runs a send or receive, and completes its `WSAOVERLAPPED` when there is one: fields, event,
-   * completion routine (queued as an APC on the caller's thread).
+   * completion routine (queued as an APC on the caller's thread) — on success, or on failure once
+   * the call really pended (`run` calls `onPending` before it waits). A call that fails at once
+   * (`WSAESHUTDOWN` after shutdown, `WSAENOTCONN`, bad flags …) returns its error and queues
+   * nothing, and its `WSAOVERLAPPED` is left as it was (reference §3.4).
    */
   async function transfer(
     lpOverlapped: WSAOVERLAPPED | null,
     lpCompletionRoutine: LPWSAOVERLAPPED_COMPLETION_ROUTINE | null,
     lpThreadId: WSATHREADID | null,
-    run: () => Promise<{ bytes: number; flags: number; error: number }>,
+    run: (onPending: () => void) => Promise<{ bytes: number; flags: number; error: number }>,
   ): Promise<{ bytes: number; flags: number; error: number }> {
-    if (!lpOverlapped) return run();
+    if (!lpOverlapped) return run(() => {});
     if (typeof lpOverlapped !== 'object') fail(WSAEFAULT);
-    const record = { done: false, flags: 0, settled: Promise.resolve() };
-    const result = run().then(
-      (r) => r,
-      (e: unknown) => ({ bytes: 0, flags: 0, error: codeOf(e) }),
-    );
-    record.settled = result.then((r) => {
-      lpOverlapped.Internal = r.error;
-      lpOverlapped.InternalHigh = r.bytes;
-      record.done = true;
-      record.flags = r.flags;
-      if (lpOverlapped.hEvent) instance.eventSink.setEvent(lpOverlapped.hEvent);
-      if (typeof lpCompletionRoutine === 'function' && lpThreadId) {
-        try {
-          instance.upcalls.lpWPUQueueApc(
-            lpThreadId,
-            () => lpCompletionRoutine(r.error, r.bytes, lpOverlapped, r.flags),
-            null,
-            out(0),
-          );
-        } catch {
-          /* contained */
-        }
-      }
-    });
+    let settle: () => void = () => {};
+    const record = { done: false, flags: 0, settled: new Promise<void>((resolve) => (settle = resolve)) };
     overlapped.set(lpOverlapped, record);
-    const r = await result;
-    await record.settled;
+    let pended = false;
+    let r: { bytes: number; flags: number; error: number };
+    try {
+      r = await run(() => {
+        pended = true;
+      });
+    } catch (e) {
+      if (!pended) {
+        if (overlapped.get(lpOverlapped) === record) overlapped.delete(lpOverlapped);
+        settle();
+        throw e;
+      }
+      r = { bytes: 0, flags: 0, error: codeOf(e) };
+    }
+    lpOverlapped.Internal = r.error;
+    lpOverlapped.InternalHigh = r.bytes;
+    record.done = true;
+    record.flags = r.flags;
+    if (lpOverlapped.hEvent) instance.eventSink.setEvent(lpOverlapped.hEvent);
+    if (typeof lpCompletionRoutine === 'function' && lpThreadId) {
+      const done = r;
+      try {
+        instance.upcalls.lpWPUQueueApc(
+          lpThreadId,
+          () => lpCompletionRoutine(done.error, done.bytes, lpOverlapped, done.flags),
+          null,
+          out(0),
+        );
+      } catch {
+        /* contained */
+      }
+    }
+    settle();
     return r;
   }
 
@@ -443,8 +456,8 @@ function buildProcTable(instance: ProviderInstance, onLastCleanup: () => void): 
         if (!isOut(lpNumberOfBytesRecvd) && !lpOverlapped) fail(WSAEFAULT);
         const blocking = !socket.nonBlocking || lpOverlapped !== null;
         const flags = lpFlags.value;
-        const r = await transfer(lpOverlapped, lpCompletionRoutine, lpThreadId, () =>
-          socket.receive(buffers, flags, false, blocking),
+        const r = await transfer(lpOverlapped, lpCompletionRoutine, lpThreadId, (onPending) =>
+          socket.receive(buffers, flags, false, blocking, onPending),
         );
         if (isOut(lpNumberOfBytesRecvd)) lpNumberOfBytesRecvd.value = r.bytes;
         lpFlags.value = r.flags;
@@ -483,8 +496,8 @@ function buildProcTable(instance: ProviderInstance, onLastCleanup: () => void): 
         const blocking = !socket.nonBlocking || lpOverlapped !== null;
         const flags = lpFlags.value;
         let from: ReturnType<KitSocket['peerAddress']> | undefined;
-        const r = await transfer(lpOverlapped, lpCompletionRoutine, lpThreadId, async () => {
-          const got = await socket.receive(buffers, flags, lpFrom !== null, blocking);
+        const r = await transfer(lpOverlapped, lpCompletionRoutine, lpThreadId, async (onPending) => {
+          const got = await socket.receive(buffers, flags, lpFrom !== null, blocking, onPending);
           from = got.from;
           return got;
         });
@@ -517,8 +530,8 @@ function buildProcTable(instance: ProviderInstance, onLastCleanup: () => void): 
         const buffers = requireBuffers(lpBuffers, dwBufferCount);
         if (!isOut(lpNumberOfBytesSent) && !lpOverlapped) fail(WSAEFAULT);
         const blocking = !socket.nonBlocking || lpOverlapped !== null;
-        const r = await transfer(lpOverlapped, lpCompletionRoutine, lpThreadId, async () => ({
-          bytes: await socket.send(buffers, dwFlags, null, 0, blocking),
+        const r = await transfer(lpOverlapped, lpCompletionRoutine, lpThreadId, async (onPending) => ({
+          bytes: await socket.send(buffers, dwFlags, null, 0, blocking, onPending),
           flags: 0,
           error: 0,
         }));
@@ -551,8 +564,8 @@ function buildProcTable(instance: ProviderInstance, onLastCleanup: () => void): 
         const buffers = requireBuffers(lpBuffers, dwBufferCount);
         if (!isOut(lpNumberOfBytesSent) && !lpOverlapped) fail(WSAEFAULT);
         const blocking = !socket.nonBlocking || lpOverlapped !== null;
-        const r = await transfer(lpOverlapped, lpCompletionRoutine, lpThreadId, async () => ({
-          bytes: await socket.send(buffers, dwFlags, lpTo, iTolen, blocking),
+        const r = await transfer(lpOverlapped, lpCompletionRoutine, lpThreadId, async (onPending) => ({
+          bytes: await socket.send(buffers, dwFlags, lpTo, iTolen, blocking, onPending),
           flags: 0,
           error: 0,
         }));

@@ -139,12 +139,15 @@ export abstract class KitSocket {
    * The blocking loop. `attempt` returns a result, throws a Winsock error, or returns undefined for
    * "not yet". Non-blocking → `WSAEWOULDBLOCK` (after `onWouldBlock`); blocking → wait for a
    * change, up to `timeoutMs` (0 = for ever) → `WSAETIMEDOUT`; closed meanwhile → `WSAEINTR`.
+   * `onPending` runs before each wait: from then on the call has pended (what decides whether a
+   * failed overlapped call completes its `WSAOVERLAPPED`).
    */
   protected async waitFor<T>(
     blocking: boolean,
     timeoutMs: number,
     attempt: () => T | undefined,
     onWouldBlock?: () => void,
+    onPending?: () => void,
   ): Promise<T> {
     const deadline = timeoutMs > 0 ? Date.now() + timeoutMs : undefined;
     for (;;) {
@@ -157,6 +160,7 @@ export abstract class KitSocket {
       }
       const remaining = deadline === undefined ? undefined : deadline - Date.now();
       if (remaining !== undefined && remaining <= 0) fail(WSAETIMEDOUT);
+      onPending?.();
       const woke = await this.signal.wait(remaining);
       if (this.closed) fail(WSAEINTR);
       if (!woke) fail(WSAETIMEDOUT);
@@ -182,18 +186,22 @@ export abstract class KitSocket {
     callerData: WSABUF | null,
     calleeData: WSABUF | null,
   ): Promise<void>;
+  /** `onPending` runs when the call starts to wait (see `waitFor`). */
   abstract send(
     buffers: WSABUF[],
     flags: number,
     to: SOCKADDR | null,
     tolen: number,
     blocking: boolean,
+    onPending?: () => void,
   ): Promise<number>;
+  /** `onPending` runs when the call starts to wait (see `waitFor`). */
   abstract receive(
     buffers: WSABUF[],
     flags: number,
     wantFrom: boolean,
     blocking: boolean,
+    onPending?: () => void,
   ): Promise<ReceiveResult>;
   abstract shutdown(how: number): void;
   abstract sendDisconnect(data: WSABUF | null): void;

@@ -617,6 +617,7 @@ export class StreamSocket extends KitSocket {
     _to: SOCKADDR | null,
     _tolen: number,
     blocking: boolean,
+    onPending?: () => void,
   ): Promise<number> {
     if (flags & ~(MSG_OOB | MSG_DONTROUTE | MSG_PARTIAL | MSG_PUSH_IMMEDIATE)) fail(WSAEOPNOTSUPP);
     if (flags & MSG_OOB && !this.expeditedSupported) fail(WSAEOPNOTSUPP);
@@ -645,6 +646,7 @@ export class StreamSocket extends KitSocket {
       () => {
         this.wouldBlockOnSend = true;
       },
+      onPending,
     );
     const link = this.link!;
     if (this.linkEnded) {
@@ -672,6 +674,7 @@ export class StreamSocket extends KitSocket {
     flags: number,
     _wantFrom: boolean,
     blocking: boolean,
+    onPending?: () => void,
   ): Promise<ReceiveResult> {
     const input = flags & ~MSG_PARTIAL;
     if (input & ~(MSG_PEEK | MSG_OOB | MSG_WAITALL | MSG_PUSH_IMMEDIATE)) fail(WSAEOPNOTSUPP);
@@ -729,6 +732,8 @@ export class StreamSocket extends KitSocket {
           }
           return undefined;
         },
+        undefined,
+        onPending,
       );
       return result;
     } finally {
