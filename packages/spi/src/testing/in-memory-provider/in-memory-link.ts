@@ -39,7 +39,10 @@ export class InMemoryLink implements TransportLink {
   private held: Array<(h: LinkHandlers) => void> = [];
   private heldBytes = 0;
   private flushing = false;
+  /** Paused because too much is held for a link nobody has wired yet. */
   private holdPaused = false;
+  /** Paused by the kit's receive flow control (`pause`), which only `resume` lifts. */
+  private ownerPaused = false;
   private sendClosed = false;
   private peerClosed = false;
   private gone = false;
@@ -119,7 +122,9 @@ export class InMemoryLink implements TransportLink {
       this.flushing = false;
       if (this.holdPaused) {
         this.holdPaused = false;
-        this.connection.resume();
+        // The held data just delivered may have filled the receive buffer: then the kit paused
+        // the link while it was being delivered, and it stays paused until the kit resumes it.
+        if (!this.ownerPaused) this.connection.resume();
       }
     });
   }
@@ -161,11 +166,13 @@ export class InMemoryLink implements TransportLink {
   }
 
   pause(): void {
+    this.ownerPaused = true;
     this.connection.pause();
   }
 
   resume(): void {
-    this.connection.resume();
+    this.ownerPaused = false;
+    if (!this.holdPaused) this.connection.resume();
   }
 
   private emit(event: (h: LinkHandlers) => void, bytes = 0): void {
