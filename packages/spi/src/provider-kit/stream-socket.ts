@@ -581,7 +581,11 @@ export class StreamSocket extends KitSocket {
 
   private applyFlowControl(): void {
     if (!this.link) return;
-    const full = this.receiveQueued >= this.options.receiveBuffer;
+    // Empty is never full, whatever SO_RCVBUF says: with SO_RCVBUF 0 Windows copies straight into
+    // posted receives, so a receive must be able to get the next bytes (0 >= 0 would pause the
+    // link before anything arrived, and a blocking recv would wait for ever).
+    const queued = this.receiveQueued;
+    const full = queued > 0 && queued >= this.options.receiveBuffer;
     // A message larger than the buffer must still be received whole before anyone can read it.
     const mustReadOn = this.messageOriented && this.messages.headIncomplete;
     if (full && !mustReadOn && !this.paused) {
