@@ -29,7 +29,7 @@ import {
   WSAECONNRESET,
   type WSAPROTOCOL_INFOW,
 } from '@ws2spi/spi';
-import { describeIpv6 } from './support/ipv6-loopback';
+import { describeIpv6 } from '@ws2spi/spi/testing';
 import { startTcpProcess, type TcpProcess } from './support/tcp-process';
 import {
   closeAll,

@@ -7,5 +7,6 @@
 export * from './capture';
 export * from './conformance';
 export * from './in-memory-provider';
+export * from './ipv6-loopback';
 export * from './lsp';
 export * from './sim-network';
