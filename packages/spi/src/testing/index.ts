@@ -9,4 +9,5 @@ export * from './conformance';
 export * from './in-memory-provider';
 export * from './ipv6-loopback';
 export * from './lsp';
+export * from './provider-process';
 export * from './sim-network';
