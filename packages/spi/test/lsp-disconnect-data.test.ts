@@ -11,8 +11,11 @@ import {
   AF_INET,
   appendDisconnectData,
   createDisconnectDataLayer,
+  defineLayeredProvider,
   IPPROTO_TCP,
+  type LayerContext,
   type LayeredProvider,
+  out,
   registerProvider,
   replaceDisconnectData,
   SOCK_STREAM,
@@ -20,9 +23,12 @@ import {
   Socket,
   sockaddrIn,
   stripDisconnectData,
+  type WSABUF,
   WSAEFAULT,
   WSAENOPROTOOPT,
   wsabuf,
+  XP1_DISCONNECT_DATA,
+  XP1_IFS_HANDLES,
 } from '@ws2spi/spi';
 import {
   createLayeredProcess,
@@ -32,6 +38,8 @@ import {
   registerWinsockMatchers,
   SimNetwork,
 } from '@ws2spi/spi/testing';
+import { protocolInfo } from './support/protocol-info';
+import { scriptedProvider } from './support/scripted-provider';
 
 beforeAll(() => registerWinsockMatchers());
 
@@ -177,5 +185,102 @@ describe('a disconnect-data layer over the in-memory provider with XP1_DISCONNEC
     expect(peer.ws2.WSARecvDisconnect(peer.handle, small)).toFailWith(peer.ws2, WSAEFAULT);
     client.close();
     peer.close();
+  });
+});
+
+describe('a disconnect-data layer over a provider that hands disconnect data over once', () => {
+  const BASE_GUID = '5c5c5c5c-0000-4000-8000-0000000000dd';
+
+  /**
+   * A capture layer on top (to call the layer under test's table directly), the disconnect-data
+   * layer, and a scripted base whose WSPRecvDisconnect delivers its data on the first call only
+   * (and shuts receiving then, as any provider does).
+   */
+  async function stack(style: 'ifs' | 'non-ifs', inbound: (data: Uint8Array) => Uint8Array) {
+    const base = scriptedProvider({ ifs: true });
+    let delivered = false;
+    base.overrides.lpWSPRecvDisconnect = (_s, buffer) => {
+      if (buffer) {
+        const data = delivered ? new Uint8Array() : text('bye!');
+        buffer.buf.set(data);
+        buffer.len = data.byteLength;
+        delivered = true;
+      }
+      return 0;
+    };
+    let top: LayerContext | undefined;
+    proc = await createLayeredProcess({
+      bases: (catalog, container) => {
+        registerProvider(container, 'scripted', base.WSPStartup);
+        expect(
+          catalog.WSCInstallProvider(
+            BASE_GUID,
+            'scripted',
+            [protocolInfo({ ProviderId: BASE_GUID, dwServiceFlags1: XP1_DISCONNECT_DATA | XP1_IFS_HANDLES })],
+            1,
+            out(0),
+          ),
+        ).toBe(0);
+      },
+      layers: [
+        {
+          name: 'capture',
+          provider: defineLayeredProvider({
+            description: 'capture',
+            style: 'non-ifs',
+            onStartup: (ctx) => (top = ctx),
+          }),
+        },
+        { name: 'disconnect data', provider: createDisconnectDataLayer({ style, inbound }) },
+      ],
+    });
+    const app = await proc.ws2.socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    expect(app).toSucceed(proc.ws2);
+    const below = top?.lower(app);
+    if (!below) throw new Error('the capture layer does not know its own socket');
+    const recvDisconnect = (buffer: WSABUF | null) => {
+      const errno = out(0);
+      const rc = below.table.lpWSPRecvDisconnect(below.socket, buffer, errno);
+      return rc === 0 ? 0 : errno.value;
+    };
+    return { base, recvDisconnect };
+  }
+
+  it.each(['non-ifs', 'ifs'] as const)(
+    '(%s) rewritten data that did not fit is kept for the retry (the lower provider will not give it again)',
+    async (style) => {
+      const { base, recvDisconnect } = await stack(style, (data) => text(`[[${str(data)}]]`));
+      // The original 4 bytes would fit; the rewritten 8 do not.
+      const small = wsabuf(6);
+      expect(recvDisconnect(small)).toBe(WSAEFAULT);
+      expect(small.buf).toEqual(new Uint8Array(6));
+      const again = wsabuf(8);
+      expect(recvDisconnect(again)).toBe(0);
+      expect(str(again.buf.subarray(0, again.len))).toBe('[[bye!]]');
+      expect(base.names().filter((n) => n === 'lpWSPRecvDisconnect')).toHaveLength(1);
+      // Served once: the next call asks the lower provider again.
+      const third = wsabuf(64);
+      expect(recvDisconnect(third)).toBe(0);
+      expect(str(third.buf.subarray(0, third.len))).toBe('[[]]');
+    },
+  );
+
+  it('a buffer shorter than its len is WSAEFAULT, never a thrown RangeError, and the data is kept', async () => {
+    const { recvDisconnect } = await stack('non-ifs', (data) => text(`<${str(data)}>`));
+    const lying = { len: 64, buf: new Uint8Array(2) };
+    expect(recvDisconnect(lying)).toBe(WSAEFAULT);
+    expect(lying.buf).toEqual(new Uint8Array(2));
+    const honest = wsabuf(6);
+    expect(recvDisconnect(honest)).toBe(0);
+    expect(str(honest.buf.subarray(0, honest.len))).toBe('<bye!>');
+  });
+
+  it('a NULL buffer on the retry drops the kept data', async () => {
+    const { recvDisconnect } = await stack('non-ifs', (data) => text(`<${str(data)}>`));
+    expect(recvDisconnect(wsabuf(2))).toBe(WSAEFAULT);
+    expect(recvDisconnect(null)).toBe(0);
+    const later = wsabuf(64);
+    expect(recvDisconnect(later)).toBe(0);
+    expect(str(later.buf.subarray(0, later.len))).toBe('<>');
   });
 });

@@ -10,12 +10,17 @@
  * - `inbound(data)`: what `WSPRecvDisconnect` hands up, given what the lower provider delivered.
  *   The lower provider is given room for `INBOUND_CAPACITY` bytes (or the caller's buffer, if
  *   larger); a rewritten result that does not fit the caller's buffer is `WSAEFAULT`, as a short
- *   buffer is for the provider itself.
+ *   buffer is for the provider itself. Unlike the provider's own `WSAEFAULT`, this one comes after
+ *   the lower `WSPRecvDisconnect` succeeded — receiving is already shut and the lower provider
+ *   need not hand the data over again — so the rewritten data is kept for the socket and the
+ *   caller's retry with a larger buffer gets it (a retry with a NULL buffer drops it).
  * @module
  */
 
 import { WSAEFAULT } from '../constants/error-codes';
 import { SOCKET_ERROR } from '../constants/socket-api';
+import type { ProviderHost } from '../dispatcher/provider-host';
+import type { SOCKET } from '../spi/wsp-types';
 import { type WSABUF, wsabuf, wsabufBytes } from '../types/wsabuf';
 import { defineLayeredProvider, type LayeredProvider } from './define-layered-provider';
 import type { LayerStyle } from './layer-instance';
@@ -55,9 +60,28 @@ export function stripDisconnectData(): () => null {
   return () => null;
 }
 
+/** Room in a caller's `WSABUF`: its `len`, but never more than its buffer holds; -1 if it is no buffer. */
+function roomOf(buffer: WSABUF): number {
+  if (typeof buffer !== 'object' || !(buffer.buf instanceof Uint8Array)) return -1;
+  if (!Number.isInteger(buffer.len) || buffer.len < 0) return -1;
+  return Math.min(buffer.len, buffer.buf.byteLength);
+}
+
 /** A layered provider that rewrites disconnect data as `options` says. */
 export function createDisconnectDataLayer(options: DisconnectDataLayerOptions = {}): LayeredProvider {
   const { outbound, inbound } = options;
+  // Rewritten inbound data that did not fit the caller's buffer, per process and socket (see the
+  // module comment). Handles are unique in a process; weak, so a process that is gone takes its
+  // entries with it.
+  const unclaimed = new WeakMap<ProviderHost, Map<SOCKET, Uint8Array>>();
+  const unclaimedOf = (host: ProviderHost): Map<SOCKET, Uint8Array> => {
+    let map = unclaimed.get(host);
+    if (!map) {
+      map = new Map();
+      unclaimed.set(host, map);
+    }
+    return map;
+  };
   return defineLayeredProvider({
     description: options.description ?? 'disconnect data',
     style: options.style ?? 'non-ifs',
@@ -68,18 +92,36 @@ export function createDisconnectDataLayer(options: DisconnectDataLayerOptions = 
         const sent = outbound(given);
         return next(s, sent ? wsabuf(sent) : null, lpErrno);
       },
-      lpWSPRecvDisconnect: (next) => (s, lpInboundDisconnectData, lpErrno) => {
-        if (!inbound || !lpInboundDisconnectData) return next(s, lpInboundDisconnectData, lpErrno);
-        const room: WSABUF = wsabuf(Math.max(INBOUND_CAPACITY, lpInboundDisconnectData.len));
-        const rc = next(s, room, lpErrno);
-        if (rc === SOCKET_ERROR) return rc;
-        const data = inbound(wsabufBytes(room).slice());
-        if (data.byteLength > lpInboundDisconnectData.len) {
+      lpWSPRecvDisconnect: (next, layer) => (s, lpInboundDisconnectData, lpErrno) => {
+        if (!inbound) return next(s, lpInboundDisconnectData, lpErrno);
+        const kept = unclaimedOf(layer.host);
+        if (!lpInboundDisconnectData) {
+          kept.delete(s);
+          return next(s, lpInboundDisconnectData, lpErrno);
+        }
+        const room = roomOf(lpInboundDisconnectData);
+        // Not a usable buffer: the lower provider reports it (WSAEFAULT) as it would without us.
+        if (room < 0) return next(s, lpInboundDisconnectData, lpErrno);
+        let data = kept.get(s);
+        if (!data) {
+          const lower: WSABUF = wsabuf(Math.max(INBOUND_CAPACITY, room));
+          const rc = next(s, lower, lpErrno);
+          if (rc === SOCKET_ERROR) return rc;
+          data = inbound(wsabufBytes(lower).slice());
+        }
+        if (data.byteLength > room) {
+          kept.set(s, data);
           lpErrno.value = WSAEFAULT;
           return SOCKET_ERROR;
         }
+        kept.delete(s);
         lpInboundDisconnectData.buf.set(data);
         lpInboundDisconnectData.len = data.byteLength;
+        return 0;
+      },
+      lpWSPCloseSocket: (next, layer) => (s, lpErrno) => {
+        const rc = next(s, lpErrno);
+        if (rc === 0) unclaimed.get(layer.host)?.delete(s);
         return rc;
       },
     },
