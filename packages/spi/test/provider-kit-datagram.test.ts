@@ -68,6 +68,23 @@ describe('provider kit: datagram sockets', () => {
     expect((await world.server.send(b, 'x')).err).toBe(WSAENOTCONN);
   });
 
+  it('a receive already waiting when SD_RECEIVE comes still completes with the next datagram; later ones fail', async () => {
+    world = kitWorld();
+    const { a, b } = await boundPair();
+    const waiting = world.server.recvFrom(b);
+    await world.net.idle();
+    expect(world.server.shutdown(b, SD_RECEIVE)).toBe(0);
+    await world.client.sendTo(a, 'late', sockaddrIn(SERVER_V4, 7001));
+    expect(await waiting).toMatchObject({
+      err: 0,
+      text: 'late',
+      from: { sin_addr: CLIENT_V4, sin_port: 7000 },
+    });
+    await world.client.sendTo(a, 'later', sockaddrIn(SERVER_V4, 7001));
+    await world.net.idle();
+    expect((await world.server.recvFrom(b)).err).toBe(WSAESHUTDOWN);
+  });
+
   it('shutdown needs no connection; after SD_RECEIVE datagrams are still queued but recv is WSAESHUTDOWN', async () => {
     world = kitWorld();
     const { a, b } = await boundPair();

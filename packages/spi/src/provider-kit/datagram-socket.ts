@@ -2,8 +2,8 @@
  * A connectionless kit socket (`SOCK_DGRAM`) over a `DatagramTransportDriver`, with Windows' UDP
  * rules: `connect` sets (or with `AF_UNSPEC` clears) the default peer and filters what is received;
  * `send` without a peer is `WSAENOTCONN`; receiving on an unbound socket is `WSAEINVAL`; shutdown
- * needs no connection; after `SD_RECEIVE` datagrams are still accepted and queued but a receive
- * says `WSAESHUTDOWN`; a datagram larger than the buffers is cut, the rest discarded, and the call
+ * needs no connection; after `SD_RECEIVE` datagrams are still accepted and queued but a new receive
+ * says `WSAESHUTDOWN` (one already waiting still completes with the next datagram, §3.4); a datagram larger than the buffers is cut, the rest discarded, and the call
  * fails `WSAEMSGSIZE` with the bytes it did copy. Nothing ICMP-like ever surfaces as an error.
  * A datagram arriving when `SO_RCVBUF` is full is dropped, as UDP drops it.
  * @module
@@ -213,12 +213,13 @@ export class DatagramSocket extends KitSocket {
     const peek = (input & MSG_PEEK) !== 0;
     this.events.reenable(FD_READ);
     if (!this.binding && !this.bindingInProgress) fail(WSAEINVAL);
+    const token = this.beginReceive();
     try {
       return await this.waitFor(
         blocking,
         this.options.receiveTimeout,
         (): ReceiveResult | undefined => {
-          if (this.receiveShut) fail(WSAESHUTDOWN);
+          if (this.receiveShut && !token.exempt) fail(WSAESHUTDOWN);
           const head = this.queue[0];
           if (!head) return undefined;
           const bytes = scatter(head.data, buffers);
@@ -239,13 +240,17 @@ export class DatagramSocket extends KitSocket {
         onPending,
       );
     } finally {
+      this.endReceive(token);
       if (!this.closed) this.refreshEvents();
     }
   }
 
   shutdown(how: number): void {
     if (how !== SD_RECEIVE && how !== SD_SEND && how !== SD_BOTH) fail(WSAEINVAL);
-    if (how !== SD_SEND) this.receiveShut = true;
+    if (how !== SD_SEND && !this.receiveShut) {
+      this.receiveShut = true;
+      this.exemptWaitingReceivers();
+    }
     if (how !== SD_RECEIVE) this.sendShut = true;
     this.notify();
   }

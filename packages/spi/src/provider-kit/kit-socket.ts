@@ -84,6 +84,11 @@ export interface ReceiveResult {
   from?: SOCKADDR;
 }
 
+/** A receive call in progress; `exempt` once `SD_RECEIVE` came after it started. */
+export interface ReceiveToken {
+  exempt: boolean;
+}
+
 /** Readiness for `WSPSelect`. */
 export interface Readiness {
   readable: boolean;
@@ -106,6 +111,8 @@ export abstract class KitSocket {
   /** True once `WSPCloseSocket` (or the last `WSPCleanup`) ran. */
   closed = false;
   protected readonly signal = new ChangeSignal();
+  /** Receive calls in progress (see `beginReceive`). */
+  protected readonly receivers = new Set<ReceiveToken>();
 
   constructor(
     protected readonly host: SocketHost,
@@ -127,6 +134,32 @@ export abstract class KitSocket {
   /** Has the protocol this `XP1_*` flag? */
   hasFlag(flag: number): boolean {
     return (this.info.dwServiceFlags1 & flag) !== 0;
+  }
+
+  /**
+   * Registers a receive call; end it with `endReceive`. A receive already waiting when
+   * `SD_RECEIVE` comes is not cancelled: it still completes (with data or EOF) — reference §3.4 —
+   * so `exemptWaitingReceivers` marks it, and only unmarked receives fail `WSAESHUTDOWN`.
+   */
+  protected beginReceive(): ReceiveToken {
+    const token: ReceiveToken = { exempt: false };
+    this.receivers.add(token);
+    return token;
+  }
+
+  protected endReceive(token: ReceiveToken): void {
+    this.receivers.delete(token);
+  }
+
+  /** `SD_RECEIVE` arrived: every receive in progress may still complete. */
+  protected exemptWaitingReceivers(): void {
+    for (const r of this.receivers) r.exempt = true;
+  }
+
+  /** True while a receive that started before `SD_RECEIVE` is still waiting. */
+  protected get hasExemptReceiver(): boolean {
+    for (const r of this.receivers) if (r.exempt) return true;
+    return false;
   }
 
   /** Wake blocked calls on this socket and `WSPSelect`. */

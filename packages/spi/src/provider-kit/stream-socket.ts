@@ -103,11 +103,6 @@ interface PendingConnection {
   deferred: boolean;
 }
 
-/** A receive call in progress; `exempt` once `SD_RECEIVE` came after it started. */
-interface ReceiveToken {
-  exempt: boolean;
-}
-
 /** Largest backlog the kit queues (`SOMAXCONN`). */
 const MAX_BACKLOG = 200;
 /** Callee-data buffer offered to a condition function when the driver sets no limit. */
@@ -146,7 +141,6 @@ export class StreamSocket extends KitSocket {
   private readonly expedited = new ByteReceiveQueue();
   /** Inline urgent data: bytes up to and including the last urgent byte still unread (`SIOCATMARK`). */
   private urgentAhead = 0;
-  private readonly receivers = new Set<ReceiveToken>();
 
   constructor(
     host: SocketHost,
@@ -478,11 +472,6 @@ export class StreamSocket extends KitSocket {
     };
   }
 
-  private get hasExemptReceiver(): boolean {
-    for (const r of this.receivers) if (r.exempt) return true;
-    return false;
-  }
-
   private onData(data: Uint8Array, endOfMessage: boolean): void {
     if (this.resetCode) return;
     if (this.closed) {
@@ -690,8 +679,7 @@ export class StreamSocket extends KitSocket {
     if (waitAll && (oob || peek || this.messageOriented || !blocking)) fail(WSAEOPNOTSUPP);
     this.events.reenable(FD_READ | FD_OOB);
     if (this.state !== 'connected') fail(WSAENOTCONN);
-    const token: ReceiveToken = { exempt: false };
-    this.receivers.add(token);
+    const token = this.beginReceive();
     let filled = 0;
     try {
       const result = await this.waitFor(
@@ -741,7 +729,7 @@ export class StreamSocket extends KitSocket {
       );
       return result;
     } finally {
-      this.receivers.delete(token);
+      this.endReceive(token);
       if (!this.closed) {
         this.applyFlowControl();
         this.refreshEvents();
@@ -803,7 +791,7 @@ export class StreamSocket extends KitSocket {
   private shutReceive(applyResetRule: boolean): void {
     if (this.receiveShut) return;
     this.receiveShut = true;
-    for (const r of this.receivers) r.exempt = true;
+    this.exemptWaitingReceivers();
     if (applyResetRule && this.driver.resetOnDataAfterReceiveShutdown && this.receiveQueued > 0)
       this.localAbort();
     this.notify();
