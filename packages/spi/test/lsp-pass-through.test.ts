@@ -28,6 +28,7 @@ import {
   type SockOptValue,
   sockaddrIn,
   WSA_FLAG_OVERLAPPED,
+  WSAEINPROGRESS,
   WSAEINVAL,
   WSAENOTSOCK,
   type WSAPROTOCOL_INFOW,
@@ -267,6 +268,38 @@ describe('the non-IFS pass-through', () => {
       expect(await table.lpWSPSelect(0, set, null, null, null, lpErrno)).toBe(-1);
     }
     expect(base.calls.length).toBe(before);
+  });
+
+  it('releases its handle when the lower socket is already gone (WSPCloseSocket says WSAENOTSOCK)', async () => {
+    const { table, s, base } = await nonIfs();
+    base.overrides.lpWSPCloseSocket = (_s, lpErrno) => {
+      lpErrno.value = WSAENOTSOCK;
+      return -1;
+    };
+    const lpErrno = out(0);
+    // The lower result comes back as it is …
+    expect(table.lpWSPCloseSocket(s, lpErrno)).toBe(-1);
+    expect(lpErrno.value).toBe(WSAENOTSOCK);
+    // … but the layer's handle is gone: nothing more reaches the base for it.
+    const before = base.calls.length;
+    expect(table.lpWSPShutdown(s, SD_SEND, lpErrno)).toBe(-1);
+    expect(lpErrno.value).toBe(WSAENOTSOCK);
+    expect(table.lpWSPCloseSocket(s, lpErrno)).toBe(-1);
+    expect(lpErrno.value).toBe(WSAENOTSOCK);
+    expect(base.calls.length).toBe(before);
+  });
+
+  it('keeps its handle when the lower WSPCloseSocket fails otherwise, so the close can be retried', async () => {
+    const { table, s, base } = await nonIfs();
+    base.overrides.lpWSPCloseSocket = (_s, lpErrno) => {
+      lpErrno.value = WSAEINPROGRESS;
+      return -1;
+    };
+    const lpErrno = out(0);
+    expect(table.lpWSPCloseSocket(s, lpErrno)).toBe(-1);
+    expect(lpErrno.value).toBe(WSAEINPROGRESS);
+    delete base.overrides.lpWSPCloseSocket;
+    expect(table.lpWSPCloseSocket(s, lpErrno)).toBe(0);
   });
 
   it('gives an accepted socket a handle of its own, and reports the chain in SO_PROTOCOL_INFOW', async () => {

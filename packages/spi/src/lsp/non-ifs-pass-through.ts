@@ -124,9 +124,12 @@ export function nonIfsPassThrough(layer: LayerInstance): WSPPROC_TABLE {
     lpWSPCloseSocket: (s, lpErrno) =>
       withSocket(s, lpErrno, SOCKET_ERROR, (socket) => {
         const rc = socket.route.lower.lpWSPCloseSocket(socket.lower, lpErrno);
-        if (rc === SOCKET_ERROR) return SOCKET_ERROR;
+        // Another failure (WSAEINPROGRESS …) leaves the socket open for a retry; WSAENOTSOCK says
+        // the lower socket is already gone, and keeping the handle would leave the application
+        // one it can never close.
+        if (rc === SOCKET_ERROR && lpErrno.value !== WSAENOTSOCK) return SOCKET_ERROR;
         layer.release(socket);
-        return 0;
+        return rc === SOCKET_ERROR ? SOCKET_ERROR : 0;
       }),
 
     lpWSPConnect: (s, name, namelen, lpCallerData, lpCalleeData, lpSQOS, lpGQOS, lpErrno) =>
