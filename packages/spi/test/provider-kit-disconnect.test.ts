@@ -7,6 +7,7 @@ import {
   FD_CONNECT_BIT,
   FD_READ,
   FD_WRITE,
+  MSG_OOB,
   SD_SEND,
   SO_ERROR,
   SO_LINGER,
@@ -211,5 +212,29 @@ describe('provider kit: sending to a peer that has closed', () => {
     await world.net.idle();
     expect((await world.client.recv(client)).err).toBe(WSAECONNABORTED);
     expect((await world.client.send(client, 'x')).err).toBe(WSAECONNABORTED);
+  });
+
+  it('every call reports an aborted connection with the same code: recv MSG_OOB and WSPSendDisconnect too', async () => {
+    world = kitWorld({ disconnectData: true }, { resetOnDataAfterReceiveShutdown: true });
+    const { client, server } = await connectedPair(world);
+    expect(world.server.close(server)).toBe(0);
+    expect(await world.client.recv(client)).toMatchObject({ err: 0, n: 0 });
+    expect(await world.client.send(client, 'too late')).toMatchObject({ err: 0, n: 8 });
+    await world.net.idle();
+    expect((await world.client.recv(client, 16, MSG_OOB)).err).toBe(WSAECONNABORTED);
+    expect(world.client.sendDisconnect(client, 'bye')).toBe(WSAECONNABORTED);
+    expect((await world.client.recv(client)).err).toBe(WSAECONNABORTED);
+  });
+
+  it('a reset by the peer is WSAECONNRESET on every call alike', async () => {
+    world = kitWorld({ disconnectData: true });
+    const { client, server } = await connectedPair(world);
+    expect(world.server.setOpt(server, SOL_SOCKET, SO_LINGER, { l_onoff: 1, l_linger: 0 })).toBe(0);
+    expect(world.server.close(server)).toBe(0);
+    await world.net.idle();
+    expect((await world.client.recv(client, 16, MSG_OOB)).err).toBe(WSAECONNRESET);
+    expect(world.client.sendDisconnect(client, 'bye')).toBe(WSAECONNRESET);
+    expect((await world.client.recv(client)).err).toBe(WSAECONNRESET);
+    expect((await world.client.send(client, 'x')).err).toBe(WSAECONNRESET);
   });
 });

@@ -549,6 +549,15 @@ export class StreamSocket extends KitSocket {
     this.notify();
   }
 
+  /**
+   * What send, receive (normal or `MSG_OOB`) and `WSPSendDisconnect` report once the connection is
+   * gone abortively: `WSAECONNABORTED` when this side aborted it (or the peer's reset answered a
+   * send after its close), else `WSAECONNRESET` — the same code on every call.
+   */
+  private resetError(): number {
+    return this.resetCode === WSAECONNABORTED ? WSAECONNABORTED : WSAECONNRESET;
+  }
+
   /** Abort the connection from this side (RST); the socket then reports `WSAECONNABORTED`. */
   private localAbort(): void {
     if (this.resetCode) return;
@@ -622,7 +631,7 @@ export class StreamSocket extends KitSocket {
       if (this.state !== 'connected' || !this.link) fail(WSAENOTCONN);
       // WSAESHUTDOWN wins over a reset.
       if (this.sendShut) fail(WSAESHUTDOWN);
-      if (this.resetCode) fail(this.resetCode === WSAECONNABORTED ? WSAECONNABORTED : WSAECONNRESET);
+      if (this.resetCode) fail(this.resetError());
     };
     checkState();
     if (this.hasFlag(XP1_UNI_RECV)) fail(WSAESHUTDOWN);
@@ -692,7 +701,7 @@ export class StreamSocket extends KitSocket {
           if (oob) {
             if (this.expedited.size > 0)
               return { bytes: this.expedited.read(buffers, peek), flags: 0, error: 0 };
-            if (this.resetCode) fail(WSAECONNRESET);
+            if (this.resetCode) fail(this.resetError());
             if (this.peerClosed) return { bytes: 0, flags: 0, error: 0 };
             return undefined;
           }
@@ -717,7 +726,7 @@ export class StreamSocket extends KitSocket {
           }
           if (waitAll && filled > 0 && (this.peerClosed || this.resetCode))
             return { bytes: filled, flags: 0, error: 0 };
-          if (this.resetCode) fail(this.resetCode === WSAECONNABORTED ? WSAECONNABORTED : WSAECONNRESET);
+          if (this.resetCode) fail(this.resetError());
           if (this.peerClosed) {
             if (this.messageOriented) fail(WSAEDISCON);
             return { bytes: filled, flags: 0, error: 0 };
@@ -770,7 +779,7 @@ export class StreamSocket extends KitSocket {
       if (data) fail(WSAESHUTDOWN);
       return;
     }
-    if (this.resetCode && data) fail(WSAECONNRESET);
+    if (this.resetCode && data) fail(this.resetError());
     this.shutSend(data);
   }
 
