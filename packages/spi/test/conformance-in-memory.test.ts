@@ -1,6 +1,7 @@
 // The provider conformance suite against the in-memory provider over SimNetwork: stream and
 // message-oriented, with and without XP1_DISCONNECT_DATA (and XP1_CONNECT_DATA), plus the datagram
-// flavour; two processes on two hosts, and one process talking to itself. This is issue 3's
+// flavour, and message-oriented with XP1_PARTIAL_MESSAGE (so the MSG_PARTIAL tests run for a
+// provider); two processes on two hosts, and one process talking to itself. This is issue 3's
 // acceptance "the conformance suite passes for the in-memory provider in both disconnect-data modes".
 import {
   Catalog,
@@ -32,6 +33,8 @@ interface InMemoryConfiguration {
   family: 4 | 6;
   connectData?: boolean;
   disconnectData?: boolean;
+  /** `XP1_PARTIAL_MESSAGE` on the message-oriented entry (`MSG_PARTIAL` receives). */
+  partialMessages?: boolean;
   /** Two processes on two SimNetwork hosts, or one process that is both client and server. */
   processes: 1 | 2;
 }
@@ -67,6 +70,7 @@ function inMemorySetup(config: InMemoryConfiguration): ConformanceSetup<InMemory
     flavours: [config.flavour],
     connectData: config.connectData ?? false,
     disconnectData: config.disconnectData ?? false,
+    partialMessages: config.partialMessages ?? false,
   };
   const [entry] = inMemoryProtocolInfos(protocolOptions);
   if (!entry) throw new Error('the in-memory provider offered no entry for this configuration');
@@ -132,6 +136,11 @@ describeProviderConformance(
 describeProviderConformance(
   'in-memory message-oriented, IPv4, two hosts',
   inMemorySetup({ flavour: 'message', family: 4, processes: 2 }),
+);
+
+describeProviderConformance(
+  'in-memory message-oriented with partial messages (XP1_PARTIAL_MESSAGE), IPv4, two hosts',
+  inMemorySetup({ flavour: 'message', family: 4, processes: 2, partialMessages: true }),
 );
 
 describeProviderConformance(
