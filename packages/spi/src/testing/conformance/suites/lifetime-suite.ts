@@ -1,7 +1,8 @@
 /**
  * Socket lifetime: after `closesocket` every call on the handle gives `WSAENOTSOCK`; the last
  * `WSACleanup` invalidates every socket — `WSANOTINITIALISED` until the next `WSAStartup`, then
- * `WSAENOTSOCK` for the old handles — and new sockets work again (dispatch-and-semantics.md §3.9).
+ * `WSAENOTSOCK` for the old handles — resets their connections (the peer's `FD_CLOSE` carries
+ * `WSAECONNABORTED`), and new sockets work again (dispatch-and-semantics.md §3.5, §3.9).
  * @module
  */
 
@@ -83,8 +84,13 @@ export function lifetimeSuite({ jest, expect, caps, test, h }: SuiteTools): void
         const after = await callsOn(client, s, peer, r);
         expect(after).toEqual(Object.fromEntries(Object.keys(after).map((k) => [k, failsWith(WSAENOTSOCK)])));
 
-        // The connection did not outlive the process's sockets: the peer is told.
-        if (watch) await watch.until(FD_CLOSE);
+        // The connection did not outlive the process's sockets: they are reset, as if closed
+        // with SO_LINGER {1, 0} (MSDN WSACleanup), so the peer sees an abortive close — FD_CLOSE
+        // with WSAECONNABORTED, as after any reset (§3.5).
+        if (watch) {
+          await watch.until(FD_CLOSE);
+          expect(watch.log.filter((e) => e.startsWith('FD_CLOSE'))).toEqual(['FD_CLOSE:WSAECONNABORTED']);
+        }
 
         // The process works again with the catalog it snapshots now.
         if (caps.connectionless) {
