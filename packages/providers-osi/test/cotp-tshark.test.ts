@@ -4,11 +4,14 @@
  * port 102) and decoded by Wireshark's own COTP dissector; its fields must show the TPDU types,
  * references, class, reason and user data we encoded.
  *
- * Skipped when tshark is not installed, unless WS2SPI_REQUIRE_TSHARK=1, which makes its absence a failure.
+ * Decoding a file needs tshark installed, not the right to capture (`describeWithTshark(…,
+ * 'decode')`): skipped when tshark is not installed, unless WS2SPI_REQUIRE_TSHARK=1, which makes its
+ * absence a failure.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { describeWithTshark } from '@ws2spi/spi/testing';
 import type { CrTpdu, DrTpdu, Tpdu } from '../src/cotp/tpdu';
 import { DisconnectReason } from '../src/cotp/tpdu-codes';
 import { encodeTpkt } from '../src/cotp/tpdu-encoder';
@@ -18,7 +21,6 @@ import { tcpConversationPcap } from './fixtures/pcap-writer';
 import { tsharkFields, tsharkVersion } from './fixtures/tshark';
 
 const version = tsharkVersion();
-const required = process.env.WS2SPI_REQUIRE_TSHARK === '1';
 
 const FIELDS = [
   'frame.number',
@@ -58,16 +60,8 @@ const TYPE = {
 };
 const hex16 = (n: number) => `0x${n.toString(16).padStart(4, '0')}`;
 
-if (!version && required) {
-  describe('COTP bytes decoded by tshark', () => {
-    it('needs tshark (WS2SPI_REQUIRE_TSHARK=1)', () => {
-      throw new Error('tshark not installed, and WS2SPI_REQUIRE_TSHARK=1 requires it');
-    });
-  });
-}
-
-(version ? describe : describe.skip)(
-  `COTP bytes decoded by tshark${version ? ` (${version})` : ' (skipped: tshark not installed)'}`,
+describeWithTshark(
+  `COTP bytes decoded by tshark${version ? ` (${version})` : ''}`,
   () => {
     let dir: string;
     beforeAll(() => {
@@ -253,4 +247,5 @@ if (!version && required) {
       });
     });
   },
+  'decode',
 );

@@ -1,1 +1,2 @@
 export * from './loopback-capture';
+export * from './tshark-gate';

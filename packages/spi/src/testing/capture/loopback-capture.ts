@@ -7,18 +7,32 @@
  *   marker port after that (tshark announces the capture a moment before packets really flow).
  * - `finish()` sends an end marker and stops (SIGINT, SIGKILL if tshark does not exit) once tshark
  *   has shown it: packets are captured in order, so everything sent before it was seen too.
- * - `decode()` reads the file back with `tshark -r … -T fields`; `dispose()` removes it.
+ * - `decode()` reads the file back with `tshark -r … -T fields`; `dispose()` removes it, and kills
+ *   a capture still running (tshark and its dumpcap, as one process group).
+ * - A tshark that cannot be started (not installed: spawn `ENOENT`) fails `start()` at once.
+ *
+ * Gate the tests that use it with `describeWithTshark` / `itWithTshark` (`tshark-gate.ts`):
+ * tshark may be installed and still unable to capture.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tsharkSkipReason } from './tshark-gate';
 
-/** True when a `tshark` binary runs. */
+/**
+ * True when a `tshark` binary runs. Says nothing about capturing: gate capture tests on
+ * `tsharkCaptureSkipReason()` (or `describeWithTshark`) instead.
+ */
 export function tsharkInstalled(): boolean {
-  const probe = spawnSync('tshark', ['--version'], { stdio: 'ignore', timeout: 20_000 });
-  return probe.status === 0;
+  return tsharkSkipReason('decode') === undefined;
+}
+
+/** How to run tshark for a capture. */
+export interface LoopbackCaptureOptions {
+  /** The tshark binary (default `tshark`, found on `PATH`). */
+  command?: string;
 }
 
 /** How long tshark may take to start capturing, or to show the marker, before the test gives up. */
@@ -35,9 +49,11 @@ const CAPTURE_LIMIT_S = 60;
 export class LoopbackCapture {
   private stdout = '';
   private stderr = '';
-  private exited = false;
+  private hasExited = false;
+  private spawnError: Error | undefined;
   private disposed = false;
-  private readonly exit: Promise<void>;
+  /** Resolves once tshark has exited (or could not be started). */
+  readonly exited: Promise<void>;
 
   private constructor(
     private readonly child: ChildProcess,
@@ -51,14 +67,15 @@ export class LoopbackCapture {
     child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
       this.stderr += chunk;
     });
-    this.exit = new Promise((resolve) => {
+    this.exited = new Promise((resolve) => {
       child.once('exit', () => {
-        this.exited = true;
+        this.hasExited = true;
         resolve();
       });
       child.once('error', (error) => {
+        this.spawnError = error;
         this.stderr += `\n${error.message}`;
-        this.exited = true;
+        this.hasExited = true;
         resolve();
       });
     });
@@ -68,7 +85,7 @@ export class LoopbackCapture {
    * Starts capturing on `lo` with the capture filter `filter` (plus the marker port); resolves once
    * packets are known to be captured. Live output is `udp.dstport,udp.length` of each packet.
    */
-  static async start(filter: string): Promise<LoopbackCapture> {
+  static async start(filter: string, options: LoopbackCaptureOptions = {}): Promise<LoopbackCapture> {
     const receiver = createSocket('udp4');
     await new Promise<void>((resolve, reject) => {
       receiver.once('error', reject);
@@ -78,13 +95,14 @@ export class LoopbackCapture {
     const directory = mkdtempSync(join(tmpdir(), 'ws2spi-capture-'));
     const file = join(directory, 'capture.pcapng');
     const child = spawn(
-      'tshark',
+      options.command ?? 'tshark',
       [
         ...['-i', 'lo', '-f', `(${filter}) or udp port ${marker.port}`, '-w', file],
         ...['-P', '-l', '-n', '-T', 'fields', '-E', 'separator=,', '-e', 'udp.dstport', '-e', 'udp.length'],
         ...['-a', `duration:${CAPTURE_LIMIT_S}`],
       ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
+      // Its own process group, so that `dispose` can kill tshark and the dumpcap it runs at once.
+      { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
     );
     const capture = new LoopbackCapture(child, directory, file, marker);
     try {
@@ -120,9 +138,14 @@ export class LoopbackCapture {
     return this.stdout.split('\n').some((l) => l.trim() === line);
   }
 
+  /** True until tshark has exited. */
+  get running(): boolean {
+    return !this.hasExited;
+  }
+
   /** Stops the capture (SIGINT, then SIGKILL if tshark does not exit) and waits for it to exit. */
   async stop(): Promise<void> {
-    if (this.exited) return;
+    if (this.hasExited) return;
     this.child.kill('SIGINT');
     let timer: NodeJS.Timeout | undefined;
     const killed = new Promise<void>((resolve) => {
@@ -131,9 +154,9 @@ export class LoopbackCapture {
         resolve();
       }, STEP_LIMIT_MS);
     });
-    await Promise.race([this.exit, killed]);
+    await Promise.race([this.exited, killed]);
     clearTimeout(timer);
-    await this.exit;
+    await this.exited;
   }
 
   /** Decodes the capture file: one row per packet, one string per field (`tshark -r -T fields`). */
@@ -150,10 +173,21 @@ export class LoopbackCapture {
       .map((line) => line.split(','));
   }
 
-  /** Removes the capture file and its directory, and closes the marker sockets. */
+  /**
+   * Removes the capture file and its directory, and closes the marker sockets. A capture still
+   * running (a test that failed before `finish`) is killed — tshark and its dumpcap — rather than
+   * left to its own 60-second limit; `exited` resolves once it is gone.
+   */
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    if (!this.hasExited && this.child.pid !== undefined) {
+      try {
+        process.kill(-this.child.pid, 'SIGKILL');
+      } catch {
+        // The group is already gone.
+      }
+    }
     rmSync(this.directory, { recursive: true, force: true });
     this.marker.receiver.close();
     this.marker.sender.close();
@@ -168,19 +202,24 @@ export class LoopbackCapture {
       );
       const check = (): void => {
         if (done()) finish();
-        else if (this.exited) finish(new Error(`tshark exited before ${what}: ${this.stderr}`));
+        else if (this.spawnError)
+          finish(new Error(`tshark could not be started: ${this.spawnError.message}`));
+        else if (this.hasExited) finish(new Error(`tshark exited before ${what}: ${this.stderr}`));
       };
       const finish = (error?: Error): void => {
         clearTimeout(deadline);
         this.child.stdout!.off('data', check);
         this.child.stderr!.off('data', check);
         this.child.off('exit', check);
+        this.child.off('error', check);
         if (error) reject(error);
         else resolve();
       };
       this.child.stdout!.on('data', check);
       this.child.stderr!.on('data', check);
       this.child.on('exit', check);
+      // A spawn failure (ENOENT) emits 'error' and never 'exit'.
+      this.child.on('error', check);
       check();
     });
   }
