@@ -39,7 +39,9 @@ export function linkFailureCode(error: unknown): number {
 
 /** A TCP connection offered to the kit. */
 export class TcpLink implements TransportLink {
+  /** This end's address (`getsockname`): the connection's local IP endpoint. */
   readonly local: SOCKADDR;
+  /** The peer's address (`getpeername`): the connection's remote IP endpoint. */
   readonly remote: SOCKADDR;
 
   constructor(private readonly connection: StreamConnection) {
@@ -47,6 +49,10 @@ export class TcpLink implements TransportLink {
     this.remote = sockaddrOf(connection.remote);
   }
 
+  /**
+   * Wires the connection's events to the kit: bytes (each piece "ends a message"), the peer's FIN
+   * (`onPeerClose`, no data), a reset or failure in Windows' codes (`linkFailureCode`), drain, close.
+   */
   setHandlers(handlers: LinkHandlers): void {
     this.connection.setHandlers({
       // TCP is a byte stream: every piece "ends a message" as far as anyone can tell.
@@ -59,6 +65,11 @@ export class TcpLink implements TransportLink {
     });
   }
 
+  /**
+   * Queues bytes for TCP (`WSPSend`; a byte stream, so message ends mean nothing). False when the
+   * send buffer is above its high-water mark (`onDrain` follows); a network failure is thrown as its
+   * `WsaError`.
+   */
   send(data: Uint8Array, _endOfMessage: boolean): boolean {
     try {
       return this.connection.write(data);
@@ -77,10 +88,12 @@ export class TcpLink implements TransportLink {
     this.connection.reset();
   }
 
+  /** Stops reading from the socket (the kit's receive buffer is full): TCP's window closes. */
   pause(): void {
     this.connection.pause();
   }
 
+  /** Reads again once the application has made room. */
   resume(): void {
     this.connection.resume();
   }

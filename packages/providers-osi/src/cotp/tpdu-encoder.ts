@@ -1,3 +1,8 @@
+/**
+ * The COTP encoder: a `Tpdu` into its octets (X.224 / ISO 8073 §13, normal formats) and into a
+ * TPKT (RFC 1006 §6), as the reference's test vectors lay them out.
+ * @module
+ */
 import { CotpEncodeError } from './cotp-encode-error';
 import { fillIsoChecksum } from './iso-checksum';
 import type { ClassOption, ConnectionParameters, DataFormat, Tpdu } from './tpdu';

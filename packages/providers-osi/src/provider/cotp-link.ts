@@ -229,10 +229,12 @@ export class CotpLink implements TransportLink {
     return link;
   }
 
+  /** This end's `SOCKADDR_TP` (`getsockname`): its TSAP at the connection's local TCP endpoint. */
   get local(): SOCKADDR {
     return this.localName;
   }
 
+  /** The peer's `SOCKADDR_TP` (`getpeername`): its TSAP at the connection's remote TCP endpoint. */
   get remote(): SOCKADDR {
     return this.remoteName;
   }
@@ -268,11 +270,22 @@ export class CotpLink implements TransportLink {
 
   // ---- TransportLink -------------------------------------------------------------------------
 
+  /**
+   * Wires the kit's handlers. Events that happened before (an accepted connection's data, the
+   * caller's DR) were held and now follow, in order, on a later microtask.
+   */
   setHandlers(handlers: LinkHandlers): void {
     this.handlers = handlers;
     this.scheduleFlush();
   }
 
+  /**
+   * Queues one TSDU (`WSPSend` on a message-oriented socket): DTs of the negotiated size, EOT on
+   * the last. A part without `endOfMessage` waits for the rest. False when TCP's send buffer is
+   * above its high-water mark (`onDrain` follows).
+   * @throws WsaError `WSAEMSGSIZE` over `OSI_MAX_TSDU_SIZE`; the code of how the connection ended
+   * (`WSAEDISCON`, `WSAECONNRESET`, `WSAECONNABORTED`, `WSAESHUTDOWN`) once it is over.
+   */
   send(data: Uint8Array, endOfMessage: boolean): boolean {
     this.requireOpenForSending();
     if (this.partialLength + data.byteLength > OSI_MAX_TSDU_SIZE) {
@@ -288,11 +301,20 @@ export class CotpLink implements TransportLink {
     return this.writing(() => this.cotp.sendData(tsdu));
   }
 
+  /** One ED of 1…16 octets (`WSPSend` with `MSG_OOB`), in band. */
   sendExpedited(data: Uint8Array): void {
     this.requireOpenForSending();
     this.writing(() => this.cotp.sendExpedited(data.slice()));
   }
 
+  /**
+   * The release (`WSPSendDisconnect`, `shutdown(SD_SEND)`, a graceful `WSPCloseSocket`): class 2
+   * sends the DR (reason 0x80, non-disruptive, with `disconnectData`) after everything queued and
+   * waits for the DC; class 0 closes TCP. ISO transport has no half-close: both directions end.
+   * @throws WsaError when disconnect data can no longer travel (the release already started, or
+   * the connection is over), or the state machine refuses it (`WSAENOPROTOOPT` on class 0,
+   * `WSAEMSGSIZE` over 64 octets).
+   */
   close(disconnectData: Uint8Array | null): void {
     const data = disconnectData && disconnectData.byteLength > 0 ? disconnectData.slice() : null;
     this.kitReleased();
@@ -310,6 +332,7 @@ export class CotpLink implements TransportLink {
     this.writing(() => this.cotp.disconnect(DisconnectReason.NORMAL, data ?? EMPTY));
   }
 
+  /** Abortive close (`SO_LINGER {1, 0}`): nothing more is sent, TCP goes with an RST. */
   reset(): void {
     this.kitReleased();
     this.contain(() => this.cotp.abort());
@@ -317,11 +340,13 @@ export class CotpLink implements TransportLink {
     this.connection.reset();
   }
 
+  /** Holds `onData` (and the end behind it) and stops reading TCP: the kit's receive buffer is full. */
   pause(): void {
     this.paused = true;
     this.connection.pause();
   }
 
+  /** Reads TCP again and delivers what was held. */
   resume(): void {
     this.paused = false;
     this.connection.resume();
