@@ -124,6 +124,51 @@ describe('the in-memory frame codec', () => {
     ]);
     expect(() => new FrameDecoder().push(new Uint8Array([99, 0, 0, 0, 0, 0]))).toThrow('unknown frame type');
   });
+
+  it('copies each byte a bounded number of times when a frame spans many segments (not once per segment)', () => {
+    const payload = new Uint8Array(1024 * 1024).map((_, i) => (i * 31) & 0xff);
+    const wire = encodeFrame(FrameType.DATA, payload, 1);
+    const decoder = new FrameDecoder();
+    // Count every byte typed arrays copy while decoding: set() and slice().
+    const proto = Object.getPrototypeOf(Uint8Array.prototype) as {
+      set: (array: ArrayLike<number>, offset?: number) => void;
+      slice: (start?: number, end?: number) => Uint8Array;
+    };
+    let copied = 0;
+    const realSet = proto.set;
+    const realSlice = proto.slice;
+    proto.set = function (this: Uint8Array, array: ArrayLike<number>, offset?: number) {
+      copied += array.length;
+      return realSet.call(this, array, offset);
+    };
+    proto.slice = function (this: Uint8Array, start?: number, end?: number) {
+      const result = realSlice.call(this, start, end);
+      copied += result.byteLength;
+      return result;
+    };
+    const frames = [];
+    try {
+      for (let at = 0; at < wire.byteLength; at += 1024)
+        frames.push(...decoder.push(wire.subarray(at, at + 1024)));
+    } finally {
+      proto.set = realSet;
+      proto.slice = realSlice;
+    }
+    expect(frames).toHaveLength(1);
+    expect(frames[0]!.payload).toEqual(payload);
+    expect(copied).toBeLessThanOrEqual(3 * wire.byteLength);
+  });
+
+  it('keeps its own copy of bytes it holds: a caller reusing its buffer does not change a frame', () => {
+    const wire = encodeFrame(FrameType.DATA, new TextEncoder().encode('hello world'));
+    const decoder = new FrameDecoder();
+    const reused = new Uint8Array(8);
+    reused.set(wire.subarray(0, 8));
+    expect(decoder.push(reused)).toEqual([]);
+    reused.fill(0x7a);
+    const [frame] = decoder.push(wire.subarray(8));
+    expect(text(frame!.payload, frame!.payload.byteLength)).toBe('hello world');
+  });
 });
 
 describe('installInMemoryProvider, used through the dispatcher (winsock2.h API)', () => {

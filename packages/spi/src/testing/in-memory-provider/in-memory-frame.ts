@@ -54,33 +54,88 @@ export class FrameError extends Error {
   override readonly name = 'FrameError';
 }
 
-/** Incremental decoder: feed bytes in any pieces, get whole frames. */
+/**
+ * Incremental decoder: feed bytes in any pieces, get whole frames. The pieces are kept in a list
+ * until their frame is complete, so a frame spread over many pieces costs time linear in its size
+ * (joining everything held on every push would copy a 1 MiB frame fed in 1 KiB pieces 512 times
+ * over). Bytes kept across pushes are the decoder's own copies: a caller may reuse its buffer.
+ */
 export class FrameDecoder {
-  private pending = new Uint8Array(0);
+  private chunks: Uint8Array[] = [];
+  /** Index of the first chunk still held (consumed chunks before it are dropped in batches). */
+  private head = 0;
+  private buffered = 0;
 
   /** Decodes every whole frame in what has arrived so far; throws `FrameError` on garbage. */
   push(data: Uint8Array): Frame[] {
-    const joined = new Uint8Array(this.pending.byteLength + data.byteLength);
-    joined.set(this.pending, 0);
-    joined.set(data, this.pending.byteLength);
-    const frames: Frame[] = [];
-    let at = 0;
-    while (joined.byteLength - at >= FRAME_HEADER_SIZE) {
-      const type = joined[at]!;
-      if (type < FrameType.CONNECT || type > FrameType.DISCONNECT)
-        throw new FrameError(`unknown frame type ${type}`);
-      const length = new DataView(joined.buffer, joined.byteOffset + at + 2, 4).getUint32(0);
-      if (length > MAX_FRAME_PAYLOAD) throw new FrameError(`frame of ${length} bytes is too large`);
-      if (joined.byteLength - at - FRAME_HEADER_SIZE < length) break;
-      const start = at + FRAME_HEADER_SIZE;
-      frames.push({
-        type: type as FrameTypeValue,
-        flags: joined[at + 1]!,
-        payload: joined.slice(start, start + length),
-      });
-      at = start + length;
+    if (data.byteLength > 0) {
+      this.chunks.push(data);
+      this.buffered += data.byteLength;
     }
-    this.pending = joined.slice(at);
+    const frames: Frame[] = [];
+    try {
+      while (this.buffered >= FRAME_HEADER_SIZE) {
+        const header = this.peek(FRAME_HEADER_SIZE);
+        const type = header[0]!;
+        if (type < FrameType.CONNECT || type > FrameType.DISCONNECT)
+          throw new FrameError(`unknown frame type ${type}`);
+        const length = new DataView(header.buffer, header.byteOffset + 2, 4).getUint32(0);
+        if (length > MAX_FRAME_PAYLOAD) throw new FrameError(`frame of ${length} bytes is too large`);
+        if (this.buffered - FRAME_HEADER_SIZE < length) break;
+        this.take(FRAME_HEADER_SIZE);
+        frames.push({ type: type as FrameTypeValue, flags: header[1]!, payload: this.take(length) });
+      }
+    } finally {
+      // What stays of the caller's piece becomes ours; earlier pieces already are.
+      const last = this.chunks.length - 1;
+      if (data.byteLength > 0 && last >= this.head && this.chunks[last]!.buffer === data.buffer)
+        this.chunks[last] = this.chunks[last]!.slice();
+      if (this.head > 64 && this.head * 2 > this.chunks.length) {
+        this.chunks = this.chunks.slice(this.head);
+        this.head = 0;
+      }
+    }
     return frames;
   }
+
+  /** The first `n` held bytes, without consuming them (a view when they lie in one chunk). */
+  private peek(n: number): Uint8Array {
+    const first = this.chunks[this.head]!;
+    if (first.byteLength >= n) return first.subarray(0, n);
+    const out = new Uint8Array(n);
+    let filled = 0;
+    for (let i = this.head; filled < n; i++) {
+      const chunk = this.chunks[i]!;
+      const count = Math.min(chunk.byteLength, n - filled);
+      out.set(chunk.subarray(0, count), filled);
+      filled += count;
+    }
+    return out;
+  }
+
+  /** Consumes the first `n` held bytes, returned as a fresh array. */
+  private take(n: number): Uint8Array {
+    const out = new Uint8Array(n);
+    let filled = 0;
+    while (filled < n) {
+      const chunk = this.chunks[this.head]!;
+      const count = Math.min(chunk.byteLength, n - filled);
+      out.set(count === chunk.byteLength ? chunk : chunk.subarray(0, count), filled);
+      filled += count;
+      if (count === chunk.byteLength) {
+        this.chunks[this.head] = EMPTY;
+        this.head++;
+      } else {
+        this.chunks[this.head] = chunk.subarray(count);
+      }
+    }
+    this.buffered -= n;
+    if (this.head === this.chunks.length) {
+      this.chunks = [];
+      this.head = 0;
+    }
+    return out;
+  }
 }
+
+const EMPTY = new Uint8Array(0);
