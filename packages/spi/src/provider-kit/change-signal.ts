@@ -33,6 +33,9 @@ export class ChangeSignal {
 
   /** Wake every waiter. */
   notify(): void {
+    // Called on every byte that arrives, usually with nobody waiting: no copy then.
+    if (this.waiters.size === 0) return;
+    // A copy, so a waiter that waits again while being woken is left for the next notify.
     for (const wake of [...this.waiters]) wake(true);
   }
 }
