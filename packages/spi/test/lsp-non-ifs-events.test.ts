@@ -11,6 +11,7 @@ import {
   emptyNetworkEvents,
   FD_CLOSE,
   FD_READ,
+  FD_WRITE,
   POLLRDNORM,
   SOCK_STREAM,
   type SOCKADDR_IN,
@@ -122,6 +123,23 @@ describe('handles reported back through a non-IFS layer', () => {
     expect(ws2.WSAEnumNetworkEvents(peer.handle, event, events)).toSucceed(ws2);
     expect(events.lNetworkEvents & FD_READ).toBe(FD_READ);
     expect(ws2.WSACloseEvent(event)).toBe(true);
+  });
+
+  it('a message posted before closesocket but delivered after still carries the application’s handle', async () => {
+    const { ws2, peer } = await connected();
+    const messages: [number, number, number][] = [];
+    const window = {
+      post(msg: number, wParam: number, lParam: number) {
+        messages.push([msg, wParam, lParam]);
+      },
+    };
+    const handle = peer.handle;
+    // WSAAsyncSelect posts FD_WRITE at once for a connected socket; posted messages are delivered
+    // on a later turn, so closing right away leaves it queued.
+    expect(ws2.WSAAsyncSelect(handle, window, 0x8001, FD_WRITE | FD_READ | FD_CLOSE)).toSucceed(ws2);
+    peer.close();
+    for (let i = 0; i < 5; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+    expect(messages).toEqual([[0x8001, handle, FD_WRITE]]);
   });
 
   it('closesocket releases the layer’s handle: a later call on it is WSAENOTSOCK', async () => {

@@ -276,15 +276,19 @@ export class LayerInstance {
   }
 
   /**
-   * A stand-in window for `WSPAsyncSelect`: the lower provider posts its messages with its own
-   * handle in `wParam`; the application must see its own handle, so messages are rewritten on the
-   * way (the sample runs its own async window for the same reason).
+   * A stand-in window for `WSPAsyncSelect` on `socket`: the lower provider posts its messages with
+   * its own handle in `wParam`; the application must see its own handle, so messages are rewritten
+   * on the way (the sample runs its own async window for the same reason). The socket's own
+   * messages keep its handle even when delivered after `closesocket` (they were posted before,
+   * and a posted message stays queued); messages for sockets accepted from it (which inherit its
+   * selection) are mapped through the layer's table. A lower handle the layer does not know is
+   * never shown to the application: that message is dropped.
    */
-  proxyWindow(hWnd: HWND): HWND {
+  proxyWindow(hWnd: HWND, socket: LayerSocket): HWND {
     return {
       post: (uMsg, wParam, lParam) => {
-        const socket = this.sockets.byLower(wParam);
-        hWnd.post(uMsg, socket ? socket.handle : wParam, lParam);
+        const handle = wParam === socket.lower ? socket.handle : this.sockets.byLower(wParam)?.handle;
+        if (handle !== undefined) hWnd.post(uMsg, handle, lParam);
       },
     };
   }

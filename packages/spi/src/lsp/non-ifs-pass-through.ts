@@ -46,7 +46,7 @@ export function nonIfsPassThrough(layer: LayerInstance): WSPPROC_TABLE {
     }
     return resolved;
   }
-  /** Lower handles for one `fd_set`, all of which must belong to one route. */
+  /** Lower handles for one `fd_set`, collecting the layer's sockets behind them in `sockets`. */
   function lowerSet(set: fd_set | null, lpErrno: LPINT, sockets: LayerSocket[]): fd_set | null | undefined {
     if (set === null) return null;
     const lower: SOCKET[] = [];
@@ -105,7 +105,7 @@ export function nonIfsPassThrough(layer: LayerInstance): WSPPROC_TABLE {
       withSocket(s, lpErrno, SOCKET_ERROR, (socket) =>
         socket.route.lower.lpWSPAsyncSelect(
           socket.lower,
-          hWnd ? layer.proxyWindow(hWnd) : null,
+          hWnd ? layer.proxyWindow(hWnd, socket) : null,
           wMsg,
           lEvent,
           lpErrno,
