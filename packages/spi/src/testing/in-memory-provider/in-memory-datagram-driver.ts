@@ -12,8 +12,8 @@ import type {
   DatagramBinding,
   DatagramTransportDriver,
 } from '../../provider-kit/transport-driver';
-import { wsaErrorFromNetworkError } from '../../transport/network-error-to-wsa';
-import { type DatagramNetwork, NetworkError } from '../../transport/stream-network';
+import type { DatagramNetwork } from '../../transport/stream-network';
+import { wsaErrorFromFailure } from '../../transport/wsa-error-from-failure';
 import type { SOCKADDR } from '../../types/sockaddr';
 
 /** What the datagram driver of one catalog entry does. */
@@ -22,13 +22,6 @@ export interface InMemoryDatagramDriverSettings {
   family: 4 | 6;
   /** `SO_MAX_MSG_SIZE`; default 65 507 (IPv4) / 65 527 (IPv6), as UDP. */
   maxMessageSize?: number;
-}
-
-function asWsaError(reason: unknown): WsaError {
-  if (reason instanceof WsaError) return reason;
-  if (reason instanceof NetworkError)
-    return new WsaError(wsaErrorFromNetworkError(reason.code), reason.message, { cause: reason });
-  return WsaError.from(reason);
 }
 
 /** Makes the datagram driver. */
@@ -50,7 +43,7 @@ export function createInMemoryDatagramDriver(
       try {
         port = await network.bindDatagram({ address: endpoint.address, port: endpoint.port, family });
       } catch (e) {
-        throw asWsaError(e);
+        throw wsaErrorFromFailure(e);
       }
       return {
         local: ipSockaddr(port.local.address, port.local.port, family),
@@ -64,7 +57,7 @@ export function createInMemoryDatagramDriver(
           try {
             await port.send(data, { address: target.address, port: target.port, family });
           } catch (e) {
-            throw asWsaError(e);
+            throw wsaErrorFromFailure(e);
           }
         },
         close: () => port.close(),

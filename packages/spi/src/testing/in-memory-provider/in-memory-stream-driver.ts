@@ -18,13 +18,8 @@ import type {
   LocalBinding,
   StreamTransportDriver,
 } from '../../provider-kit/transport-driver';
-import { wsaErrorFromNetworkError } from '../../transport/network-error-to-wsa';
-import {
-  NetworkError,
-  type StreamConnection,
-  type StreamListener,
-  type StreamNetwork,
-} from '../../transport/stream-network';
+import type { StreamConnection, StreamListener, StreamNetwork } from '../../transport/stream-network';
+import { wsaErrorFromFailure } from '../../transport/wsa-error-from-failure';
 import type { SOCKADDR } from '../../types/sockaddr';
 import { InMemoryLink } from './in-memory-link';
 
@@ -40,14 +35,6 @@ export interface InMemoryStreamDriverSettings {
   maxConnectData?: number;
   /** Largest disconnect data; default 64 bytes. */
   maxDisconnectData?: number;
-}
-
-/** Turns a network failure into the Winsock error a driver reports. */
-function asWsaError(reason: unknown): WsaError {
-  if (reason instanceof WsaError) return reason;
-  if (reason instanceof NetworkError)
-    return new WsaError(wsaErrorFromNetworkError(reason.code), reason.message, { cause: reason });
-  return WsaError.from(reason);
 }
 
 /** A reserved local address; becomes a listener when the socket listens. */
@@ -123,7 +110,7 @@ export function createInMemoryStreamDriver(settings: InMemoryStreamDriverSetting
         onConnection(reservation, c),
       );
     } catch (e) {
-      throw asWsaError(e);
+      throw wsaErrorFromFailure(e);
     }
   };
 
@@ -164,7 +151,7 @@ export function createInMemoryStreamDriver(settings: InMemoryStreamDriverSetting
           ...(localPort !== undefined ? { localPort } : {}),
         });
       } catch (e) {
-        throw asWsaError(e);
+        throw wsaErrorFromFailure(e);
       }
       const local = ipSockaddr(connection.local.address, connection.local.port, family);
       const peer = ipSockaddr(connection.remote.address, connection.remote.port, family);
