@@ -9,10 +9,14 @@ import {
   createFaultInjectorLayer,
   type FaultInjectorOptions,
   INVALID_SOCKET,
+  out,
   SD_SEND,
+  SO_LINGER,
   SOCK_STREAM,
   type SOCKADDR_IN,
+  SOL_SOCKET,
   Socket,
+  type SockOptValue,
   sockaddrIn,
   WSAECONNABORTED,
   WSAECONNREFUSED,
@@ -207,6 +211,43 @@ describe('resets and delays', () => {
       peer.close();
     },
   );
+
+  it('a rule that fails the close leaves SO_LINGER alone: only a close that goes through resets', async () => {
+    let target: number | undefined;
+    const { ws2, injector } = await faulty({
+      resetOnClose: true,
+      rules: [{ calls: 'lpWSPCloseSocket', error: WSAENETDOWN, times: 1, when: (c) => c.socket === target }],
+    });
+    const { client, peer } = await pair(ws2);
+    target = client.handle;
+    injector.injected.length = 0;
+    expect(ws2.closesocket(client.handle)).toFailWith(ws2, WSAENETDOWN);
+    const linger = out<SockOptValue | null>(null);
+    expect(ws2.getsockopt(client.handle, SOL_SOCKET, SO_LINGER, linger, out(4))).toSucceed(ws2);
+    expect(linger.value).toEqual({ l_onoff: 0, l_linger: 0 });
+    expect(injector.injected.map((fault) => fault.kind)).toEqual(['fail']);
+    expect(ws2.closesocket(client.handle)).toSucceed(ws2);
+    expect(injector.injected.map((fault) => fault.kind)).toEqual(['fail', 'reset']);
+    expect(await drain(peer)).toEqual({ bytes: 0, error: WSAECONNRESET });
+    peer.close();
+  });
+
+  it('forgets the counters of a socket once it is closed', async () => {
+    const { ws2, injector } = await faulty({
+      rules: [
+        { calls: 'lpWSPSend', error: WSAENETDOWN, afterCalls: 100 },
+        { calls: 'lpWSPRecv', error: WSAENETDOWN, afterBytes: 1000 },
+      ],
+    });
+    const { client, peer } = await pair(ws2);
+    await client.send(new Uint8Array(3));
+    expect((await peer.recv(8)).byteLength).toBe(3);
+    expect(injector.trackedSockets).toBe(2);
+    client.close();
+    expect(injector.trackedSockets).toBe(1);
+    peer.close();
+    expect(injector.trackedSockets).toBe(0);
+  });
 
   it('delays a call that returns a Promise, then forwards it', async () => {
     const { ws2, injector } = await faulty({ rules: [{ calls: 'lpWSPConnect', delayMs: 20 }] });

@@ -15,11 +15,13 @@
  *   left (nothing is lost), and the next one fails.
  * - `delayMs` waits before forwarding; only calls that return a Promise can be delayed (a
  *   synchronous call cannot wait without blocking, so such a rule is refused when it is made).
- * - `resetOnClose` sets `SO_LINGER {1, 0}` on the lower socket before `WSPCloseSocket`: the peer
- *   sees a reset (`WSAECONNRESET`) instead of a graceful close.
+ * - `resetOnClose` sets `SO_LINGER {1, 0}` on the lower socket before `WSPCloseSocket` — one that
+ *   a rule lets through — so the peer sees a reset (`WSAECONNRESET`) instead of a graceful close.
+ * - Per-socket counters are forgotten when the socket is closed.
  * @module
  */
 
+import { WSAENOTSOCK } from '../constants/error-codes';
 import { SOCKET_ERROR } from '../constants/socket-api';
 import { SO_LINGER, SOL_SOCKET } from '../constants/socket-options';
 import type { WspProcName } from '../spi/wsp-proc-table';
@@ -82,6 +84,8 @@ export interface FaultInjectorOptions {
 /** A fault-injecting layered provider, with the record of what it injected. */
 export interface FaultInjector extends LayeredProvider {
   readonly injected: InjectedFault[];
+  /** How many sockets the injector keeps counters for (closed sockets are forgotten). */
+  readonly trackedSockets: number;
 }
 
 const SEND_CALLS = new Set<WspProcName>(['lpWSPSend', 'lpWSPSendTo']);
@@ -153,20 +157,6 @@ export function createFaultInjectorLayer(options: FaultInjectorOptions = {}): Fa
         args,
       };
       const active = rules.filter((rule) => appliesTo(rule, call));
-      if (name === 'lpWSPCloseSocket' && options.resetOnClose) {
-        const lower = layer.lower(call.socket as SOCKET);
-        if (lower) {
-          lower.table.lpWSPSetSockOpt(
-            lower.socket,
-            SOL_SOCKET,
-            SO_LINGER,
-            { l_onoff: 1, l_linger: 0 },
-            4,
-            out(0),
-          );
-          injected.push({ kind: 'reset', call: name, socket: call.socket });
-        }
-      }
       let delay = 0;
       let byteRule: FaultRule | undefined;
       for (const rule of active) {
@@ -187,6 +177,7 @@ export function createFaultInjectorLayer(options: FaultInjectorOptions = {}): Fa
           return shape.async ? Promise.resolve(failure) : failure;
         }
       }
+      if (name === 'lpWSPCloseSocket') return close(call, args);
       const forward = (): unknown => (byteRule ? forwardCounted(byteRule, call, args) : next(...args));
       const forwardCounted = (rule: FaultRule, c: FaultedCall, a: unknown[]): unknown => {
         const bytes = byteCounts.get(rule) ?? new Map<SOCKET, number>();
@@ -224,6 +215,33 @@ export function createFaultInjectorLayer(options: FaultInjectorOptions = {}): Fa
       }
       return forward();
     };
+
+    /** `WSPCloseSocket` no rule failed: the reset, if asked for, then the close; a closed socket's counters go. */
+    function close(call: FaultedCall, args: unknown[]): unknown {
+      const s = call.socket as SOCKET;
+      if (options.resetOnClose) {
+        const lower = layer.lower(s);
+        if (lower) {
+          lower.table.lpWSPSetSockOpt(
+            lower.socket,
+            SOL_SOCKET,
+            SO_LINGER,
+            { l_onoff: 1, l_linger: 0 },
+            4,
+            out(0),
+          );
+          injected.push({ kind: 'reset', call: name, socket: s });
+        }
+      }
+      const rc = next(...args);
+      if (rc === 0 || errnoArgument(args)?.value === WSAENOTSOCK) forget(s);
+      return rc;
+    }
+  }
+
+  function forget(s: SOCKET): void {
+    for (const counts of callCounts.values()) counts.delete(s);
+    for (const counts of byteCounts.values()) counts.delete(s);
   }
 
   const provider = defineLayeredProvider({
@@ -231,5 +249,15 @@ export function createFaultInjectorLayer(options: FaultInjectorOptions = {}): Fa
     style: options.style ?? 'non-ifs',
     around: wrap,
   });
-  return { ...provider, injected };
+  return {
+    ...provider,
+    injected,
+    get trackedSockets(): number {
+      const sockets = new Set<SOCKET | 'layer'>();
+      for (const counts of [...callCounts.values(), ...byteCounts.values()])
+        for (const s of counts.keys()) sockets.add(s);
+      sockets.delete('layer');
+      return sockets.size;
+    },
+  };
 }
