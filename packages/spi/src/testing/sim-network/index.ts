@@ -1,6 +1,9 @@
-// The public face of the sim: the network, its hosts and their options. Connections, listeners
-// and ports are handed out through the transport contract's interfaces (host.streams,
-// host.datagrams), so their classes stay internal and can change without breaking anyone.
+/**
+ * The public face of the sim: the network, its hosts and their options. Connections, listeners
+ * and ports are handed out through the transport contract's interfaces (`host.streams`,
+ * `host.datagrams`), so their classes stay internal and can change without breaking anyone.
+ * @module
+ */
 export { SIM_LOOPBACK_IPV4, SIM_LOOPBACK_IPV6 } from './sim-address';
 export { SimHost, type SimHostAddresses } from './sim-host';
 export { SimNetwork } from './sim-network';

@@ -1,3 +1,10 @@
+/**
+ * Addresses in the sim: the loopback addresses every host answers on, canonical text for IPv4 and
+ * IPv6 (so two spellings of one address find the same host and port), and the argument checks
+ * that turn a bad address or port into the `NetworkError` the transport contract promises.
+ * @module
+ */
+
 import { SocketAddress } from 'node:net';
 import { NetworkError } from '../../transport/stream-network';
 

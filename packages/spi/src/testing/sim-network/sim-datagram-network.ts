@@ -1,3 +1,9 @@
+/**
+ * A simulated host's UDP: the `DatagramNetwork` it exposes as `host.datagrams`, which binds
+ * `SimDatagramPort`s in the host's UDP port table.
+ * @module
+ */
+
 import {
   type DatagramNetwork,
   type DatagramPort,

@@ -1,3 +1,10 @@
+/**
+ * One bound simulated UDP port: whole datagrams or nothing, held until the owner wires its
+ * handlers (up to a receive-buffer limit), and fire-and-forget sends that vanish without error
+ * where real UDP would get no answer either.
+ * @module
+ */
+
 import {
   type DatagramHandlers,
   type DatagramPort,

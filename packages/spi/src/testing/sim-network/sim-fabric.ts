@@ -1,3 +1,9 @@
+/**
+ * The wires of a `SimNetwork`, internal to the sim: address ownership, per-link latency and
+ * partitions, ordered flows, and the one scheduler every packet and callback goes through.
+ * @module
+ */
+
 import { isLoopbackAddress } from './sim-address';
 import type { SimHost } from './sim-host';
 import type { ResolvedSimNetworkOptions } from './sim-network-options';

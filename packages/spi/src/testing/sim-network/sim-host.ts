@@ -1,3 +1,10 @@
+/**
+ * One simulated host: its addresses (plus loopback), its TCP and UDP port tables, the transport
+ * contract it exposes (`host.streams`, `host.datagrams`), and crash / restart, which drops every
+ * connection and port it holds.
+ * @module
+ */
+
 import { type DatagramNetwork, NetworkError, type StreamNetwork } from '../../transport/stream-network';
 import { isLoopbackAddress, isWildcardAddress, loopbackAddress, requireAddress } from './sim-address';
 import { SimDatagramNetwork } from './sim-datagram-network';

@@ -1,3 +1,9 @@
+/**
+ * The tunables of a `SimNetwork` (latency, timing, connect timeout, buffer and window sizes,
+ * ephemeral port range …), their defaults — a quiet LAN — and their validation.
+ * @module
+ */
+
 import type { SimTiming, SimTraceEntry } from './sim-scheduler';
 
 /** Tunables of a `SimNetwork`. Every field is optional; the defaults model a quiet LAN. */

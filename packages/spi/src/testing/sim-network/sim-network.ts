@@ -1,3 +1,8 @@
+/**
+ * `SimNetwork`: a deterministic in-memory IP network for tests, the entry point of the sim.
+ * @module
+ */
+
 import { SimFabric } from './sim-fabric';
 import { SimHost, type SimHostAddresses } from './sim-host';
 import { nonNegative, resolveSimNetworkOptions, type SimNetworkOptions } from './sim-network-options';

@@ -1,3 +1,9 @@
+/**
+ * The port bindings of one protocol on one simulated host: conflicts as `bind` without
+ * `SO_REUSEADDR` sees them, and deterministic ephemeral ports.
+ * @module
+ */
+
 import { NetworkError } from '../../transport/stream-network';
 import { isWildcardAddress } from './sim-address';
 

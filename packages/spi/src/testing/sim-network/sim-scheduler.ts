@@ -1,4 +1,10 @@
 /**
+ * The sim's single event queue and its virtual clock: how events are ordered, and how they are
+ * paced against the wall clock (`'real'` or `'virtual'` timing).
+ * @module
+ */
+
+/**
  * How a `SimNetwork` paces its events against the wall clock.
  * - `'real'`: an event due `d` ms after the current virtual time waits `d` ms on a real timer
  *   (`setTimeout`); an event due now runs on the next macrotask (`setImmediate`). Real delays are

@@ -1,3 +1,10 @@
+/**
+ * One end of a simulated TCP connection: segments bounded by the peer's receive window (so a
+ * paused reader back-pressures the writer), FIN and RST, and owner callbacks that always run from
+ * a scheduler event.
+ * @module
+ */
+
 import {
   type NetEndpoint,
   NetworkError,

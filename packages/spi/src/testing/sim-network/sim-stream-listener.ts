@@ -1,3 +1,8 @@
+/**
+ * A listening simulated TCP port, with a backlog of connections not yet taken by their owner.
+ * @module
+ */
+
 import type { NetEndpoint, StreamConnection, StreamListener } from '../../transport/stream-network';
 
 /**

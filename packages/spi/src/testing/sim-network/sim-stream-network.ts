@@ -1,3 +1,10 @@
+/**
+ * A simulated host's TCP: the `StreamNetwork` it exposes as `host.streams` — listen, and connect
+ * with the three-way handshake and the failures a real network gives (refused, unreachable,
+ * timed out).
+ * @module
+ */
+
 import {
   type NetEndpoint,
   NetworkError,
