@@ -63,7 +63,10 @@ export interface LayerContext {
   /** The layer's `WSPDATA.szDescription`. */
   readonly description: string;
   readonly style: LayerStyle;
-  /** The upcall table of the process (the same one every layer and the base received). */
+  /**
+   * The upcall table this layer's `WSPStartup` received, which it hands down to the next provider.
+   * Other providers of the process hold their own copies: per-process state keys on `host`.
+   */
   readonly upcalls: WSPUPCALLTABLE;
   /** The process this layer runs in: its catalog snapshot and provider loader. */
   readonly host: ProviderHost;
