@@ -60,9 +60,23 @@ export function findRepoRoot(from: string = __dirname): string {
   }
 }
 
-/** `../shared/reference/winsock-spi.md`, resolved from the repository root. */
-export function referencePath(): string {
+/** The team's living reference, `../shared/reference/winsock-spi.md` beside the repository. */
+export function sharedReferencePath(): string {
   return path.resolve(findRepoRoot(), '../shared/reference/winsock-spi.md');
+}
+
+/**
+ * The snapshot of that reference kept in this repository, so a clone on its own still checks its
+ * constants; `reference-snapshot.test.ts` fails when it drifts from the shared copy.
+ */
+export function snapshotReferencePath(): string {
+  return path.resolve(findRepoRoot(), 'packages/spi/test/fixtures/reference/winsock-spi.md');
+}
+
+/** The reference the tests read: the shared copy when it is there, else the snapshot. */
+export function referencePath(): string {
+  const shared = sharedReferencePath();
+  return existsSync(shared) ? shared : snapshotReferencePath();
 }
 
 // A C constant as the reference writes it: starts upper case and is either all upper case
@@ -154,7 +168,7 @@ const chainLength = /`ChainLen == (\d+)`\s*\(`([A-Z_]+)`\)/g;
 export function loadWinsockReference(file: string = referencePath()): WinsockReference {
   if (!existsSync(file)) {
     throw new Error(
-      `winsock-spi.md not found at ${file}: the shared reference must sit beside the repository`,
+      `winsock-spi.md not found at ${file}: neither the shared reference beside the repository nor the snapshot`,
     );
   }
   const lines = readFileSync(file, 'utf8').split('\n');
