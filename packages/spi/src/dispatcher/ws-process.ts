@@ -6,6 +6,7 @@ import {
   WSAVERNOTSUPPORTED,
 } from '../constants/error-codes';
 import { LOBYTE } from '../constants/socket-api';
+import { onIfsHandleClosed } from '../spi/ifs-handle';
 import { missingProcTableMembers, type WSPPROC_TABLE } from '../spi/wsp-proc-table';
 import type { WSPUPCALLTABLE } from '../spi/wsp-upcall-table';
 import { out } from '../types/out-cell';
@@ -36,6 +37,7 @@ export class WsProcess {
   private readonly starting = new Map<string, Promise<ProviderStart>>();
   private readonly entriesById = new Map<number, CatalogEntry>();
   private ended = false;
+  private readonly stopWatchingHandles: () => void;
 
   constructor(
     readonly snapshot: CatalogSnapshot,
@@ -47,6 +49,11 @@ export class WsProcess {
   ) {
     this.version = version;
     for (const entry of snapshot.entries) this.entriesById.set(entry.info.dwCatalogEntryId, entry);
+    // A provider closing an IFS socket (its CloseHandle) retires the handle here too, whether or
+    // not the application ever saw it: handle values are never reused, so nothing else would.
+    this.stopWatchingHandles = onIfsHandleClosed((handle) => {
+      if (this.handles.get(handle)?.nonIfs === false) this.handles.delete(handle);
+    });
   }
 
   /**
@@ -191,6 +198,7 @@ export class WsProcess {
   /** Calls `WSPCleanup` once on every provider started in this epoch (the last `WSACleanup`). */
   cleanupProviders(): void {
     this.ended = true;
+    this.stopWatchingHandles();
     for (const provider of this.providers.values()) {
       const errno = out(0);
       try {

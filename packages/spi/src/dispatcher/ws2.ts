@@ -187,6 +187,15 @@ export class Ws2 {
     return this.current?.snapshot;
   }
 
+  /**
+   * How many socket handles the process's table holds — every live socket of every layer and base,
+   * the application's and those below a non-IFS layer. 0 when not started. For diagnostics and
+   * leak tests.
+   */
+  get handleCount(): number {
+    return this.current?.handles.size ?? 0;
+  }
+
   /** The providers started so far in this startup epoch (ProviderId, path, WSPDATA). */
   get startedProviders(): readonly LoadedProvider[] {
     return this.current?.startedProviders() ?? [];

@@ -28,7 +28,7 @@ import {
   WSA_FLAG_MULTIPOINT_D_ROOT,
 } from '../constants/socket-api';
 import { SOCK_DGRAM } from '../constants/socket-types';
-import { createIfsHandle } from '../spi/ifs-handle';
+import { closeIfsHandle, createIfsHandle } from '../spi/ifs-handle';
 import type { fd_set, SOCKET, TIMEVAL, WSAOVERLAPPED } from '../spi/wsp-types';
 import type { WSPUPCALLTABLE } from '../spi/wsp-upcall-table';
 import { out } from '../types/out-cell';
@@ -174,7 +174,9 @@ export class ProviderInstance implements SocketHost {
   forget(socket: KitSocket): void {
     if (this.sockets.get(socket.handle) !== socket) return;
     this.sockets.delete(socket.handle);
-    if (this.handles === 'non-ifs') {
+    if (this.handles === 'ifs') {
+      closeIfsHandle(socket.handle);
+    } else {
       try {
         this.upcalls.lpWPUCloseSocketHandle(socket.handle, out(0));
       } catch {
