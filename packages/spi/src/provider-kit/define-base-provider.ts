@@ -225,7 +225,7 @@ function buildProcTable(instance: ProviderInstance, onLastCleanup: () => void): 
     return r;
   }
 
-  return {
+  const table: WSPPROC_TABLE = {
     lpWSPAccept: (s, addr, addrlen, lpfnCondition, dwCallbackData, lpErrno) =>
       callAsync(lpErrno, INVALID_SOCKET, () =>
         socketOf(s).accept(addr, addrlen, lpfnCondition, dwCallbackData),
@@ -438,6 +438,7 @@ function buildProcTable(instance: ProviderInstance, onLastCleanup: () => void): 
         return 0;
       }),
 
+    // WSPRecv is WSPRecvFrom without a source address: one implementation serves both.
     lpWSPRecv: (
       s,
       lpBuffers,
@@ -449,21 +450,19 @@ function buildProcTable(instance: ProviderInstance, onLastCleanup: () => void): 
       lpThreadId,
       lpErrno,
     ) =>
-      callAsync(lpErrno, SOCKET_ERROR, async () => {
-        const socket = socketOf(s);
-        const buffers = requireBuffers(lpBuffers, dwBufferCount);
-        if (!isOut(lpFlags) || typeof lpFlags.value !== 'number') fail(WSAEFAULT);
-        if (!isOut(lpNumberOfBytesRecvd) && !lpOverlapped) fail(WSAEFAULT);
-        const blocking = !socket.nonBlocking || lpOverlapped !== null;
-        const flags = lpFlags.value;
-        const r = await transfer(lpOverlapped, lpCompletionRoutine, lpThreadId, (onPending) =>
-          socket.receive(buffers, flags, false, blocking, onPending),
-        );
-        if (isOut(lpNumberOfBytesRecvd)) lpNumberOfBytesRecvd.value = r.bytes;
-        lpFlags.value = r.flags;
-        if (r.error) fail(r.error);
-        return 0;
-      }),
+      table.lpWSPRecvFrom(
+        s,
+        lpBuffers,
+        dwBufferCount,
+        lpNumberOfBytesRecvd,
+        lpFlags,
+        null,
+        null,
+        lpOverlapped,
+        lpCompletionRoutine,
+        lpThreadId,
+        lpErrno,
+      ),
 
     lpWSPRecvDisconnect: (s, lpInboundDisconnectData, lpErrno) =>
       call(lpErrno, SOCKET_ERROR, () => {
@@ -514,6 +513,7 @@ function buildProcTable(instance: ProviderInstance, onLastCleanup: () => void): 
     lpWSPSelect: (_nfds, readfds, writefds, exceptfds, timeout, lpErrno) =>
       callAsync(lpErrno, SOCKET_ERROR, () => live().select(readfds, writefds, exceptfds, timeout)),
 
+    // WSPSend is WSPSendTo without a destination: one implementation serves both.
     lpWSPSend: (
       s,
       lpBuffers,
@@ -525,20 +525,19 @@ function buildProcTable(instance: ProviderInstance, onLastCleanup: () => void): 
       lpThreadId,
       lpErrno,
     ) =>
-      callAsync(lpErrno, SOCKET_ERROR, async () => {
-        const socket = socketOf(s);
-        const buffers = requireBuffers(lpBuffers, dwBufferCount);
-        if (!isOut(lpNumberOfBytesSent) && !lpOverlapped) fail(WSAEFAULT);
-        const blocking = !socket.nonBlocking || lpOverlapped !== null;
-        const r = await transfer(lpOverlapped, lpCompletionRoutine, lpThreadId, async (onPending) => ({
-          bytes: await socket.send(buffers, dwFlags, null, 0, blocking, onPending),
-          flags: 0,
-          error: 0,
-        }));
-        if (isOut(lpNumberOfBytesSent)) lpNumberOfBytesSent.value = r.bytes;
-        if (r.error) fail(r.error);
-        return 0;
-      }),
+      table.lpWSPSendTo(
+        s,
+        lpBuffers,
+        dwBufferCount,
+        lpNumberOfBytesSent,
+        dwFlags,
+        null,
+        0,
+        lpOverlapped,
+        lpCompletionRoutine,
+        lpThreadId,
+        lpErrno,
+      ),
 
     lpWSPSendDisconnect: (s, lpOutboundDisconnectData, lpErrno) =>
       call(lpErrno, SOCKET_ERROR, () => {
@@ -624,4 +623,5 @@ function buildProcTable(instance: ProviderInstance, onLastCleanup: () => void): 
         return 0;
       }),
   };
+  return table;
 }
