@@ -7,60 +7,67 @@ import type { DependencyContainer } from 'tsyringe';
 import {
   WSAEFAULT,
   WSAEINPROGRESS,
+  WSAEMSGSIZE,
   WSAENOTSOCK,
   WSANOTINITIALISED,
   WSASYSCALLFAILURE,
 } from '../constants/error-codes';
-import { INVALID_SOCKET, SOCKET_ERROR } from '../constants/socket-api';
-import type { WSPPROC_TABLE } from '../spi/wsp-proc-table';
+import { INVALID_SOCKET, MSG_PARTIAL, SOCKET_ERROR } from '../constants/socket-api';
+import type { WspProcName } from '../spi/wsp-proc-table';
 import type { SOCKET, WSATHREADID } from '../spi/wsp-types';
-import { type Out, out } from '../types/out-cell';
+import type { Out } from '../types/out-cell';
 import { isValidWsabuf, type WSABUF } from '../types/wsabuf';
 import type { HandleRecord } from './handle-table';
-import { LastErrorSlot } from './last-error';
+import { type ErrorCell, LastErrorSlot } from './last-error';
 import type { LoadedProvider } from './loaded-provider';
 import type { ProviderFailure } from './provider-failure';
 import { bindProviderHost, type ProviderHost } from './provider-host';
 import { ProviderLoader } from './provider-loader';
-import { ReentrancyGuard } from './reentrancy-guard';
 import { createUpcallTable } from './upcall-table';
 import type { WsProcess } from './ws-process';
 import type { CatalogSource, Ws2Options } from './ws2-options';
 
-/**
- * How a per-socket call checks its own arguments: `check` runs after the prolog and the handle
- * lookup (so `WSANOTINITIALISED` and `WSAENOTSOCK` come first) and before the provider is called,
- * returning 0 or the argument error (`WSAEFAULT` for a malformed buffer).
- */
-export interface CallOptions {
-  check?: () => number;
-}
-
-/** What a provider call came to: the C result, and whether it failed with which error. */
-export interface CallOutcome {
-  rc: number;
-  failed: boolean;
-  error: number;
-}
-
-function failed(rc: number, error: number): CallOutcome {
-  return { rc, failed: true, error };
-}
-
 /** The one "thread" a `Ws2` process reports (`WPUOpenCurrentThread`, `lpThreadId`). */
 const MAIN_THREAD = 1;
 
-/** The route of a per-socket call: the live process, the handle's record and its owning provider. */
-type Route = { process: WsProcess; record: HandleRecord; provider: LoadedProvider };
+/** The `lpThreadId` every send and receive passes: one frozen object, since providers only read it. */
+export const MAIN_THREAD_ID: WSATHREADID = Object.freeze({ ThreadHandle: MAIN_THREAD, Reserved: 0 });
 
 const MAX_RECORDED_FAILURES = 100;
+
+/** A socket `route` found: its record, with the provider that owns it. */
+export type RoutedSocket = HandleRecord & { readonly provider: LoadedProvider };
+
+/** A provider call that threw instead of returning (allocated only then). */
+class ProviderThrew {
+  constructor(readonly error: unknown) {}
+}
+
+/** What a synchronous provider call that threw `error` came to, for `leave`. */
+export function thrown(error: unknown): unknown {
+  return new ProviderThrew(error);
+}
+
+/** True for `null`, `undefined` or a well-formed `WSABUF` (an optional buffer argument). */
+export function isOptionalWsabuf(b: WSABUF | null | undefined): boolean {
+  return b === null || b === undefined || isValidWsabuf(b);
+}
+
+/** 0, or `WSAEFAULT` when `lpBuffers` does not hold `count` well-formed `WSABUF`s. */
+export function bufferArrayError(lpBuffers: WSABUF[], count: number): number {
+  if (!Array.isArray(lpBuffers) || !Number.isInteger(count) || count < 0 || count > lpBuffers.length) {
+    return WSAEFAULT;
+  }
+  for (let i = 0; i < count; i++) if (!isValidWsabuf(lpBuffers[i])) return WSAEFAULT;
+  return 0;
+}
 
 /**
  * The per-process state of a `Ws2` and the call machinery every API concept uses (ReactOS's
  * prologs in wsautil.c and the socket lookup of dsocket.c): `route` (prolog, handle lookup,
- * re-entrancy), the argument checks shared by several calls, `invokeSync` / `invokeAsync` (the
- * provider call with its contract checks), `callSync` / `callAsync` (the same, setting the last
- * error), and the recording of provider failures.
+ * re-entrancy), `enter` / `leave` around a synchronous provider call and `enterAsync` / `settle`
+ * around an asynchronous one (the contract checks, the last error), the argument checks shared by
+ * several calls, and the recording of provider failures.
  *
  * The API itself lives one Windows concept per file under `api/`, each a class of methods over
  * this core that `Ws2` installs on its prototype; see `ws2.ts`.
@@ -69,7 +76,6 @@ export abstract class Ws2Core {
   /** The most recent provider failures (bounded), oldest first. */
   readonly providerFailures: ProviderFailure[] = [];
   protected readonly lastError = new LastErrorSlot();
-  protected readonly guard = new ReentrancyGuard();
   protected readonly loader: ProviderLoader;
   protected readonly catalog: CatalogSource;
   protected readonly onProviderFailure?: (failure: ProviderFailure) => void;
@@ -78,6 +84,8 @@ export abstract class Ws2Core {
   protected current: WsProcess | undefined;
   private readonly hosts = new WeakMap<WsProcess, ProviderHost>();
   protected startupCount = 0;
+  /** The `lpErrno` cell synchronous calls lend the provider, while no call holds it (see `enter`). */
+  private spareErrno: Out<number> | undefined = { value: 0 };
 
   constructor(options: Ws2Options) {
     this.catalog = options.catalog;
@@ -89,147 +97,232 @@ export abstract class Ws2Core {
     this.loader = new ProviderLoader(options.container ?? defaultContainer(), options.env, options.cwd);
   }
 
-  /** Prolog + handle lookup + re-entrancy: the route to the owning provider, or the error code. */
-  protected route(s: SOCKET): Route | number {
+  // ── the shape of every per-socket call ──────────────────────────────────────────────────────
+  //
+  //   const socket = this.route(s);                          prolog, handle lookup, re-entrancy
+  //   if (typeof socket === 'number') return this.fail(socket);
+  //   …argument checks: return this.fail(WSAEFAULT) …
+  //   const lpErrno = this.enter(socket);                    mark the socket, lend an lpErrno
+  //   let rc: unknown;
+  //   try { rc = socket.provider.procTable.lpWSPxxx(…, lpErrno); } catch (error) { rc = thrown(error); }
+  //   return this.leave(socket, 'lpWSPxxx', rc, lpErrno);    contract checks, last error
+  //
+  // and for a call that blocks in C, `enterAsync(socket)`, the call (a throw becomes a rejected
+  // promise), then `settle`: one promise between the caller and the provider's own. Nothing is
+  // allocated per synchronous call, and a socket is marked busy only while a provider runs
+  // synchronously for it (or calls an application callback for it).
+
+  /**
+   * The prolog of a per-socket call: the socket's record, which knows its provider, or the error —
+   * `WSANOTINITIALISED` (no startup), `WSAENOTSOCK` (not a socket of this epoch, or one whose owner
+   * this process never started), `WSAEINPROGRESS` (the call comes from inside a provider call on
+   * the same socket: a condition function calling back, or a provider calling the API).
+   */
+  protected route(s: SOCKET): RoutedSocket | number {
     const process = this.current;
-    if (!process) return WSANOTINITIALISED;
-    const record = typeof s === 'number' ? process.handles.get(s) : undefined;
-    if (!record) return WSAENOTSOCK;
-    if (this.guard.isInside(s)) return WSAEINPROGRESS;
-    const provider = process.startedProvider(record.catalogEntryId);
-    if (!provider) return WSAENOTSOCK;
-    return { process, record, provider };
+    if (process === undefined) return WSANOTINITIALISED;
+    const record = process.handles.get(s);
+    if (record === undefined) return WSAENOTSOCK;
+    if (record.busy !== 0) return WSAEINPROGRESS;
+    if (record.provider === undefined) {
+      record.provider = process.startedProvider(record.catalogEntryId);
+      if (record.provider === undefined) return WSAENOTSOCK;
+    }
+    return record as RoutedSocket;
+  }
+
+  /** Marks `socket` as inside a synchronous provider call and lends the call an `lpErrno` cell set to 0. */
+  protected enter(socket: RoutedSocket): Out<number> {
+    socket.busy++;
+    const lpErrno = this.spareErrno;
+    if (lpErrno === undefined) return { value: 0 }; // a call nested inside another provider call
+    this.spareErrno = undefined;
+    lpErrno.value = 0;
+    return lpErrno;
   }
 
   /**
-   * A synchronous per-socket provider call, without touching the last error: route, argument
-   * check, the call inside the re-entrancy guard, then the contract checks. `keepZeroError` keeps
-   * an error-less failure as error 0 (`WSARecvDisconnect`, `WSAEventSelect`, as ws2_32 does).
+   * Ends a synchronous provider call: the C result, or `SOCKET_ERROR` with the error set as the
+   * last error. A provider failure without an error code, or a result that is not a number, is a
+   * contract breach (recorded) and `WSASYSCALLFAILURE` — except with `keepZeroError`, which keeps
+   * an error-less failure as error 0, as ws2_32 does for `WSARecvDisconnect` and `WSAEventSelect`.
+   * Never throws.
    */
-  protected invokeSync(
-    s: SOCKET,
-    name: keyof WSPPROC_TABLE,
-    invoke: (table: WSPPROC_TABLE, errno: Out<number>) => number,
-    options: CallOptions & { keepZeroError?: boolean } = {},
-  ): CallOutcome {
-    const route = this.route(s);
-    if (typeof route === 'number') return failed(SOCKET_ERROR, route);
-    const argumentError = options.check?.() ?? 0;
-    if (argumentError) return failed(SOCKET_ERROR, argumentError);
-    const errno = out(0);
-    let rc: unknown;
-    try {
-      rc = this.guard.run([s], () => invoke(route.provider.procTable, errno));
-    } catch (error) {
-      this.providerBroke(route.provider, name, 'threw', error);
-      return failed(SOCKET_ERROR, WSASYSCALLFAILURE);
-    }
-    if (typeof rc !== 'number') {
-      this.providerBroke(route.provider, name, `returned ${describe(rc)} instead of a number`);
-      return failed(SOCKET_ERROR, WSASYSCALLFAILURE);
-    }
-    if (rc !== SOCKET_ERROR) return { rc, error: 0, failed: false };
-    if (errno.value === 0 && !options.keepZeroError) {
-      this.providerBroke(route.provider, name, 'failed without an error code');
-      return failed(SOCKET_ERROR, WSASYSCALLFAILURE);
-    }
-    return failed(SOCKET_ERROR, errno.value);
-  }
-
-  /**
-   * An asynchronous per-socket provider call, without touching the last error. With
-   * `returnsSocket`, success must be a handle the provider claimed (`WSPAccept`, like `WSPSocket`).
-   */
-  protected async invokeAsync(
-    s: SOCKET,
-    name: keyof WSPPROC_TABLE,
-    invoke: (table: WSPPROC_TABLE, errno: Out<number>) => Promise<number>,
-    options: CallOptions & { returnsSocket?: boolean; sockets?: SOCKET[] } = {},
-  ): Promise<CallOutcome> {
-    const failValue = options.returnsSocket ? INVALID_SOCKET : SOCKET_ERROR;
-    const route = this.route(s);
-    const error = typeof route === 'number' ? route : (options.check?.() ?? 0);
-    if (error || typeof route === 'number') return failed(failValue, error);
-    const errno = out(0);
-    let rc: unknown;
-    try {
-      rc = await this.guard.run(options.sockets ?? [s], () => invoke(route.provider.procTable, errno));
-    } catch (error) {
-      this.providerBroke(route.provider, name, 'threw or rejected', error);
-      return failed(failValue, WSASYSCALLFAILURE);
-    }
-    if (typeof rc !== 'number') {
-      this.providerBroke(route.provider, name, `resolved to ${describe(rc)} instead of a number`);
-      return failed(failValue, WSASYSCALLFAILURE);
-    }
-    if (rc === failValue) {
-      if (errno.value === 0) this.providerBroke(route.provider, name, 'failed without an error code');
-      return failed(failValue, errno.value || WSASYSCALLFAILURE);
-    }
-    if (options.returnsSocket && !route.process.handles.get(rc)) {
-      this.providerBroke(route.provider, name, `returned ${rc} without claiming it as a socket handle`);
-      return failed(failValue, WSASYSCALLFAILURE);
-    }
-    return { rc, error: 0, failed: false };
-  }
-
-  /** `invokeSync`, with the error of a failure set as the calling context's last error. */
-  protected callSync(
-    s: SOCKET,
-    name: keyof WSPPROC_TABLE,
-    invoke: (table: WSPPROC_TABLE, errno: Out<number>) => number,
-    options: CallOptions & { keepZeroError?: boolean } = {},
+  protected leave(
+    socket: RoutedSocket,
+    name: WspProcName,
+    rc: unknown,
+    lpErrno: Out<number>,
+    keepZeroError = false,
   ): number {
-    const outcome = this.invokeSync(s, name, invoke, options);
-    if (outcome.failed) this.lastError.set(outcome.error);
-    return outcome.rc;
+    socket.busy--;
+    const code = lpErrno.value;
+    this.spareErrno = lpErrno;
+    if (rc === SOCKET_ERROR && keepZeroError) return this.fail(code);
+    const error = this.resultError(socket.provider, name, rc, code, SOCKET_ERROR);
+    return error === 0 ? (rc as number) : this.fail(error);
   }
 
   /**
-   * `invokeAsync`, with the error of a failure written to the cell the calling context claimed when
-   * the call was made — where its continuation after `await` will read it.
+   * Ends a synchronous provider call made for the dispatcher itself (no last error is touched):
+   * true when it succeeded; a contract breach is recorded.
    */
-  protected async callAsync(
-    s: SOCKET,
-    name: keyof WSPPROC_TABLE,
-    invoke: (table: WSPPROC_TABLE, errno: Out<number>) => Promise<number>,
-    options: CallOptions & { returnsSocket?: boolean; sockets?: SOCKET[] } = {},
-  ): Promise<number> {
-    const cell = this.lastError.claim();
-    const outcome = await this.invokeAsync(s, name, invoke, options);
-    if (outcome.failed) cell.value = outcome.error;
-    return outcome.rc;
+  protected leaveQuietly(
+    socket: RoutedSocket,
+    name: WspProcName,
+    rc: unknown,
+    lpErrno: Out<number>,
+  ): boolean {
+    socket.busy--;
+    const code = lpErrno.value;
+    this.spareErrno = lpErrno;
+    return this.resultError(socket.provider, name, rc, code, SOCKET_ERROR) === 0;
   }
 
+  /** Marks `socket` as inside the synchronous part of an asynchronous provider call. */
+  protected enterAsync(socket: RoutedSocket): void {
+    socket.busy++;
+  }
+
+  /**
+   * Ends the synchronous part of an asynchronous provider call and gives its C result when the
+   * provider settles: `failValue` with the error written to the last-error cell the calling flow
+   * claims now (where its continuation after `await` reads it). With `lpBytes`, success gives the
+   * byte count instead of 0 (`send`, `recv`); with `lpPartialFlags`, `MSG_PARTIAL` coming back is
+   * `WSAEMSGSIZE` (`recv`). A call whose `failValue` is `INVALID_SOCKET` returns a socket
+   * (`WSPAccept`), which must be a handle the provider claimed.
+   */
+  protected settle(
+    socket: RoutedSocket,
+    name: WspProcName,
+    pending: Promise<number>,
+    lpErrno: Out<number>,
+    failValue: number = SOCKET_ERROR,
+    lpBytes: Out<number> | null = null,
+    lpPartialFlags: Out<number> | null = null,
+  ): Promise<number> {
+    socket.busy--;
+    const provider = socket.provider;
+    const cell = this.lastError.claim();
+    // `then` rather than an async function: one promise and one microtask turn fewer per call.
+    // `Promise.resolve` returns a native promise as it is, and copes with a provider returning a
+    // bare value (which `completion` then judges).
+    return Promise.resolve(pending).then(
+      (rc) => this.completion(provider, name, rc, lpErrno.value, cell, failValue, lpBytes, lpPartialFlags),
+      (error) => this.completion(provider, name, new ProviderThrew(error), 0, cell, failValue, null, null),
+    );
+  }
+
+  /**
+   * `settle` for a call the dispatcher makes for itself (`WSAPoll`'s `WSPSelect`): the error code
+   * once the provider settles, 0 when it succeeded; no last error is touched.
+   */
+  protected async settleQuietly(
+    socket: RoutedSocket,
+    name: WspProcName,
+    pending: Promise<number>,
+    lpErrno: Out<number>,
+  ): Promise<number> {
+    socket.busy--;
+    let rc: unknown;
+    try {
+      rc = await pending;
+    } catch (error) {
+      rc = new ProviderThrew(error);
+    }
+    return this.resultError(socket.provider, name, rc, lpErrno.value, SOCKET_ERROR, true);
+  }
+
+  /**
+   * Marks every socket of a call on several (`select`) as inside it, for the synchronous part of the
+   * provider's call; returns the records to hand to `unmarkBusy` afterwards.
+   */
+  protected markBusy(sockets: readonly SOCKET[]): HandleRecord[] {
+    const marked: HandleRecord[] = [];
+    const handles = this.current?.handles;
+    for (const s of sockets) {
+      const record = handles?.get(s);
+      if (record === undefined) continue;
+      record.busy++;
+      marked.push(record);
+    }
+    return marked;
+  }
+
+  protected unmarkBusy(marked: readonly HandleRecord[]): void {
+    for (const record of marked) record.busy--;
+  }
+
+  /** The C result of a settled asynchronous provider call (see `settle`). */
+  private completion(
+    provider: LoadedProvider,
+    name: WspProcName,
+    rc: unknown,
+    code: number,
+    cell: ErrorCell | undefined,
+    failValue: number,
+    lpBytes: Out<number> | null,
+    lpPartialFlags: Out<number> | null,
+  ): number {
+    const error = this.resultError(provider, name, rc, code, failValue, true);
+    if (error !== 0) {
+      this.lastError.complete(cell, error);
+      return failValue;
+    }
+    if (failValue === INVALID_SOCKET && !this.current?.handles.get(rc as SOCKET)) {
+      // A call that returns a socket (WSPAccept) must return one the provider claimed.
+      this.providerBroke(provider, name, `returned ${rc} without claiming it as a socket handle`);
+      this.lastError.complete(cell, WSASYSCALLFAILURE);
+      return failValue;
+    }
+    if (lpPartialFlags !== null && lpPartialFlags.value & MSG_PARTIAL) {
+      this.lastError.complete(cell, WSAEMSGSIZE);
+      return failValue;
+    }
+    return lpBytes === null ? (rc as number) : lpBytes.value;
+  }
+
+  /**
+   * The contract checks of a finished provider call: 0 when it succeeded, its error code when it
+   * failed properly, and `WSASYSCALLFAILURE` (recorded as a provider failure) when it threw,
+   * returned something that is not a number, or failed without an error code.
+   */
+  protected resultError(
+    provider: LoadedProvider,
+    name: WspProcName,
+    rc: unknown,
+    code: number,
+    failValue: number,
+    settledAsync = false,
+  ): number {
+    if (typeof rc === 'number') {
+      if (rc !== failValue) return 0;
+      if (code !== 0) return code;
+      this.providerBroke(provider, name, 'failed without an error code');
+    } else if (rc instanceof ProviderThrew) {
+      this.providerBroke(provider, name, settledAsync ? 'threw or rejected' : 'threw', rc.error);
+    } else {
+      const verb = settledAsync ? 'resolved to' : 'returned';
+      this.providerBroke(provider, name, `${verb} ${describe(rc)} instead of a number`);
+    }
+    return WSASYSCALLFAILURE;
+  }
+
+  /** `SOCKET_ERROR`, with `code` as the calling flow's last error. */
   protected fail(code: number): number {
     this.lastError.set(code);
     return SOCKET_ERROR;
   }
 
-  protected failBool(code: number): false {
-    this.lastError.set(code);
-    return false;
-  }
-
+  /** `fail` for a call that returns a Promise: the error is set before the caller awaits. */
   protected failAsync(code: number, failValue: number = SOCKET_ERROR): Promise<number> {
     this.lastError.set(code);
     return Promise.resolve(failValue);
   }
 
-  protected optionalWsabuf(b: WSABUF | null | undefined): boolean {
-    return b === null || b === undefined || isValidWsabuf(b);
-  }
-
-  protected bufferArrayError(lpBuffers: WSABUF[], count: number): number {
-    if (!Array.isArray(lpBuffers) || !Number.isInteger(count) || count < 0 || count > lpBuffers.length) {
-      return WSAEFAULT;
-    }
-    for (let i = 0; i < count; i++) if (!isValidWsabuf(lpBuffers[i])) return WSAEFAULT;
-    return 0;
-  }
-
-  protected threadId(): WSATHREADID {
-    return { ThreadHandle: MAIN_THREAD, Reserved: 0 };
+  protected failBool(code: number): false {
+    this.lastError.set(code);
+    return false;
   }
 
   protected providerBroke(provider: LoadedProvider, call: string, reason: string, error?: unknown): void {
@@ -254,24 +347,21 @@ export abstract class Ws2Core {
   protected upcallTableForProvider(process: WsProcess) {
     const table = createUpcallTable({
       process: () => (process.closed ? undefined : process),
-      guard: this.guard,
       currentThreadId: () => MAIN_THREAD,
       schedule: (fn) => {
-        setImmediate(() =>
-          this.guard.runOutside(() => {
-            try {
-              fn();
-            } catch (error) {
-              this.recordFailure({
-                providerId: '',
-                path: '',
-                call: 'APC',
-                reason: 'an APC or posted message handler threw',
-                error,
-              });
-            }
-          }),
-        );
+        setImmediate(() => {
+          try {
+            fn();
+          } catch (error) {
+            this.recordFailure({
+              providerId: '',
+              path: '',
+              call: 'APC',
+              reason: 'an APC or posted message handler threw',
+              error,
+            });
+          }
+        });
       },
     });
     // One host per process: every provider of the epoch (each with its own copy of the table, as

@@ -78,33 +78,27 @@ export abstract class Ws2CatalogQueries extends Ws2Core {
     invoke: (table: WSPPROC_TABLE, info: WSAPROTOCOL_INFOW, errno: Out<number>) => number,
   ): Promise<number> {
     const cell = this.lastError.claim();
-    const process = this.current;
-    if (!process) {
-      cell.value = WSANOTINITIALISED;
+    const failWith = (code: number): number => {
+      this.lastError.complete(cell, code);
       return SOCKET_ERROR;
-    }
+    };
+    const process = this.current;
+    if (!process) return failWith(WSANOTINITIALISED);
     const entry = lpProtocolInfo
       ? process.entry(lpProtocolInfo.dwCatalogEntryId)
       : process.snapshot.entries.find((e) => !isLayeredEntry(e.info) && e.info.iAddressFamily === af);
-    if (!entry) {
-      cell.value = WSAEINVAL;
-      return SOCKET_ERROR;
-    }
+    if (!entry) return failWith(WSAEINVAL);
     const started = await process.ensureProvider(entry);
-    if (!started.provider || this.current !== process) {
-      cell.value = started.error ?? WSANOTINITIALISED;
-      return SOCKET_ERROR;
-    }
+    if (!started.provider || this.current !== process) return failWith(started.error ?? WSANOTINITIALISED);
     const provider = started.provider;
     const errno = out(0);
     try {
-      const rc = this.guard.run([], () => invoke(provider.procTable, cloneProtocolInfo(entry.info), errno));
+      const rc = invoke(provider.procTable, cloneProtocolInfo(entry.info), errno);
       if (rc !== SOCKET_ERROR) return rc;
-      cell.value = errno.value || WSASYSCALLFAILURE;
+      return failWith(errno.value || WSASYSCALLFAILURE);
     } catch (error) {
       this.providerBroke(provider, name, 'threw', error);
-      cell.value = WSASYSCALLFAILURE;
+      return failWith(WSASYSCALLFAILURE);
     }
-    return SOCKET_ERROR;
   }
 }

@@ -8,13 +8,22 @@
 import { WSAEFAULT } from '../../constants/error-codes';
 import type { SOCKET } from '../../spi/wsp-types';
 import type { WSABUF } from '../../types/wsabuf';
-import { Ws2Core } from '../ws2-core';
+import { isOptionalWsabuf, thrown, Ws2Core } from '../ws2-core';
 
 /** The disconnect calls of `Ws2`; installed on its prototype, never instantiated. */
 export abstract class Ws2Disconnect extends Ws2Core {
   /** `shutdown(s, how)`: `SD_RECEIVE`, `SD_SEND` or `SD_BOTH`. Never blocks. */
   shutdown(s: SOCKET, how: number): number {
-    return this.callSync(s, 'lpWSPShutdown', (t, errno) => t.lpWSPShutdown(s, how, errno));
+    const socket = this.route(s);
+    if (typeof socket === 'number') return this.fail(socket);
+    const lpErrno = this.enter(socket);
+    let rc: unknown;
+    try {
+      rc = socket.provider.procTable.lpWSPShutdown(s, how, lpErrno);
+    } catch (error) {
+      rc = thrown(error);
+    }
+    return this.leave(socket, 'lpWSPShutdown', rc, lpErrno);
   }
 
   /**
@@ -23,12 +32,17 @@ export abstract class Ws2Disconnect extends Ws2Core {
    * `WSAENOPROTOOPT`. Never blocks.
    */
   WSASendDisconnect(s: SOCKET, lpOutboundDisconnectData: WSABUF | null): number {
-    return this.callSync(
-      s,
-      'lpWSPSendDisconnect',
-      (t, errno) => t.lpWSPSendDisconnect(s, lpOutboundDisconnectData, errno),
-      { check: () => (this.optionalWsabuf(lpOutboundDisconnectData) ? 0 : WSAEFAULT) },
-    );
+    const socket = this.route(s);
+    if (typeof socket === 'number') return this.fail(socket);
+    if (!isOptionalWsabuf(lpOutboundDisconnectData)) return this.fail(WSAEFAULT);
+    const lpErrno = this.enter(socket);
+    let rc: unknown;
+    try {
+      rc = socket.provider.procTable.lpWSPSendDisconnect(s, lpOutboundDisconnectData, lpErrno);
+    } catch (error) {
+      rc = thrown(error);
+    }
+    return this.leave(socket, 'lpWSPSendDisconnect', rc, lpErrno);
   }
 
   /**
@@ -37,14 +51,16 @@ export abstract class Ws2Disconnect extends Ws2Core {
    * does not turn an error-less failure into `WSASYSCALLFAILURE`.
    */
   WSARecvDisconnect(s: SOCKET, lpInboundDisconnectData: WSABUF | null): number {
-    return this.callSync(
-      s,
-      'lpWSPRecvDisconnect',
-      (t, errno) => t.lpWSPRecvDisconnect(s, lpInboundDisconnectData, errno),
-      {
-        check: () => (this.optionalWsabuf(lpInboundDisconnectData) ? 0 : WSAEFAULT),
-        keepZeroError: true,
-      },
-    );
+    const socket = this.route(s);
+    if (typeof socket === 'number') return this.fail(socket);
+    if (!isOptionalWsabuf(lpInboundDisconnectData)) return this.fail(WSAEFAULT);
+    const lpErrno = this.enter(socket);
+    let rc: unknown;
+    try {
+      rc = socket.provider.procTable.lpWSPRecvDisconnect(s, lpInboundDisconnectData, lpErrno);
+    } catch (error) {
+      rc = thrown(error);
+    }
+    return this.leave(socket, 'lpWSPRecvDisconnect', rc, lpErrno, true);
   }
 }

@@ -41,12 +41,11 @@ import type {
 import { out } from '../../types/out-cell';
 import { isWsaEvent, WsaEvent } from '../event-object';
 import type { LoadedProvider } from '../loaded-provider';
-import type { CallOutcome } from '../ws2-core';
 
 /** The longest delay `setTimeout` honours (2^31 - 1 ms); longer ones fire at once. */
 const MAX_TIMER_MS = 0x7fffffff;
 
-import { Ws2Core } from '../ws2-core';
+import { MAIN_THREAD_ID, thrown, Ws2Core } from '../ws2-core';
 
 /** The event, select and poll calls of `Ws2`; installed on its prototype, never instantiated. */
 export abstract class Ws2EventsAndSelect extends Ws2Core {
@@ -103,12 +102,12 @@ export abstract class Ws2EventsAndSelect extends Ws2Core {
       dwTimeout < 0 ||
       dwTimeout > WSA_INFINITE
     ) {
-      cell.value = WSA_INVALID_PARAMETER;
+      this.lastError.complete(cell, WSA_INVALID_PARAMETER);
       return WSA_WAIT_FAILED;
     }
     const events = lphEvents.slice(0, cEvents);
     if (!events.every((e) => isWsaEvent(e) && !e.isClosed)) {
-      cell.value = WSA_INVALID_HANDLE;
+      this.lastError.complete(cell, WSA_INVALID_HANDLE);
       return WSA_WAIT_FAILED;
     }
     const live = events as WsaEvent[];
@@ -136,7 +135,7 @@ export abstract class Ws2EventsAndSelect extends Ws2Core {
       for (const w of waits) w.cancel();
       // Closing an event wakes its waiters; the wait then fails instead of calling it signalled.
       if (live.some((e) => e.isClosed)) {
-        cell.value = WSA_INVALID_HANDLE;
+        this.lastError.complete(cell, WSA_INVALID_HANDLE);
         return WSA_WAIT_FAILED;
       }
     }
@@ -144,13 +143,19 @@ export abstract class Ws2EventsAndSelect extends Ws2Core {
 
   /** `WSAEventSelect`: like ws2_32, an error-less failure is not turned into `WSASYSCALLFAILURE`. */
   WSAEventSelect(s: SOCKET, hEventObject: WSAEVENT | null, lNetworkEvents: number): number {
-    const badEvent = hEventObject !== null && (!isWsaEvent(hEventObject) || hEventObject.isClosed);
-    return this.callSync(
-      s,
-      'lpWSPEventSelect',
-      (t, errno) => t.lpWSPEventSelect(s, hEventObject, lNetworkEvents, errno),
-      { check: () => (badEvent ? WSA_INVALID_HANDLE : 0), keepZeroError: true },
-    );
+    const socket = this.route(s);
+    if (typeof socket === 'number') return this.fail(socket);
+    if (hEventObject !== null && (!isWsaEvent(hEventObject) || hEventObject.isClosed)) {
+      return this.fail(WSA_INVALID_HANDLE);
+    }
+    const lpErrno = this.enter(socket);
+    let rc: unknown;
+    try {
+      rc = socket.provider.procTable.lpWSPEventSelect(s, hEventObject, lNetworkEvents, lpErrno);
+    } catch (error) {
+      rc = thrown(error);
+    }
+    return this.leave(socket, 'lpWSPEventSelect', rc, lpErrno, true);
   }
 
   /** `WSAEnumNetworkEvents`: the recorded events and their error codes; clears them and resets the event object. */
@@ -159,19 +164,31 @@ export abstract class Ws2EventsAndSelect extends Ws2Core {
     hEventObject: WSAEVENT | null,
     lpNetworkEvents: WSANETWORKEVENTS | null,
   ): number {
-    return this.callSync(
-      s,
-      'lpWSPEnumNetworkEvents',
-      (t, errno) => t.lpWSPEnumNetworkEvents(s, hEventObject, lpNetworkEvents, errno),
-      { check: () => (lpNetworkEvents && Array.isArray(lpNetworkEvents.iErrorCode) ? 0 : WSAEFAULT) },
-    );
+    const socket = this.route(s);
+    if (typeof socket === 'number') return this.fail(socket);
+    if (!lpNetworkEvents || !Array.isArray(lpNetworkEvents.iErrorCode)) return this.fail(WSAEFAULT);
+    const lpErrno = this.enter(socket);
+    let rc: unknown;
+    try {
+      rc = socket.provider.procTable.lpWSPEnumNetworkEvents(s, hEventObject, lpNetworkEvents, lpErrno);
+    } catch (error) {
+      rc = thrown(error);
+    }
+    return this.leave(socket, 'lpWSPEnumNetworkEvents', rc, lpErrno);
   }
 
   /** `WSAAsyncSelect`: network events posted to `hWnd` as `wMsg` messages. */
   WSAAsyncSelect(s: SOCKET, hWnd: HWND | null, wMsg: number, lEvent: number): number {
-    return this.callSync(s, 'lpWSPAsyncSelect', (t, errno) =>
-      t.lpWSPAsyncSelect(s, hWnd, wMsg, lEvent, errno),
-    );
+    const socket = this.route(s);
+    if (typeof socket === 'number') return this.fail(socket);
+    const lpErrno = this.enter(socket);
+    let rc: unknown;
+    try {
+      rc = socket.provider.procTable.lpWSPAsyncSelect(s, hWnd, wMsg, lEvent, lpErrno);
+    } catch (error) {
+      rc = thrown(error);
+    }
+    return this.leave(socket, 'lpWSPAsyncSelect', rc, lpErrno);
   }
 
   /**
@@ -179,7 +196,7 @@ export abstract class Ws2EventsAndSelect extends Ws2Core {
    * non-empty set (read, write, except); all sets empty is `WSAEINVAL`. Sockets of other providers
    * in the same call are that provider's to reject.
    */
-  async select(
+  select(
     nfds: number,
     readfds: fd_set | null,
     writefds: fd_set | null,
@@ -193,12 +210,19 @@ export abstract class Ws2EventsAndSelect extends Ws2Core {
     }
     const first = sets.find((set) => set && set.fd_array.length > 0)?.fd_array[0];
     if (first === undefined) return this.failAsync(WSAEINVAL);
-    return this.callAsync(
-      first,
-      'lpWSPSelect',
-      (t, errno) => t.lpWSPSelect(nfds, readfds, writefds, exceptfds, timeout, errno),
-      { sockets: sets.flatMap((set) => set?.fd_array ?? []) },
-    );
+    const socket = this.route(first);
+    if (typeof socket === 'number') return this.failAsync(socket);
+    const lpErrno = out(0);
+    const marked = this.markBusy(sets.flatMap((set) => set?.fd_array ?? []));
+    this.enterAsync(socket);
+    let pending: Promise<number>;
+    try {
+      pending = socket.provider.procTable.lpWSPSelect(nfds, readfds, writefds, exceptfds, timeout, lpErrno);
+    } catch (error) {
+      pending = Promise.reject(error);
+    }
+    this.unmarkBusy(marked);
+    return this.settle(socket, 'lpWSPSelect', pending, lpErrno);
   }
 
   /**
@@ -210,11 +234,12 @@ export abstract class Ws2EventsAndSelect extends Ws2Core {
    */
   async WSAPoll(fdArray: WSAPOLLFD[], fds: number, timeout: number): Promise<number> {
     const cell = this.lastError.claim();
-    const process = this.current;
-    if (!process) {
-      cell.value = WSANOTINITIALISED;
+    const failWith = (code: number): number => {
+      this.lastError.complete(cell, code);
       return SOCKET_ERROR;
-    }
+    };
+    const process = this.current;
+    if (!process) return failWith(WSANOTINITIALISED);
     if (
       !Array.isArray(fdArray) ||
       !Number.isInteger(fds) ||
@@ -222,8 +247,7 @@ export abstract class Ws2EventsAndSelect extends Ws2Core {
       fdArray.length < fds ||
       !Number.isInteger(timeout)
     ) {
-      cell.value = WSAEINVAL;
-      return SOCKET_ERROR;
+      return failWith(WSAEINVAL);
     }
     const entries = fdArray.slice(0, fds);
     const byProvider = new Map<LoadedProvider, WSAPOLLFD[]>();
@@ -249,10 +273,7 @@ export abstract class Ws2EventsAndSelect extends Ws2Core {
         // One provider: wait in its WSPSelect; several: poll each and sleep briefly in between.
         const wait = groups.length === 1 ? deadline - Date.now() : 0;
         const result = await this.pollGroup(group, wait);
-        if (typeof result !== 'number') {
-          cell.value = result.error;
-          return SOCKET_ERROR;
-        }
+        if (typeof result !== 'number') return failWith(result.error);
         ready += result;
       }
       if (ready > 0 || Date.now() >= deadline) return ready;
@@ -262,7 +283,7 @@ export abstract class Ws2EventsAndSelect extends Ws2Core {
   }
 
   /** One provider's sockets of a `WSAPoll`: its `WSPSelect`, then each socket's `revents`. */
-  private async pollGroup(group: WSAPOLLFD[], waitMs: number): Promise<number | CallOutcome> {
+  private async pollGroup(group: WSAPOLLFD[], waitMs: number): Promise<number | { error: number }> {
     const want = (pfd: WSAPOLLFD, bits: number): SOCKET[] => (pfd.events & bits ? [pfd.fd] : []);
     const readfds: fd_set = { fd_array: group.flatMap((p) => want(p, POLLRDNORM | POLLRDBAND)) };
     const writefds: fd_set = { fd_array: group.flatMap((p) => want(p, POLLWRNORM)) };
@@ -274,13 +295,20 @@ export abstract class Ws2EventsAndSelect extends Ws2Core {
       ? { tv_sec: Math.floor(wait / 1000), tv_usec: (wait % 1000) * 1000 }
       : null;
     const all = group.map((p) => p.fd);
-    const selected = await this.invokeAsync(
-      all[0],
-      'lpWSPSelect',
-      (t, errno) => t.lpWSPSelect(0, allRead, writefds, exceptfds, timeout, errno),
-      { sockets: all },
-    );
-    if (selected.failed) return selected;
+    const socket = this.route(all[0]);
+    if (typeof socket === 'number') return { error: socket };
+    const lpErrno = out(0);
+    const marked = this.markBusy(all);
+    this.enterAsync(socket);
+    let pending: Promise<number>;
+    try {
+      pending = socket.provider.procTable.lpWSPSelect(0, allRead, writefds, exceptfds, timeout, lpErrno);
+    } catch (error) {
+      pending = Promise.reject(error);
+    }
+    this.unmarkBusy(marked);
+    const error = await this.settleQuietly(socket, 'lpWSPSelect', pending, lpErrno);
+    if (error !== 0) return { error };
     let ready = 0;
     for (const pfd of group) {
       let revents = 0;
@@ -301,20 +329,44 @@ export abstract class Ws2EventsAndSelect extends Ws2Core {
 
   /** `SO_ACCEPTCONN`, asked of the provider directly (no last error is touched). */
   private isListening(s: SOCKET): boolean {
+    const socket = this.route(s);
+    if (typeof socket === 'number') return false;
     const value = out<SockOptValue | null>(null);
-    const outcome = this.invokeSync(s, 'lpWSPGetSockOpt', (t, errno) =>
-      t.lpWSPGetSockOpt(s, SOL_SOCKET, SO_ACCEPTCONN, value, out(4), errno),
-    );
-    return !outcome.failed && Boolean(value.value);
+    const lpErrno = this.enter(socket);
+    let rc: unknown;
+    try {
+      rc = socket.provider.procTable.lpWSPGetSockOpt(s, SOL_SOCKET, SO_ACCEPTCONN, value, out(4), lpErrno);
+    } catch (error) {
+      rc = thrown(error);
+    }
+    return this.leaveQuietly(socket, 'lpWSPGetSockOpt', rc, lpErrno) && Boolean(value.value);
   }
 
   /** `FIONREAD`, asked of the provider directly; -1 when it fails. */
   private bytesReadable(s: SOCKET): number {
+    const socket = this.route(s);
+    if (typeof socket === 'number') return -1;
     const pending = out<unknown>(0);
-    const outcome = this.invokeSync(s, 'lpWSPIoctl', (t, errno) =>
-      t.lpWSPIoctl(s, FIONREAD, 0, 4, pending, 4, out(0), null, null, this.threadId(), errno),
-    );
-    return outcome.failed ? -1 : Number(pending.value);
+    const lpErrno = this.enter(socket);
+    let rc: unknown;
+    try {
+      rc = socket.provider.procTable.lpWSPIoctl(
+        s,
+        FIONREAD,
+        0,
+        4,
+        pending,
+        4,
+        out(0),
+        null,
+        null,
+        MAIN_THREAD_ID,
+        lpErrno,
+      );
+    } catch (error) {
+      rc = thrown(error);
+    }
+    return this.leaveQuietly(socket, 'lpWSPIoctl', rc, lpErrno) ? Number(pending.value) : -1;
   }
 }
 

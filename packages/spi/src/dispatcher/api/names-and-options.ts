@@ -13,18 +13,36 @@ import type {
 } from '../../spi/wsp-types';
 import { type Out, out } from '../../types/out-cell';
 import type { SOCKADDR } from '../../types/sockaddr';
-import { Ws2Core } from '../ws2-core';
+import { MAIN_THREAD_ID, thrown, Ws2Core } from '../ws2-core';
 
 /** The name and option calls of `Ws2`; installed on its prototype, never instantiated. */
 export abstract class Ws2NamesAndOptions extends Ws2Core {
   /** `getsockname`. */
   getsockname(s: SOCKET, name: Out<SOCKADDR | null> | null, namelen: Out<number> | null): number {
-    return this.callSync(s, 'lpWSPGetSockName', (t, errno) => t.lpWSPGetSockName(s, name, namelen, errno));
+    const socket = this.route(s);
+    if (typeof socket === 'number') return this.fail(socket);
+    const lpErrno = this.enter(socket);
+    let rc: unknown;
+    try {
+      rc = socket.provider.procTable.lpWSPGetSockName(s, name, namelen, lpErrno);
+    } catch (error) {
+      rc = thrown(error);
+    }
+    return this.leave(socket, 'lpWSPGetSockName', rc, lpErrno);
   }
 
   /** `getpeername`. */
   getpeername(s: SOCKET, name: Out<SOCKADDR | null> | null, namelen: Out<number> | null): number {
-    return this.callSync(s, 'lpWSPGetPeerName', (t, errno) => t.lpWSPGetPeerName(s, name, namelen, errno));
+    const socket = this.route(s);
+    if (typeof socket === 'number') return this.fail(socket);
+    const lpErrno = this.enter(socket);
+    let rc: unknown;
+    try {
+      rc = socket.provider.procTable.lpWSPGetPeerName(s, name, namelen, lpErrno);
+    } catch (error) {
+      rc = thrown(error);
+    }
+    return this.leave(socket, 'lpWSPGetPeerName', rc, lpErrno);
   }
 
   /** `getsockopt` (`SO_PROTOCOL_INFOW`, `SO_LINGER`, `SO_ERROR`, `SO_TYPE`, `SO_MAX_MSG_SIZE`, …). */
@@ -35,31 +53,60 @@ export abstract class Ws2NamesAndOptions extends Ws2Core {
     optval: Out<SockOptValue | null> | null,
     optlen: Out<number> | null,
   ): number {
-    return this.callSync(s, 'lpWSPGetSockOpt', (t, errno) =>
-      t.lpWSPGetSockOpt(s, level, optname, optval, optlen, errno),
-    );
+    const socket = this.route(s);
+    if (typeof socket === 'number') return this.fail(socket);
+    const lpErrno = this.enter(socket);
+    let rc: unknown;
+    try {
+      rc = socket.provider.procTable.lpWSPGetSockOpt(s, level, optname, optval, optlen, lpErrno);
+    } catch (error) {
+      rc = thrown(error);
+    }
+    return this.leave(socket, 'lpWSPGetSockOpt', rc, lpErrno);
   }
 
   /** `setsockopt`. */
   setsockopt(s: SOCKET, level: number, optname: number, optval: SockOptValue | null, optlen: number): number {
-    return this.callSync(s, 'lpWSPSetSockOpt', (t, errno) =>
-      t.lpWSPSetSockOpt(s, level, optname, optval, optlen, errno),
-    );
+    const socket = this.route(s);
+    if (typeof socket === 'number') return this.fail(socket);
+    const lpErrno = this.enter(socket);
+    let rc: unknown;
+    try {
+      rc = socket.provider.procTable.lpWSPSetSockOpt(s, level, optname, optval, optlen, lpErrno);
+    } catch (error) {
+      rc = thrown(error);
+    }
+    return this.leave(socket, 'lpWSPSetSockOpt', rc, lpErrno);
   }
 
   /** `ioctlsocket` (`FIONBIO`, `FIONREAD`, `SIOCATMARK`): `argp` is in/out as the C `u_long *`. */
   ioctlsocket(s: SOCKET, cmd: number, argp: Out<number> | null): number {
-    const valid = argp !== null && typeof argp === 'object';
-    const outBuffer = out<unknown>(valid ? argp.value : 0);
-    const rc = this.callSync(
-      s,
-      'lpWSPIoctl',
-      (t, errno) =>
-        t.lpWSPIoctl(s, cmd, outBuffer.value, 4, outBuffer, 4, out(0), null, null, this.threadId(), errno),
-      { check: () => (valid ? 0 : WSAEFAULT) },
-    );
-    if (rc !== SOCKET_ERROR && cmd !== FIONBIO && valid) argp.value = Number(outBuffer.value);
-    return rc;
+    const socket = this.route(s);
+    if (typeof socket === 'number') return this.fail(socket);
+    if (argp === null || typeof argp !== 'object') return this.fail(WSAEFAULT);
+    const outBuffer = out<unknown>(argp.value);
+    const lpErrno = this.enter(socket);
+    let rc: unknown;
+    try {
+      rc = socket.provider.procTable.lpWSPIoctl(
+        s,
+        cmd,
+        outBuffer.value,
+        4,
+        outBuffer,
+        4,
+        out(0),
+        null,
+        null,
+        MAIN_THREAD_ID,
+        lpErrno,
+      );
+    } catch (error) {
+      rc = thrown(error);
+    }
+    const result = this.leave(socket, 'lpWSPIoctl', rc, lpErrno);
+    if (result !== SOCKET_ERROR && cmd !== FIONBIO) argp.value = Number(outBuffer.value);
+    return result;
   }
 
   /** `WSAIoctl`: passed to the provider's `WSPIoctl` as given. */
@@ -74,8 +121,12 @@ export abstract class Ws2NamesAndOptions extends Ws2Core {
     lpOverlapped: WSAOVERLAPPED | null,
     lpCompletionRoutine: LPWSAOVERLAPPED_COMPLETION_ROUTINE | null,
   ): number {
-    return this.callSync(s, 'lpWSPIoctl', (t, errno) =>
-      t.lpWSPIoctl(
+    const socket = this.route(s);
+    if (typeof socket === 'number') return this.fail(socket);
+    const lpErrno = this.enter(socket);
+    let rc: unknown;
+    try {
+      rc = socket.provider.procTable.lpWSPIoctl(
         s,
         dwIoControlCode,
         lpvInBuffer,
@@ -85,9 +136,12 @@ export abstract class Ws2NamesAndOptions extends Ws2Core {
         lpcbBytesReturned,
         lpOverlapped,
         lpCompletionRoutine,
-        this.threadId(),
-        errno,
-      ),
-    );
+        MAIN_THREAD_ID,
+        lpErrno,
+      );
+    } catch (error) {
+      rc = thrown(error);
+    }
+    return this.leave(socket, 'lpWSPIoctl', rc, lpErrno);
   }
 }

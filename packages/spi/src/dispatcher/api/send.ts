@@ -3,21 +3,43 @@
  * ReactOS keeps in send.c too, is in `disconnect.ts` with its siblings.
  * @module
  */
+
+import { WSAEFAULT } from '../../constants/error-codes';
 import { SOCKET_ERROR } from '../../constants/socket-api';
 import type { LPWSAOVERLAPPED_COMPLETION_ROUTINE, SOCKET, WSAOVERLAPPED } from '../../spi/wsp-types';
 import { type Out, out } from '../../types/out-cell';
 import type { SOCKADDR } from '../../types/sockaddr';
-import type { WSABUF } from '../../types/wsabuf';
-import { Ws2Core } from '../ws2-core';
+import { isValidWsabuf, type WSABUF } from '../../types/wsabuf';
+import { bufferArrayError, MAIN_THREAD_ID, Ws2Core } from '../ws2-core';
 
 /** The send calls of `Ws2`; installed on its prototype, never instantiated. */
 export abstract class Ws2Send extends Ws2Core {
   /** `send`: bytes sent, or `SOCKET_ERROR`. */
-  async send(s: SOCKET, buf: Uint8Array, len: number, flags: number): Promise<number> {
-    const buffers = [{ len, buf }];
+  send(s: SOCKET, buf: Uint8Array, len: number, flags: number): Promise<number> {
+    const socket = this.route(s);
+    if (typeof socket === 'number') return this.failAsync(socket);
+    const lpBuffers: WSABUF[] = [{ len, buf }];
+    if (!isValidWsabuf(lpBuffers[0])) return this.failAsync(WSAEFAULT);
     const sent = out(0);
-    const rc = await this.WSASend(s, buffers, 1, sent, flags, null, null);
-    return rc === SOCKET_ERROR ? SOCKET_ERROR : sent.value;
+    const lpErrno = out(0);
+    this.enterAsync(socket);
+    let pending: Promise<number>;
+    try {
+      pending = socket.provider.procTable.lpWSPSend(
+        s,
+        lpBuffers,
+        1,
+        sent,
+        flags,
+        null,
+        null,
+        MAIN_THREAD_ID,
+        lpErrno,
+      );
+    } catch (error) {
+      pending = Promise.reject(error);
+    }
+    return this.settle(socket, 'lpWSPSend', pending, lpErrno, SOCKET_ERROR, sent);
   }
 
   /** `WSASend`. */
@@ -30,27 +52,33 @@ export abstract class Ws2Send extends Ws2Core {
     lpOverlapped: WSAOVERLAPPED | null,
     lpCompletionRoutine: LPWSAOVERLAPPED_COMPLETION_ROUTINE | null,
   ): Promise<number> {
-    return this.callAsync(
-      s,
-      'lpWSPSend',
-      (t, errno) =>
-        t.lpWSPSend(
-          s,
-          lpBuffers,
-          dwBufferCount,
-          lpNumberOfBytesSent,
-          dwFlags,
-          lpOverlapped,
-          lpCompletionRoutine,
-          this.threadId(),
-          errno,
-        ),
-      { check: () => this.bufferArrayError(lpBuffers, dwBufferCount) },
-    );
+    const socket = this.route(s);
+    if (typeof socket === 'number') return this.failAsync(socket);
+    const argumentError = bufferArrayError(lpBuffers, dwBufferCount);
+    if (argumentError !== 0) return this.failAsync(argumentError);
+    const lpErrno = out(0);
+    this.enterAsync(socket);
+    let pending: Promise<number>;
+    try {
+      pending = socket.provider.procTable.lpWSPSend(
+        s,
+        lpBuffers,
+        dwBufferCount,
+        lpNumberOfBytesSent,
+        dwFlags,
+        lpOverlapped,
+        lpCompletionRoutine,
+        MAIN_THREAD_ID,
+        lpErrno,
+      );
+    } catch (error) {
+      pending = Promise.reject(error);
+    }
+    return this.settle(socket, 'lpWSPSend', pending, lpErrno);
   }
 
   /** `sendto`. */
-  async sendto(
+  sendto(
     s: SOCKET,
     buf: Uint8Array,
     len: number,
@@ -58,10 +86,32 @@ export abstract class Ws2Send extends Ws2Core {
     to: SOCKADDR | null,
     tolen: number,
   ): Promise<number> {
-    const buffers = [{ len, buf }];
+    const socket = this.route(s);
+    if (typeof socket === 'number') return this.failAsync(socket);
+    const lpBuffers: WSABUF[] = [{ len, buf }];
+    if (!isValidWsabuf(lpBuffers[0])) return this.failAsync(WSAEFAULT);
     const sent = out(0);
-    const rc = await this.WSASendTo(s, buffers, 1, sent, flags, to, tolen, null, null);
-    return rc === SOCKET_ERROR ? SOCKET_ERROR : sent.value;
+    const lpErrno = out(0);
+    this.enterAsync(socket);
+    let pending: Promise<number>;
+    try {
+      pending = socket.provider.procTable.lpWSPSendTo(
+        s,
+        lpBuffers,
+        1,
+        sent,
+        flags,
+        to,
+        tolen,
+        null,
+        null,
+        MAIN_THREAD_ID,
+        lpErrno,
+      );
+    } catch (error) {
+      pending = Promise.reject(error);
+    }
+    return this.settle(socket, 'lpWSPSendTo', pending, lpErrno, SOCKET_ERROR, sent);
   }
 
   /** `WSASendTo`. */
@@ -76,24 +126,30 @@ export abstract class Ws2Send extends Ws2Core {
     lpOverlapped: WSAOVERLAPPED | null,
     lpCompletionRoutine: LPWSAOVERLAPPED_COMPLETION_ROUTINE | null,
   ): Promise<number> {
-    return this.callAsync(
-      s,
-      'lpWSPSendTo',
-      (t, errno) =>
-        t.lpWSPSendTo(
-          s,
-          lpBuffers,
-          dwBufferCount,
-          lpNumberOfBytesSent,
-          dwFlags,
-          lpTo,
-          iTolen,
-          lpOverlapped,
-          lpCompletionRoutine,
-          this.threadId(),
-          errno,
-        ),
-      { check: () => this.bufferArrayError(lpBuffers, dwBufferCount) },
-    );
+    const socket = this.route(s);
+    if (typeof socket === 'number') return this.failAsync(socket);
+    const argumentError = bufferArrayError(lpBuffers, dwBufferCount);
+    if (argumentError !== 0) return this.failAsync(argumentError);
+    const lpErrno = out(0);
+    this.enterAsync(socket);
+    let pending: Promise<number>;
+    try {
+      pending = socket.provider.procTable.lpWSPSendTo(
+        s,
+        lpBuffers,
+        dwBufferCount,
+        lpNumberOfBytesSent,
+        dwFlags,
+        lpTo,
+        iTolen,
+        lpOverlapped,
+        lpCompletionRoutine,
+        MAIN_THREAD_ID,
+        lpErrno,
+      );
+    } catch (error) {
+      pending = Promise.reject(error);
+    }
+    return this.settle(socket, 'lpWSPSendTo', pending, lpErrno);
   }
 }

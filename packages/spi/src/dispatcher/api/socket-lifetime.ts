@@ -28,7 +28,7 @@ import type { SOCKADDR } from '../../types/sockaddr';
 import type { WSABUF } from '../../types/wsabuf';
 import type { LoadedProvider } from '../loaded-provider';
 import { selectCatalogEntry } from '../select-catalog-entry';
-import { Ws2Core } from '../ws2-core';
+import { isOptionalWsabuf, type RoutedSocket, thrown, Ws2Core } from '../ws2-core';
 
 /** The socket-lifetime calls of `Ws2`; installed on its prototype, never instantiated. */
 export abstract class Ws2SocketLifetime extends Ws2Core {
@@ -53,7 +53,7 @@ export abstract class Ws2SocketLifetime extends Ws2Core {
   ): Promise<SOCKET> {
     const cell = this.lastError.claim();
     const failWith = (code: number): SOCKET => {
-      cell.value = code;
+      this.lastError.complete(cell, code);
       return INVALID_SOCKET;
     };
     const process = this.current;
@@ -136,9 +136,7 @@ export abstract class Ws2SocketLifetime extends Ws2Core {
     const errno = out(0);
     let s: unknown;
     try {
-      s = this.guard.run([], () =>
-        provider.procTable.lpWSPSocket(af, type, protocol, info, g, dwFlags, errno),
-      );
+      s = provider.procTable.lpWSPSocket(af, type, protocol, info, g, dwFlags, errno);
     } catch (error) {
       this.providerBroke(provider, 'lpWSPSocket', 'threw', error);
       return { socket: INVALID_SOCKET, error: WSASYSCALLFAILURE };
@@ -160,19 +158,48 @@ export abstract class Ws2SocketLifetime extends Ws2Core {
    * forgotten. Never blocks.
    */
   closesocket(s: SOCKET): number {
-    const rc = this.callSync(s, 'lpWSPCloseSocket', (t, errno) => t.lpWSPCloseSocket(s, errno));
-    if (rc !== SOCKET_ERROR) this.current?.handles.delete(s);
-    return rc;
+    const socket = this.route(s);
+    if (typeof socket === 'number') return this.fail(socket);
+    const lpErrno = this.enter(socket);
+    let rc: unknown;
+    try {
+      rc = socket.provider.procTable.lpWSPCloseSocket(s, lpErrno);
+    } catch (error) {
+      rc = thrown(error);
+    }
+    const result = this.leave(socket, 'lpWSPCloseSocket', rc, lpErrno);
+    if (result !== SOCKET_ERROR) this.current?.handles.delete(s);
+    return result;
   }
 
   /** `bind`. */
   bind(s: SOCKET, name: SOCKADDR | null, namelen: number): Promise<number> {
-    return this.callAsync(s, 'lpWSPBind', (t, errno) => t.lpWSPBind(s, name, namelen, errno));
+    const socket = this.route(s);
+    if (typeof socket === 'number') return this.failAsync(socket);
+    const lpErrno = out(0);
+    this.enterAsync(socket);
+    let pending: Promise<number>;
+    try {
+      pending = socket.provider.procTable.lpWSPBind(s, name, namelen, lpErrno);
+    } catch (error) {
+      pending = Promise.reject(error);
+    }
+    return this.settle(socket, 'lpWSPBind', pending, lpErrno);
   }
 
   /** `listen`. */
   listen(s: SOCKET, backlog: number): Promise<number> {
-    return this.callAsync(s, 'lpWSPListen', (t, errno) => t.lpWSPListen(s, backlog, errno));
+    const socket = this.route(s);
+    if (typeof socket === 'number') return this.failAsync(socket);
+    const lpErrno = out(0);
+    this.enterAsync(socket);
+    let pending: Promise<number>;
+    try {
+      pending = socket.provider.procTable.lpWSPListen(s, backlog, lpErrno);
+    } catch (error) {
+      pending = Promise.reject(error);
+    }
+    return this.settle(socket, 'lpWSPListen', pending, lpErrno);
   }
 
   /** `accept`: `WSAAccept` without a condition function. */
@@ -192,15 +219,21 @@ export abstract class Ws2SocketLifetime extends Ws2Core {
     lpfnCondition: LPCONDITIONPROC | null,
     dwCallbackData: unknown,
   ): Promise<SOCKET> {
-    return this.callAsync(
-      s,
-      'lpWSPAccept',
-      (t, errno) => t.lpWSPAccept(s, addr, addrlen, lpfnCondition, dwCallbackData, errno),
-      {
-        returnsSocket: true,
-        check: () => (lpfnCondition !== null && typeof lpfnCondition !== 'function' ? WSAEFAULT : 0),
-      },
-    );
+    const socket = this.route(s);
+    if (typeof socket === 'number') return this.failAsync(socket, INVALID_SOCKET);
+    if (lpfnCondition !== null && typeof lpfnCondition !== 'function') {
+      return this.failAsync(WSAEFAULT, INVALID_SOCKET);
+    }
+    const condition = lpfnCondition === null ? null : insideCall(socket, lpfnCondition);
+    const lpErrno = out(0);
+    this.enterAsync(socket);
+    let pending: Promise<SOCKET>;
+    try {
+      pending = socket.provider.procTable.lpWSPAccept(s, addr, addrlen, condition, dwCallbackData, lpErrno);
+    } catch (error) {
+      pending = Promise.reject(error);
+    }
+    return this.settle(socket, 'lpWSPAccept', pending, lpErrno, INVALID_SOCKET);
   }
 
   /** `connect`. */
@@ -218,13 +251,42 @@ export abstract class Ws2SocketLifetime extends Ws2Core {
     lpSQOS: QOS | null,
     lpGQOS: QOS | null,
   ): Promise<number> {
-    return this.callAsync(
-      s,
-      'lpWSPConnect',
-      (t, errno) => t.lpWSPConnect(s, name, namelen, lpCallerData, lpCalleeData, lpSQOS, lpGQOS, errno),
-      {
-        check: () => (this.optionalWsabuf(lpCallerData) && this.optionalWsabuf(lpCalleeData) ? 0 : WSAEFAULT),
-      },
-    );
+    const socket = this.route(s);
+    if (typeof socket === 'number') return this.failAsync(socket);
+    if (!isOptionalWsabuf(lpCallerData) || !isOptionalWsabuf(lpCalleeData)) return this.failAsync(WSAEFAULT);
+    const lpErrno = out(0);
+    this.enterAsync(socket);
+    let pending: Promise<number>;
+    try {
+      pending = socket.provider.procTable.lpWSPConnect(
+        s,
+        name,
+        namelen,
+        lpCallerData,
+        lpCalleeData,
+        lpSQOS,
+        lpGQOS,
+        lpErrno,
+      );
+    } catch (error) {
+      pending = Promise.reject(error);
+    }
+    return this.settle(socket, 'lpWSPConnect', pending, lpErrno);
   }
+}
+
+/**
+ * The application's condition function as the provider calls it: while it runs, the listening
+ * socket counts as inside the provider's call, so calling back into the provider on it is
+ * re-entrant (`WSAEINPROGRESS`) — whether the provider calls it synchronously or after awaiting.
+ */
+function insideCall(socket: RoutedSocket, condition: LPCONDITIONPROC): LPCONDITIONPROC {
+  return (lpCallerId, lpCallerData, lpSQOS, lpGQOS, lpCalleeId, lpCalleeData, g, dwCallbackData) => {
+    socket.busy++;
+    try {
+      return condition(lpCallerId, lpCallerData, lpSQOS, lpGQOS, lpCalleeId, lpCalleeData, g, dwCallbackData);
+    } finally {
+      socket.busy--;
+    }
+  };
 }

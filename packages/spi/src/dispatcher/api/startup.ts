@@ -55,6 +55,8 @@ export abstract class Ws2Startup extends Ws2Core {
         (process) => this.upcallTableForProvider(process),
         (f) => this.recordFailure(f),
       );
+      // From now on the last error is kept per async flow (see LastErrorSlot).
+      this.lastError.attach();
     } else if (compareVersions(version, this.current.version) < 0) {
       // The process version only ever goes down: legacy 1.x behaviour stays in force.
       this.current.version = version;
@@ -75,11 +77,16 @@ export abstract class Ws2Startup extends Ws2Core {
       const process = this.current;
       this.current = undefined;
       process.cleanupProviders();
+      // No async hook is left on for this process; the last one to clean up turns the storage off.
+      this.lastError.detach();
     }
     return 0;
   }
 
-  /** `WSAGetLastError`: the last error of the calling async context. */
+  /**
+   * `WSAGetLastError`: the last error of the calling async context (while no `Ws2` in the Node
+   * process is started, of the process as one thread).
+   */
   WSAGetLastError(): number {
     return this.lastError.get();
   }
