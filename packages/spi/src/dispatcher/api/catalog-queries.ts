@@ -86,7 +86,7 @@ export abstract class Ws2CatalogQueries extends Ws2Core {
     if (!process) return failWith(WSANOTINITIALISED);
     const entry = lpProtocolInfo
       ? process.entry(lpProtocolInfo.dwCatalogEntryId)
-      : process.snapshot.entries.find((e) => !isLayeredEntry(e.info) && e.info.iAddressFamily === af);
+      : process.selection.firstEntryOfFamily(af);
     if (!entry) return failWith(WSAEINVAL);
     const started = await process.ensureProvider(entry);
     if (!started.provider || this.current !== process) return failWith(started.error ?? WSANOTINITIALISED);

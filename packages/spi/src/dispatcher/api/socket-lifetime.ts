@@ -27,7 +27,6 @@ import { cloneProtocolInfo, isLayeredEntry, type WSAPROTOCOL_INFOW } from '../..
 import type { SOCKADDR } from '../../types/sockaddr';
 import type { WSABUF } from '../../types/wsabuf';
 import type { LoadedProvider } from '../loaded-provider';
-import { selectCatalogEntry } from '../select-catalog-entry';
 import { isOptionalWsabuf, type RoutedSocket, thrown, Ws2Core } from '../ws2-core';
 
 /** The socket-lifetime calls of `Ws2`; installed on its prototype, never instantiated. */
@@ -101,7 +100,7 @@ export abstract class Ws2SocketLifetime extends Ws2Core {
 
     let after: number | undefined;
     for (;;) {
-      const selection = selectCatalogEntry(process.snapshot.entries, af, type, protocol, after);
+      const selection = process.selection.select(af, type, protocol, after);
       if (!selection.entry) return failWith(selection.error);
       const entry = selection.entry;
       const started = await process.ensureProvider(entry);
