@@ -130,6 +130,31 @@ describe('the last error is per async flow', () => {
     expect([idle.WSAGetLastError(), other.WSAGetLastError()]).toEqual([WSANOTINITIALISED, WSAENOTSOCK]);
   });
 
+  it('a process that is not started keeps its error as one thread, while others run per flow', async () => {
+    const running = track(processWith());
+    const idle = track(processWith(scriptedProvider(), false));
+    expect(idle.closesocket(5)).toBe(SOCKET_ERROR);
+    // The running process's calls in the same flow do not take the idle one's error away.
+    await running.socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    running.closesocket(424242);
+    await tick();
+    expect([idle.WSAGetLastError(), running.WSAGetLastError()]).toEqual([WSANOTINITIALISED, WSAENOTSOCK]);
+  });
+
+  it('a flow that outlives many processes still reads the live ones right', async () => {
+    const kept = track(processWith());
+    kept.closesocket(424242);
+    for (let i = 0; i < 50; i++) {
+      const passing = processWith();
+      await passing.socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+      passing.WSASetLastError(i);
+      expect(passing.WSAGetLastError()).toBe(i);
+      expect(passing.WSACleanup()).toBe(0);
+      expect(passing.WSAGetLastError()).toBe(i);
+    }
+    expect(kept.WSAGetLastError()).toBe(WSAENOTSOCK);
+  });
+
   it('a receive that completes after the last WSACleanup still reports its error', async () => {
     const p = scriptedProvider();
     const ws2 = track(processWith(p));

@@ -12,8 +12,8 @@ export interface ErrorCell {
 }
 
 /**
- * What an async flow carries: a short list with one link per `Ws2` instance the flow has used (in
- * practice one), each pointing at that instance's current cell for the flow.
+ * What an async flow carries: a short list with one link per started `Ws2` instance the flow has
+ * used (in practice one), each pointing at that instance's current cell for the flow.
  */
 interface FlowErrors {
   readonly cell: ErrorCell;
@@ -30,31 +30,48 @@ const flows = new AsyncLocalStorage<FlowErrors>();
 /** How many `LastErrorSlot`s are attached (their `Ws2` is started); the storage is on while > 0. */
 let attachedSlots = 0;
 
-/** `flows` without `owner`'s link; the other links are re-linked, never their cells copied. */
-function without(list: FlowErrors | undefined, owner: LastErrorSlot): FlowErrors | undefined {
-  if (list === undefined) return undefined;
-  if (list.cell.owner === owner) return list.next;
-  return { cell: list.cell, next: without(list.next, owner) };
+/**
+ * `head` followed by `list` without `owner`'s link and without the links of instances no longer
+ * started (so a flow that outlives many instances carries only the live ones). The kept links are
+ * re-linked, never their cells copied: a pending call still writes the cell its flow reads.
+ */
+function relink(head: ErrorCell, list: FlowErrors | undefined, owner: LastErrorSlot): FlowErrors {
+  if (list !== undefined && list.cell.owner === owner) return { cell: head, next: list.next };
+  const kept: ErrorCell[] = [];
+  let rest: FlowErrors | undefined = list;
+  for (; rest !== undefined; rest = rest.next) {
+    if (rest.cell.owner === owner) {
+      rest = rest.next;
+      break;
+    }
+    if (rest.cell.owner.started) kept.push(rest.cell);
+  }
+  for (let i = kept.length - 1; i >= 0; i--) rest = { cell: kept[i], next: rest };
+  return { cell: head, next: rest };
 }
 
 /**
  * One `Ws2` instance's `WSAGetLastError` / `WSASetLastError`. Windows keeps the last error per
- * thread; here a thread is an async flow. A call that sets the error gives the calling flow a fresh
- * cell for this instance (with `enterWith`), so two concurrent flows never see each other's error.
- * An asynchronous call claims its cell when it is made and writes it when it completes: the
- * caller's continuation after `await` resumes in the context captured at the call, and reads that
- * cell.
+ * thread; here a thread is an async flow. While the instance is started, a call that sets the
+ * error gives the calling flow a fresh cell for this instance (with `enterWith`), so two concurrent
+ * flows never see each other's error. An asynchronous call claims its cell when it is made and
+ * writes it when it completes: the caller's continuation after `await` resumes in the context
+ * captured at the call, and reads that cell.
  *
- * While no `Ws2` in the process is started the storage is off, and each instance keeps one last
- * error, as a single thread would (`offError`). Flows that hold no cell of this instance read it
- * too, so an error set before a `WSAStartup`, or by a call that completes after the last
- * `WSACleanup`, is not lost.
+ * While the instance is not started it keeps one last error, as a single thread would
+ * (`offError`), and flows that hold no cell of it read that too: an error set before a
+ * `WSAStartup`, or by a call that completes after the last `WSACleanup`, is not lost.
  */
 export class LastErrorSlot {
   private offError = 0;
   private attached = false;
 
-  /** This instance's `Ws2` has started: the storage is on (from its first `WSAStartup`). */
+  /** True from this instance's first `WSAStartup` to its last `WSACleanup`. */
+  get started(): boolean {
+    return this.attached;
+  }
+
+  /** This instance's `Ws2` has started: its errors are kept per flow, and the storage is on. */
   attach(): void {
     if (this.attached) return;
     this.attached = true;
@@ -75,7 +92,7 @@ export class LastErrorSlot {
 
   /** The calling flow's last error for this instance (`WSAGetLastError`). */
   get(): number {
-    if (attachedSlots > 0) {
+    if (this.attached) {
       for (let link = flows.getStore(); link !== undefined; link = link.next) {
         if (link.cell.owner === this) return link.cell.value;
       }
@@ -85,40 +102,32 @@ export class LastErrorSlot {
 
   /** Sets the calling flow's last error for this instance (`WSASetLastError`). */
   set(code: number): void {
-    if (attachedSlots > 0) this.enter({ owner: this, value: code });
+    if (this.attached) this.enter({ owner: this, value: code });
     else this.offError = code;
   }
 
   /**
    * Gives the calling flow a fresh cell for this instance, for an asynchronous call to write its
-   * error into when it completes (`complete`); undefined while the storage is off.
+   * error into when it completes (`complete`); undefined while the instance is not started.
    */
   claim(): ErrorCell | undefined {
-    if (attachedSlots === 0) return undefined;
+    if (!this.attached) return undefined;
     const list = flows.getStore();
-    let cell: ErrorCell;
-    let rest: FlowErrors | undefined;
-    if (list !== undefined && list.cell.owner === this) {
-      // The usual case: the flow's newest cell is this instance's.
-      cell = { owner: this, value: list.cell.value };
-      rest = list.next;
-    } else {
-      cell = { owner: this, value: this.get() };
-      rest = without(list, this);
-    }
-    flows.enterWith({ cell, next: rest });
+    // The usual case: the flow's newest cell is this instance's.
+    const value = list !== undefined && list.cell.owner === this ? list.cell.value : this.get();
+    const cell: ErrorCell = { owner: this, value };
+    flows.enterWith(relink(cell, list, this));
     return cell;
   }
 
   /** The error of an asynchronous call that `claim`ed `cell` when it was made. */
   complete(cell: ErrorCell | undefined, code: number): void {
     if (cell !== undefined) cell.value = code;
-    // A caller resuming with the storage off, or without a cell, reads the single-thread value.
-    if (cell === undefined || attachedSlots === 0) this.offError = code;
+    // A caller resuming after this instance stopped, or without a cell, reads the single value.
+    if (cell === undefined || !this.attached) this.offError = code;
   }
 
   private enter(cell: ErrorCell): void {
-    const list = flows.getStore();
-    flows.enterWith({ cell, next: without(list, this) });
+    flows.enterWith(relink(cell, flows.getStore(), this));
   }
 }

@@ -48,6 +48,52 @@ export function thrown(error: unknown): unknown {
   return new ProviderThrew(error);
 }
 
+/** What settling an asynchronous call gives the caller. */
+export const Settled = {
+  /** The provider's result (0, or a socket for `WSPAccept`). */
+  Result: 0,
+  /** The byte count in the frame's `lpBytes` (`send`, `sendto`, `recvfrom`). */
+  Bytes: 1,
+  /** The byte count, and `WSAEMSGSIZE` when `MSG_PARTIAL` comes back in the frame's `lpFlags` (`recv`). */
+  BytesWholeMessage: 2,
+} as const;
+export type Settled = (typeof Settled)[keyof typeof Settled];
+
+/** No bytes: what an idle call frame's buffer points at, so it keeps none of the application's. */
+const NO_BYTES = new Uint8Array(0);
+
+/** How many idle call frames a process keeps (more only when that many calls overlap). */
+const MAX_IDLE_CALLS = 16;
+
+/**
+ * The frame of one asynchronous provider call, from `takeCall` until it settles: the `lpErrno` it
+ * lends the provider; for the one-buffer shorthands (`send`, `recv`, `sendto`, `recvfrom`), the
+ * `WSABUF` array and the out cells C builds on the stack; and what settling it means. Frames of
+ * settled calls are kept for the next calls, so a call allocates none of this — nor the handlers
+ * its promise settles through — unless many calls are in flight at once.
+ */
+export class AsyncCall {
+  readonly lpErrno: Out<number> = { value: 0 };
+  /** The one buffer of a shorthand call, and the array that holds it. */
+  readonly buffer: WSABUF = { len: 0, buf: NO_BYTES };
+  readonly lpBuffers: WSABUF[] = [this.buffer];
+  readonly lpBytes: Out<number> = { value: 0 };
+  readonly lpFlags: Out<number> = { value: 0 };
+  provider: LoadedProvider | undefined = undefined;
+  name: WspProcName = 'lpWSPSend';
+  failValue: number = SOCKET_ERROR;
+  settles: Settled = Settled.Result;
+  /** The calling flow's last-error cell, claimed when the call was made. */
+  cell: ErrorCell | undefined = undefined;
+  readonly onFulfilled: (rc: unknown) => number;
+  readonly onRejected: (error: unknown) => number;
+
+  constructor(complete: (call: AsyncCall, rc: unknown) => number) {
+    this.onFulfilled = (rc) => complete(this, rc);
+    this.onRejected = (error) => complete(this, new ProviderThrew(error));
+  }
+}
+
 /** True for `null`, `undefined` or a well-formed `WSABUF` (an optional buffer argument). */
 export function isOptionalWsabuf(b: WSABUF | null | undefined): boolean {
   return b === null || b === undefined || isValidWsabuf(b);
@@ -86,6 +132,9 @@ export abstract class Ws2Core {
   protected startupCount = 0;
   /** The `lpErrno` cell synchronous calls lend the provider, while no call holds it (see `enter`). */
   private spareErrno: Out<number> | undefined = { value: 0 };
+  /** Frames of settled asynchronous calls, for the next ones (see `AsyncCall`). */
+  private readonly idleCalls: AsyncCall[] = [];
+  private readonly completeCall = (call: AsyncCall, rc: unknown): number => this.completion(call, rc);
 
   constructor(options: Ws2Options) {
     this.catalog = options.catalog;
@@ -107,10 +156,11 @@ export abstract class Ws2Core {
   //   try { rc = socket.provider.procTable.lpWSPxxx(…, lpErrno); } catch (error) { rc = thrown(error); }
   //   return this.leave(socket, 'lpWSPxxx', rc, lpErrno);    contract checks, last error
   //
-  // and for a call that blocks in C, `enterAsync(socket)`, the call (a throw becomes a rejected
-  // promise), then `settle`: one promise between the caller and the provider's own. Nothing is
-  // allocated per synchronous call, and a socket is marked busy only while a provider runs
-  // synchronously for it (or calls an application callback for it).
+  // and for a call that blocks in C, `const call = this.enterAsync(socket)` (a frame with the
+  // call's lpErrno), the provider call (a throw becomes a rejected promise), then
+  // `this.settle(socket, call, 'lpWSPxxx', pending)`: one promise between the caller and the
+  // provider's own. Nothing is allocated per synchronous call, and a socket is marked busy only
+  // while a provider runs synchronously for it (or calls an application callback for it).
 
   /**
    * The prolog of a per-socket call: the socket's record, which knows its provider, or the error —
@@ -179,38 +229,48 @@ export abstract class Ws2Core {
     return this.resultError(socket.provider, name, rc, code, SOCKET_ERROR) === 0;
   }
 
-  /** Marks `socket` as inside the synchronous part of an asynchronous provider call. */
-  protected enterAsync(socket: RoutedSocket): void {
+  /** A frame for an asynchronous call: an idle one, or a new one (see `AsyncCall`). */
+  protected takeCall(): AsyncCall {
+    const call = this.idleCalls.pop() ?? new AsyncCall(this.completeCall);
+    call.lpErrno.value = 0;
+    call.lpBytes.value = 0;
+    return call;
+  }
+
+  /**
+   * Marks `socket` as inside the synchronous part of an asynchronous provider call, and gives the
+   * call its frame (`call`, when the caller took one to fill first).
+   */
+  protected enterAsync(socket: RoutedSocket, call: AsyncCall = this.takeCall()): AsyncCall {
     socket.busy++;
+    return call;
   }
 
   /**
    * Ends the synchronous part of an asynchronous provider call and gives its C result when the
    * provider settles: `failValue` with the error written to the last-error cell the calling flow
-   * claims now (where its continuation after `await` reads it). With `lpBytes`, success gives the
-   * byte count instead of 0 (`send`, `recv`); with `lpPartialFlags`, `MSG_PARTIAL` coming back is
-   * `WSAEMSGSIZE` (`recv`). A call whose `failValue` is `INVALID_SOCKET` returns a socket
-   * (`WSPAccept`), which must be a handle the provider claimed.
+   * claims now (where its continuation after `await` reads it). `settles` says what success gives
+   * (see `Settled`). A call whose `failValue` is `INVALID_SOCKET` returns a socket (`WSPAccept`),
+   * which must be a handle the provider claimed.
    */
   protected settle(
     socket: RoutedSocket,
+    call: AsyncCall,
     name: WspProcName,
     pending: Promise<number>,
-    lpErrno: Out<number>,
     failValue: number = SOCKET_ERROR,
-    lpBytes: Out<number> | null = null,
-    lpPartialFlags: Out<number> | null = null,
+    settles: Settled = Settled.Result,
   ): Promise<number> {
     socket.busy--;
-    const provider = socket.provider;
-    const cell = this.lastError.claim();
-    // `then` rather than an async function: one promise and one microtask turn fewer per call.
-    // `Promise.resolve` returns a native promise as it is, and copes with a provider returning a
-    // bare value (which `completion` then judges).
-    return Promise.resolve(pending).then(
-      (rc) => this.completion(provider, name, rc, lpErrno.value, cell, failValue, lpBytes, lpPartialFlags),
-      (error) => this.completion(provider, name, new ProviderThrew(error), 0, cell, failValue, null, null),
-    );
+    call.provider = socket.provider;
+    call.name = name;
+    call.failValue = failValue;
+    call.settles = settles;
+    call.cell = this.lastError.claim();
+    // `then` with the frame's own handlers rather than an async function: no closure, and one
+    // promise and one microtask turn fewer per call. `Promise.resolve` returns a native promise as
+    // it is, and copes with a provider returning a bare value (which `completion` then judges).
+    return Promise.resolve(pending).then(call.onFulfilled, call.onRejected);
   }
 
   /**
@@ -219,9 +279,9 @@ export abstract class Ws2Core {
    */
   protected async settleQuietly(
     socket: RoutedSocket,
+    call: AsyncCall,
     name: WspProcName,
     pending: Promise<number>,
-    lpErrno: Out<number>,
   ): Promise<number> {
     socket.busy--;
     let rc: unknown;
@@ -230,7 +290,9 @@ export abstract class Ws2Core {
     } catch (error) {
       rc = new ProviderThrew(error);
     }
-    return this.resultError(socket.provider, name, rc, lpErrno.value, SOCKET_ERROR, true);
+    const error = this.resultError(socket.provider, name, rc, call.lpErrno.value, SOCKET_ERROR, true);
+    this.idle(call);
+    return error;
   }
 
   /**
@@ -253,33 +315,33 @@ export abstract class Ws2Core {
     for (const record of marked) record.busy--;
   }
 
-  /** The C result of a settled asynchronous provider call (see `settle`). */
-  private completion(
-    provider: LoadedProvider,
-    name: WspProcName,
-    rc: unknown,
-    code: number,
-    cell: ErrorCell | undefined,
-    failValue: number,
-    lpBytes: Out<number> | null,
-    lpPartialFlags: Out<number> | null,
-  ): number {
-    const error = this.resultError(provider, name, rc, code, failValue, true);
-    if (error !== 0) {
-      this.lastError.complete(cell, error);
-      return failValue;
-    }
-    if (failValue === INVALID_SOCKET && !this.current?.handles.get(rc as SOCKET)) {
+  /** The C result of a settled asynchronous provider call (see `settle`); the frame goes idle. */
+  private completion(call: AsyncCall, rc: unknown): number {
+    const provider = call.provider as LoadedProvider;
+    const { name, failValue, cell } = call;
+    let error = this.resultError(provider, name, rc, call.lpErrno.value, failValue, true);
+    if (error === 0 && failValue === INVALID_SOCKET && !this.current?.handles.get(rc as SOCKET)) {
       // A call that returns a socket (WSPAccept) must return one the provider claimed.
       this.providerBroke(provider, name, `returned ${rc} without claiming it as a socket handle`);
-      this.lastError.complete(cell, WSASYSCALLFAILURE);
-      return failValue;
+      error = WSASYSCALLFAILURE;
     }
-    if (lpPartialFlags !== null && lpPartialFlags.value & MSG_PARTIAL) {
-      this.lastError.complete(cell, WSAEMSGSIZE);
-      return failValue;
+    if (error === 0 && call.settles === Settled.BytesWholeMessage && call.lpFlags.value & MSG_PARTIAL) {
+      error = WSAEMSGSIZE;
     }
-    return lpBytes === null ? (rc as number) : lpBytes.value;
+    const result = call.settles === Settled.Result ? (rc as number) : call.lpBytes.value;
+    this.idle(call);
+    if (error === 0) return result;
+    this.lastError.complete(cell, error);
+    return failValue;
+  }
+
+  /** A settled call's frame, kept for another call — holding nothing of this one's. */
+  private idle(call: AsyncCall): void {
+    call.buffer.buf = NO_BYTES;
+    call.buffer.len = 0;
+    call.provider = undefined;
+    call.cell = undefined;
+    if (this.idleCalls.length < MAX_IDLE_CALLS) this.idleCalls.push(call);
   }
 
   /**
@@ -314,8 +376,12 @@ export abstract class Ws2Core {
     return SOCKET_ERROR;
   }
 
-  /** `fail` for a call that returns a Promise: the error is set before the caller awaits. */
-  protected failAsync(code: number, failValue: number = SOCKET_ERROR): Promise<number> {
+  /**
+   * `fail` for a call that returns a Promise: the error is set before the caller awaits. A frame
+   * the call took before it failed goes idle.
+   */
+  protected failAsync(code: number, failValue: number = SOCKET_ERROR, unused?: AsyncCall): Promise<number> {
+    if (unused !== undefined) this.idle(unused);
     this.lastError.set(code);
     return Promise.resolve(failValue);
   }

@@ -212,17 +212,23 @@ export abstract class Ws2EventsAndSelect extends Ws2Core {
     if (first === undefined) return this.failAsync(WSAEINVAL);
     const socket = this.route(first);
     if (typeof socket === 'number') return this.failAsync(socket);
-    const lpErrno = out(0);
     const marked = this.markBusy(sets.flatMap((set) => set?.fd_array ?? []));
-    this.enterAsync(socket);
+    const call = this.enterAsync(socket);
     let pending: Promise<number>;
     try {
-      pending = socket.provider.procTable.lpWSPSelect(nfds, readfds, writefds, exceptfds, timeout, lpErrno);
+      pending = socket.provider.procTable.lpWSPSelect(
+        nfds,
+        readfds,
+        writefds,
+        exceptfds,
+        timeout,
+        call.lpErrno,
+      );
     } catch (error) {
       pending = Promise.reject(error);
     }
     this.unmarkBusy(marked);
-    return this.settle(socket, 'lpWSPSelect', pending, lpErrno);
+    return this.settle(socket, call, 'lpWSPSelect', pending);
   }
 
   /**
@@ -297,17 +303,16 @@ export abstract class Ws2EventsAndSelect extends Ws2Core {
     const all = group.map((p) => p.fd);
     const socket = this.route(all[0]);
     if (typeof socket === 'number') return { error: socket };
-    const lpErrno = out(0);
     const marked = this.markBusy(all);
-    this.enterAsync(socket);
+    const call = this.enterAsync(socket);
     let pending: Promise<number>;
     try {
-      pending = socket.provider.procTable.lpWSPSelect(0, allRead, writefds, exceptfds, timeout, lpErrno);
+      pending = socket.provider.procTable.lpWSPSelect(0, allRead, writefds, exceptfds, timeout, call.lpErrno);
     } catch (error) {
       pending = Promise.reject(error);
     }
     this.unmarkBusy(marked);
-    const error = await this.settleQuietly(socket, 'lpWSPSelect', pending, lpErrno);
+    const error = await this.settleQuietly(socket, call, 'lpWSPSelect', pending);
     if (error !== 0) return { error };
     let ready = 0;
     for (const pfd of group) {

@@ -5,10 +5,10 @@
  */
 import { SOCKET_ERROR } from '../../constants/socket-api';
 import type { LPWSAOVERLAPPED_COMPLETION_ROUTINE, SOCKET, WSAOVERLAPPED } from '../../spi/wsp-types';
-import { type Out, out } from '../../types/out-cell';
+import type { Out } from '../../types/out-cell';
 import type { SOCKADDR } from '../../types/sockaddr';
 import type { WSABUF } from '../../types/wsabuf';
-import { bufferArrayError, MAIN_THREAD_ID, Ws2Core } from '../ws2-core';
+import { type AsyncCall, bufferArrayError, MAIN_THREAD_ID, Settled, Ws2Core } from '../ws2-core';
 
 /** The receive calls of `Ws2`; installed on its prototype, never instantiated. */
 export abstract class Ws2Receive extends Ws2Core {
@@ -17,9 +17,22 @@ export abstract class Ws2Receive extends Ws2Core {
    * (`MSG_PARTIAL` back from the provider) is `WSAEMSGSIZE` here, as in ws2_32's `recv`.
    */
   recv(s: SOCKET, buf: Uint8Array, len: number, flags: number): Promise<number> {
-    const received = out(0);
-    const lpFlags = out(flags);
-    return this.receiveBuffers(s, [{ len, buf }], 1, received, lpFlags, null, null, received, lpFlags);
+    const call = this.takeCall();
+    call.buffer.len = len;
+    call.buffer.buf = buf;
+    call.lpFlags.value = flags;
+    const { lpBuffers, lpBytes, lpFlags } = call;
+    return this.receiveBuffers(
+      s,
+      lpBuffers,
+      1,
+      lpBytes,
+      lpFlags,
+      null,
+      null,
+      call,
+      Settled.BytesWholeMessage,
+    );
   }
 
   /** `WSARecv`. */
@@ -40,8 +53,8 @@ export abstract class Ws2Receive extends Ws2Core {
       lpFlags,
       lpOverlapped,
       lpCompletionRoutine,
-      null,
-      null,
+      this.takeCall(),
+      Settled.Result,
     );
   }
 
@@ -54,18 +67,23 @@ export abstract class Ws2Receive extends Ws2Core {
     from: Out<SOCKADDR | null> | null,
     fromlen: Out<number> | null,
   ): Promise<number> {
-    const received = out(0);
+    const call = this.takeCall();
+    call.buffer.len = len;
+    call.buffer.buf = buf;
+    call.lpFlags.value = flags;
+    const { lpBuffers, lpBytes, lpFlags } = call;
     return this.receiveBuffersFrom(
       s,
-      [{ len, buf }],
+      lpBuffers,
       1,
-      received,
-      out(flags),
+      lpBytes,
+      lpFlags,
       from,
       fromlen,
       null,
       null,
-      received,
+      call,
+      Settled.Bytes,
     );
   }
 
@@ -91,13 +109,14 @@ export abstract class Ws2Receive extends Ws2Core {
       lpFromlen,
       lpOverlapped,
       lpCompletionRoutine,
-      null,
+      this.takeCall(),
+      Settled.Result,
     );
   }
 
   /**
-   * `WSARecv`; with `lpBytes` (`recv`), success gives the bytes received instead of 0, and with
-   * `lpPartialFlags`, `MSG_PARTIAL` coming back is `WSAEMSGSIZE`.
+   * `WSARecv` in the frame `call`; `settles` says what success gives (for `recv`, the bytes
+   * received, and `WSAEMSGSIZE` for a partial message).
    */
   private receiveBuffers(
     s: SOCKET,
@@ -107,15 +126,14 @@ export abstract class Ws2Receive extends Ws2Core {
     lpFlags: Out<number> | null,
     lpOverlapped: WSAOVERLAPPED | null,
     lpCompletionRoutine: LPWSAOVERLAPPED_COMPLETION_ROUTINE | null,
-    lpBytes: Out<number> | null,
-    lpPartialFlags: Out<number> | null,
+    call: AsyncCall,
+    settles: Settled,
   ): Promise<number> {
     const socket = this.route(s);
-    if (typeof socket === 'number') return this.failAsync(socket);
+    if (typeof socket === 'number') return this.failAsync(socket, SOCKET_ERROR, call);
     const argumentError = bufferArrayError(lpBuffers, dwBufferCount);
-    if (argumentError !== 0) return this.failAsync(argumentError);
-    const lpErrno = out(0);
-    this.enterAsync(socket);
+    if (argumentError !== 0) return this.failAsync(argumentError, SOCKET_ERROR, call);
+    this.enterAsync(socket, call);
     let pending: Promise<number>;
     try {
       pending = socket.provider.procTable.lpWSPRecv(
@@ -127,15 +145,15 @@ export abstract class Ws2Receive extends Ws2Core {
         lpOverlapped,
         lpCompletionRoutine,
         MAIN_THREAD_ID,
-        lpErrno,
+        call.lpErrno,
       );
     } catch (error) {
       pending = Promise.reject(error);
     }
-    return this.settle(socket, 'lpWSPRecv', pending, lpErrno, SOCKET_ERROR, lpBytes, lpPartialFlags);
+    return this.settle(socket, call, 'lpWSPRecv', pending, SOCKET_ERROR, settles);
   }
 
-  /** `WSARecvFrom`; with `lpBytes` (`recvfrom`), success gives the bytes received instead of 0. */
+  /** `WSARecvFrom` in the frame `call`; `settles` says what success gives (the bytes, for `recvfrom`). */
   private receiveBuffersFrom(
     s: SOCKET,
     lpBuffers: WSABUF[],
@@ -146,14 +164,14 @@ export abstract class Ws2Receive extends Ws2Core {
     lpFromlen: Out<number> | null,
     lpOverlapped: WSAOVERLAPPED | null,
     lpCompletionRoutine: LPWSAOVERLAPPED_COMPLETION_ROUTINE | null,
-    lpBytes: Out<number> | null,
+    call: AsyncCall,
+    settles: Settled,
   ): Promise<number> {
     const socket = this.route(s);
-    if (typeof socket === 'number') return this.failAsync(socket);
+    if (typeof socket === 'number') return this.failAsync(socket, SOCKET_ERROR, call);
     const argumentError = bufferArrayError(lpBuffers, dwBufferCount);
-    if (argumentError !== 0) return this.failAsync(argumentError);
-    const lpErrno = out(0);
-    this.enterAsync(socket);
+    if (argumentError !== 0) return this.failAsync(argumentError, SOCKET_ERROR, call);
+    this.enterAsync(socket, call);
     let pending: Promise<number>;
     try {
       pending = socket.provider.procTable.lpWSPRecvFrom(
@@ -167,11 +185,11 @@ export abstract class Ws2Receive extends Ws2Core {
         lpOverlapped,
         lpCompletionRoutine,
         MAIN_THREAD_ID,
-        lpErrno,
+        call.lpErrno,
       );
     } catch (error) {
       pending = Promise.reject(error);
     }
-    return this.settle(socket, 'lpWSPRecvFrom', pending, lpErrno, SOCKET_ERROR, lpBytes);
+    return this.settle(socket, call, 'lpWSPRecvFrom', pending, SOCKET_ERROR, settles);
   }
 }

@@ -6,17 +6,19 @@
 
 import { SOCKET_ERROR } from '../../constants/socket-api';
 import type { LPWSAOVERLAPPED_COMPLETION_ROUTINE, SOCKET, WSAOVERLAPPED } from '../../spi/wsp-types';
-import { type Out, out } from '../../types/out-cell';
+import type { Out } from '../../types/out-cell';
 import type { SOCKADDR } from '../../types/sockaddr';
 import type { WSABUF } from '../../types/wsabuf';
-import { bufferArrayError, MAIN_THREAD_ID, Ws2Core } from '../ws2-core';
+import { type AsyncCall, bufferArrayError, MAIN_THREAD_ID, Settled, Ws2Core } from '../ws2-core';
 
 /** The send calls of `Ws2`; installed on its prototype, never instantiated. */
 export abstract class Ws2Send extends Ws2Core {
   /** `send`: bytes sent, or `SOCKET_ERROR`. */
   send(s: SOCKET, buf: Uint8Array, len: number, flags: number): Promise<number> {
-    const sent = out(0);
-    return this.sendBuffers(s, [{ len, buf }], 1, sent, flags, null, null, sent);
+    const call = this.takeCall();
+    call.buffer.len = len;
+    call.buffer.buf = buf;
+    return this.sendBuffers(s, call.lpBuffers, 1, call.lpBytes, flags, null, null, call, Settled.Bytes);
   }
 
   /** `WSASend`. */
@@ -37,7 +39,8 @@ export abstract class Ws2Send extends Ws2Core {
       dwFlags,
       lpOverlapped,
       lpCompletionRoutine,
-      null,
+      this.takeCall(),
+      Settled.Result,
     );
   }
 
@@ -50,8 +53,22 @@ export abstract class Ws2Send extends Ws2Core {
     to: SOCKADDR | null,
     tolen: number,
   ): Promise<number> {
-    const sent = out(0);
-    return this.sendBuffersTo(s, [{ len, buf }], 1, sent, flags, to, tolen, null, null, sent);
+    const call = this.takeCall();
+    call.buffer.len = len;
+    call.buffer.buf = buf;
+    return this.sendBuffersTo(
+      s,
+      call.lpBuffers,
+      1,
+      call.lpBytes,
+      flags,
+      to,
+      tolen,
+      null,
+      null,
+      call,
+      Settled.Bytes,
+    );
   }
 
   /** `WSASendTo`. */
@@ -76,11 +93,12 @@ export abstract class Ws2Send extends Ws2Core {
       iTolen,
       lpOverlapped,
       lpCompletionRoutine,
-      null,
+      this.takeCall(),
+      Settled.Result,
     );
   }
 
-  /** `WSASend`; with `lpBytes` (`send`), success gives the bytes sent instead of 0. */
+  /** `WSASend` in the frame `call`; `settles` says what success gives (the bytes sent, for `send`). */
   private sendBuffers(
     s: SOCKET,
     lpBuffers: WSABUF[],
@@ -89,14 +107,14 @@ export abstract class Ws2Send extends Ws2Core {
     dwFlags: number,
     lpOverlapped: WSAOVERLAPPED | null,
     lpCompletionRoutine: LPWSAOVERLAPPED_COMPLETION_ROUTINE | null,
-    lpBytes: Out<number> | null,
+    call: AsyncCall,
+    settles: Settled,
   ): Promise<number> {
     const socket = this.route(s);
-    if (typeof socket === 'number') return this.failAsync(socket);
+    if (typeof socket === 'number') return this.failAsync(socket, SOCKET_ERROR, call);
     const argumentError = bufferArrayError(lpBuffers, dwBufferCount);
-    if (argumentError !== 0) return this.failAsync(argumentError);
-    const lpErrno = out(0);
-    this.enterAsync(socket);
+    if (argumentError !== 0) return this.failAsync(argumentError, SOCKET_ERROR, call);
+    this.enterAsync(socket, call);
     let pending: Promise<number>;
     try {
       pending = socket.provider.procTable.lpWSPSend(
@@ -108,15 +126,15 @@ export abstract class Ws2Send extends Ws2Core {
         lpOverlapped,
         lpCompletionRoutine,
         MAIN_THREAD_ID,
-        lpErrno,
+        call.lpErrno,
       );
     } catch (error) {
       pending = Promise.reject(error);
     }
-    return this.settle(socket, 'lpWSPSend', pending, lpErrno, SOCKET_ERROR, lpBytes);
+    return this.settle(socket, call, 'lpWSPSend', pending, SOCKET_ERROR, settles);
   }
 
-  /** `WSASendTo`; with `lpBytes` (`sendto`), success gives the bytes sent instead of 0. */
+  /** `WSASendTo` in the frame `call`; `settles` says what success gives (the bytes sent, for `sendto`). */
   private sendBuffersTo(
     s: SOCKET,
     lpBuffers: WSABUF[],
@@ -127,14 +145,14 @@ export abstract class Ws2Send extends Ws2Core {
     iTolen: number,
     lpOverlapped: WSAOVERLAPPED | null,
     lpCompletionRoutine: LPWSAOVERLAPPED_COMPLETION_ROUTINE | null,
-    lpBytes: Out<number> | null,
+    call: AsyncCall,
+    settles: Settled,
   ): Promise<number> {
     const socket = this.route(s);
-    if (typeof socket === 'number') return this.failAsync(socket);
+    if (typeof socket === 'number') return this.failAsync(socket, SOCKET_ERROR, call);
     const argumentError = bufferArrayError(lpBuffers, dwBufferCount);
-    if (argumentError !== 0) return this.failAsync(argumentError);
-    const lpErrno = out(0);
-    this.enterAsync(socket);
+    if (argumentError !== 0) return this.failAsync(argumentError, SOCKET_ERROR, call);
+    this.enterAsync(socket, call);
     let pending: Promise<number>;
     try {
       pending = socket.provider.procTable.lpWSPSendTo(
@@ -148,11 +166,11 @@ export abstract class Ws2Send extends Ws2Core {
         lpOverlapped,
         lpCompletionRoutine,
         MAIN_THREAD_ID,
-        lpErrno,
+        call.lpErrno,
       );
     } catch (error) {
       pending = Promise.reject(error);
     }
-    return this.settle(socket, 'lpWSPSendTo', pending, lpErrno, SOCKET_ERROR, lpBytes);
+    return this.settle(socket, call, 'lpWSPSendTo', pending, SOCKET_ERROR, settles);
   }
 }

@@ -175,30 +175,28 @@ export abstract class Ws2SocketLifetime extends Ws2Core {
   bind(s: SOCKET, name: SOCKADDR | null, namelen: number): Promise<number> {
     const socket = this.route(s);
     if (typeof socket === 'number') return this.failAsync(socket);
-    const lpErrno = out(0);
-    this.enterAsync(socket);
+    const call = this.enterAsync(socket);
     let pending: Promise<number>;
     try {
-      pending = socket.provider.procTable.lpWSPBind(s, name, namelen, lpErrno);
+      pending = socket.provider.procTable.lpWSPBind(s, name, namelen, call.lpErrno);
     } catch (error) {
       pending = Promise.reject(error);
     }
-    return this.settle(socket, 'lpWSPBind', pending, lpErrno);
+    return this.settle(socket, call, 'lpWSPBind', pending);
   }
 
   /** `listen`. */
   listen(s: SOCKET, backlog: number): Promise<number> {
     const socket = this.route(s);
     if (typeof socket === 'number') return this.failAsync(socket);
-    const lpErrno = out(0);
-    this.enterAsync(socket);
+    const call = this.enterAsync(socket);
     let pending: Promise<number>;
     try {
-      pending = socket.provider.procTable.lpWSPListen(s, backlog, lpErrno);
+      pending = socket.provider.procTable.lpWSPListen(s, backlog, call.lpErrno);
     } catch (error) {
       pending = Promise.reject(error);
     }
-    return this.settle(socket, 'lpWSPListen', pending, lpErrno);
+    return this.settle(socket, call, 'lpWSPListen', pending);
   }
 
   /** `accept`: `WSAAccept` without a condition function. */
@@ -224,15 +222,21 @@ export abstract class Ws2SocketLifetime extends Ws2Core {
       return this.failAsync(WSAEFAULT, INVALID_SOCKET);
     }
     const condition = lpfnCondition === null ? null : insideCall(socket, lpfnCondition);
-    const lpErrno = out(0);
-    this.enterAsync(socket);
+    const call = this.enterAsync(socket);
     let pending: Promise<SOCKET>;
     try {
-      pending = socket.provider.procTable.lpWSPAccept(s, addr, addrlen, condition, dwCallbackData, lpErrno);
+      pending = socket.provider.procTable.lpWSPAccept(
+        s,
+        addr,
+        addrlen,
+        condition,
+        dwCallbackData,
+        call.lpErrno,
+      );
     } catch (error) {
       pending = Promise.reject(error);
     }
-    return this.settle(socket, 'lpWSPAccept', pending, lpErrno, INVALID_SOCKET);
+    return this.settle(socket, call, 'lpWSPAccept', pending, INVALID_SOCKET);
   }
 
   /** `connect`. */
@@ -253,8 +257,7 @@ export abstract class Ws2SocketLifetime extends Ws2Core {
     const socket = this.route(s);
     if (typeof socket === 'number') return this.failAsync(socket);
     if (!isOptionalWsabuf(lpCallerData) || !isOptionalWsabuf(lpCalleeData)) return this.failAsync(WSAEFAULT);
-    const lpErrno = out(0);
-    this.enterAsync(socket);
+    const call = this.enterAsync(socket);
     let pending: Promise<number>;
     try {
       pending = socket.provider.procTable.lpWSPConnect(
@@ -265,12 +268,12 @@ export abstract class Ws2SocketLifetime extends Ws2Core {
         lpCalleeData,
         lpSQOS,
         lpGQOS,
-        lpErrno,
+        call.lpErrno,
       );
     } catch (error) {
       pending = Promise.reject(error);
     }
-    return this.settle(socket, 'lpWSPConnect', pending, lpErrno);
+    return this.settle(socket, call, 'lpWSPConnect', pending);
   }
 }
 
