@@ -8,7 +8,8 @@
 import { WSAEFAULT } from '../../constants/error-codes';
 import type { SOCKET } from '../../spi/wsp-types';
 import type { WSABUF } from '../../types/wsabuf';
-import { isOptionalWsabuf, thrown, Ws2Core } from '../ws2-core';
+import { thrown } from '../async-call';
+import { isOptionalWsabuf, Ws2Core } from '../ws2-core';
 
 /** The disconnect calls of `Ws2`; installed on its prototype, never instantiated. */
 export abstract class Ws2Disconnect extends Ws2Core {

@@ -45,7 +45,8 @@ import type { LoadedProvider } from '../loaded-provider';
 /** The longest delay `setTimeout` honours (2^31 - 1 ms); longer ones fire at once. */
 const MAX_TIMER_MS = 0x7fffffff;
 
-import { MAIN_THREAD_ID, thrown, Ws2Core } from '../ws2-core';
+import { thrown } from '../async-call';
+import { MAIN_THREAD_ID, Ws2Core } from '../ws2-core';
 
 /** The event, select and poll calls of `Ws2`; installed on its prototype, never instantiated. */
 export abstract class Ws2EventsAndSelect extends Ws2Core {

@@ -13,7 +13,8 @@ import type {
 } from '../../spi/wsp-types';
 import { type Out, out } from '../../types/out-cell';
 import type { SOCKADDR } from '../../types/sockaddr';
-import { MAIN_THREAD_ID, thrown, Ws2Core } from '../ws2-core';
+import { thrown } from '../async-call';
+import { MAIN_THREAD_ID, Ws2Core } from '../ws2-core';
 
 /** The name and option calls of `Ws2`; installed on its prototype, never instantiated. */
 export abstract class Ws2NamesAndOptions extends Ws2Core {

@@ -8,7 +8,8 @@ import type { LPWSAOVERLAPPED_COMPLETION_ROUTINE, SOCKET, WSAOVERLAPPED } from '
 import type { Out } from '../../types/out-cell';
 import type { SOCKADDR } from '../../types/sockaddr';
 import type { WSABUF } from '../../types/wsabuf';
-import { type AsyncCall, bufferArrayError, MAIN_THREAD_ID, Settled, Ws2Core } from '../ws2-core';
+import { type AsyncCall, Settled } from '../async-call';
+import { bufferArrayError, MAIN_THREAD_ID, Ws2Core } from '../ws2-core';
 
 /** The receive calls of `Ws2`; installed on its prototype, never instantiated. */
 export abstract class Ws2Receive extends Ws2Core {

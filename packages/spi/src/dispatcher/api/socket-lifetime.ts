@@ -26,8 +26,9 @@ import { type Out, out } from '../../types/out-cell';
 import { cloneProtocolInfo, isLayeredEntry, type WSAPROTOCOL_INFOW } from '../../types/protocol-info';
 import type { SOCKADDR } from '../../types/sockaddr';
 import type { WSABUF } from '../../types/wsabuf';
+import { thrown } from '../async-call';
 import type { LoadedProvider } from '../loaded-provider';
-import { isOptionalWsabuf, type RoutedSocket, thrown, Ws2Core } from '../ws2-core';
+import { isOptionalWsabuf, type RoutedSocket, Ws2Core } from '../ws2-core';
 
 /** The socket-lifetime calls of `Ws2`; installed on its prototype, never instantiated. */
 export abstract class Ws2SocketLifetime extends Ws2Core {
