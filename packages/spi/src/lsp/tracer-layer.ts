@@ -32,7 +32,7 @@ export function traced(
   const shape = WSP_CALL_SHAPES[name];
   return (...args: unknown[]) => {
     const errno = errnoArgument(args);
-    const record = log.begin(layer, name, errno ? args.slice(0, -1) : args);
+    const record = log.begin(layer, name, errno ? args.slice(0, -1) : args, errno);
     let result: unknown;
     try {
       result = next(...args);
