@@ -265,12 +265,15 @@ export function createFaultInjectorLayer(options: FaultInjectorOptions = {}): Fa
   const failures = new Map<FaultRule, number>();
   const hosts = new WeakMap<ProviderHost, HostState>();
 
+  /** The injector's place in its chain, for the trace log's diagrams (the first startup's). */
+  let position: number | undefined;
+
   function record(fault: Omit<InjectedFault, 'time'>): void {
     const full: InjectedFault = { ...fault, time: clock.now() };
     injected.push(full);
     // Trimmed in batches, so that a long run keeps the cost of a record constant.
     if (injected.length > maxRecords * 1.25) injected.splice(0, injected.length - maxRecords);
-    options.log?.note(logName, describeFault(full));
+    options.log?.note(logName, describeFault(full), position === undefined ? {} : { position });
   }
 
   function hostState(host: ProviderHost, upcalls: WSPUPCALLTABLE): HostState {
@@ -380,6 +383,7 @@ export function createFaultInjectorLayer(options: FaultInjectorOptions = {}): Fa
 
   function wrap(name: WspProcName, next: AnyWspFunction, layer: LayerContext): AnyWspFunction {
     const shape = WSP_CALL_SHAPES[name];
+    position ??= layer.position;
     const failWith = (
       code: number,
       args: unknown[],
@@ -592,6 +596,7 @@ export function createFaultInjectorLayer(options: FaultInjectorOptions = {}): Fa
     style,
     around: wrap,
     calls,
+    onStartup: (layer) => options.log?.declare(logName, layer.position, false),
   });
 
   const toxicNamed = (toxicName: string): ToxicEntry | undefined =>

@@ -56,6 +56,8 @@ export interface TraceRecord {
   readonly time?: number;
   /** The log's clock time when it returned, with a clock. */
   endTime?: number;
+  /** The layer's index in its protocol chain (0 = called first), when the tracer knows it. */
+  readonly position?: number;
 }
 
 /** A remark a layer added to the log (a fault injector's "latency 30000 ms", …). */
@@ -67,6 +69,16 @@ export interface TraceNote {
   readonly text: string;
   /** The log's clock time, with a clock. */
   readonly time?: number;
+  /** The writing layer's index in its protocol chain, when known. */
+  readonly position?: number;
+}
+
+/** Where a record or note comes from in the chain, for `begin` and `note`. */
+export interface TracePlace {
+  /** The `lpErrno` cell the call carries (links the records of one call across layers). */
+  errno?: object;
+  /** The layer's index in its protocol chain (0 = called first). */
+  position?: number;
 }
 
 /** How a trace log is made. */
@@ -94,6 +106,12 @@ export class TraceLog {
   readonly records: TraceRecord[] = [];
   /** Notes layers added, in order. */
   readonly notes: TraceNote[] = [];
+  /**
+   * The layers that write to this log, by name, with their chain position when known — declared
+   * when they start (`declare`), and kept by `clear`, so a diagram of a part of a run still shows
+   * every layer.
+   */
+  readonly layers = new Map<string, { position?: number; traces: boolean }>();
   private readonly handleNames = new Map<string, Map<SOCKET, number>>();
   /** The records of calls in progress, by the `lpErrno` cell they carry: innermost last. */
   private readonly open = new WeakMap<object, TraceRecord[]>();
@@ -105,10 +123,12 @@ export class TraceLog {
   }
 
   /**
-   * Appends the record of a call entering `layer`. `errno` — the call's `lpErrno` cell — links the
-   * record to the same call's record in a traced layer above.
+   * Appends the record of a call entering `layer`. `place.errno` — the call's `lpErrno` cell —
+   * links the record to the same call's record in a traced layer above; `place.position` orders
+   * the layers in diagrams.
    */
-  begin(layer: string, name: WspProcName, args: readonly unknown[], errno?: object): TraceRecord {
+  begin(layer: string, name: WspProcName, args: readonly unknown[], place: TracePlace = {}): TraceRecord {
+    const { errno, position } = place;
     const call = name.slice(2);
     const shape = WSP_CALL_SHAPES[name];
     const shown = args.map((arg, i) => this.format(layer, arg, i === shape.socketArg));
@@ -124,6 +144,7 @@ export class TraceLog {
       began: this.events++,
       ...(parent ? { parent: parent.seq } : {}),
       ...(this.clock ? { time: this.clock.now() } : {}),
+      ...(position !== undefined ? { position } : {}),
     };
     this.records.push(record);
     if (errno) {
@@ -134,9 +155,31 @@ export class TraceLog {
     return record;
   }
 
-  /** Adds a note from `layer` (a fault injector's account of what it did, …) at this point of the log. */
-  note(layer: string, text: string): void {
-    this.notes.push({ at: this.events++, layer, text, ...(this.clock ? { time: this.clock.now() } : {}) });
+  /**
+   * Adds a note from `layer` (a fault injector's account of what it did, a network's packet …) at
+   * this point of the log; `place.time` gives its time when the writer knows it better than the
+   * log's clock.
+   */
+  note(layer: string, text: string, place: Pick<TracePlace, 'position'> & { time?: number } = {}): void {
+    const time = place.time ?? this.clock?.now();
+    this.notes.push({
+      at: this.events++,
+      layer,
+      text,
+      ...(time !== undefined ? { time } : {}),
+      ...(place.position !== undefined ? { position: place.position } : {}),
+    });
+  }
+
+  /**
+   * Names a layer that writes to this log, at `position` in its chain: one that records every call
+   * passing through it (`traces`, a tracer), or one that only writes notes (a fault injector).
+   * Tracers and fault injectors do it when they start.
+   */
+  declare(layer: string, position?: number, traces = true): void {
+    const known = this.layers.get(layer)?.position;
+    const least = known === undefined ? position : position === undefined ? known : Math.min(known, position);
+    this.layers.set(layer, { ...(least !== undefined ? { position: least } : {}), traces });
   }
 
   /** The `lpErrno` each open record was begun with, so that `end` can close it. */
@@ -172,7 +215,7 @@ export class TraceLog {
     record.thrown = thrown;
   }
 
-  /** Forgets every record, note and handle number. */
+  /** Forgets every record, note and handle number (not the declared layers). */
   clear(): void {
     this.records.length = 0;
     this.notes.length = 0;

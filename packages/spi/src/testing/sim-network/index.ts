@@ -9,3 +9,4 @@ export { SimHost, type SimHostAddresses } from './sim-host';
 export { SimNetwork } from './sim-network';
 export type { SimNetworkOptions } from './sim-network-options';
 export type { SimScheduledEvent, SimTiming, SimTraceEntry } from './sim-scheduler';
+export { logNetworkEvents } from './sim-trace-log';
