@@ -54,7 +54,9 @@ describe('seeded runs', () => {
   /** Six echo conversations through jitter, slicing, a bandwidth cap and a half-applied latency. */
   async function run(seed: number) {
     const trace: SimTraceEntry[] = [];
-    const { world: w, injector } = await start(new TcpSimWorld({ trace: (entry) => trace.push(entry) }), {
+    const made = new TcpSimWorld({ trace: (entry) => trace.push(entry) });
+    const capture = made.network.capture();
+    const { world: w, injector } = await start(made, {
       seed,
       toxics: [
         { type: 'latency', direction: 'outbound', latencyMs: 500, jitterMs: 400 },
@@ -89,15 +91,18 @@ describe('seeded runs', () => {
     const result = JSON.stringify({ injected, received, trace });
     await w.teardown();
     world = undefined;
-    return result;
+    return { result, pcapng: Buffer.from(capture.toPcapng()) };
   }
 
-  it('repeat byte for byte with the same seed, and differ with another', async () => {
+  it('repeat byte for byte with the same seed — records, data, network events, capture — and differ with another', async () => {
     const first = await run(42);
     const second = await run(42);
-    expect(second).toBe(first);
-    expect(first.length).toBeGreaterThan(10_000);
-    expect(await run(43)).not.toBe(first);
+    expect(second.result).toBe(first.result);
+    expect(second.pcapng.equals(first.pcapng)).toBe(true);
+    expect(first.result.length).toBeGreaterThan(10_000);
+    const other = await run(43);
+    expect(other.result).not.toBe(first.result);
+    expect(other.pcapng.equals(first.pcapng)).toBe(false);
   });
 
   it('apply a toxic to the share of connections its toxicity says, the same ones every time', async () => {

@@ -4,6 +4,7 @@
  */
 
 import type { LayerClock } from '../../lsp/layer-clock';
+import { SimCapture, type SimCaptureOptions } from './sim-capture';
 import { SimFabric } from './sim-fabric';
 import { SimHost, type SimHostAddresses } from './sim-host';
 import { nonNegative, resolveSimNetworkOptions, type SimNetworkOptions } from './sim-network-options';
@@ -145,6 +146,29 @@ export class SimNetwork {
     if (this.fabric.scheduler.closed) return;
     this.fabric.scheduler.close();
     for (const host of this.fabric.hosts) host.shutdown();
+  }
+
+  /**
+   * Starts a packet capture of everything the network carries from now on — every host, every
+   * link — that `toPcapng()` turns into a file Wireshark opens: Ethernet, IPv4/IPv6, TCP/UDP with
+   * real checksums and sequence numbers, stamped with virtual time. Several captures may run at
+   * once; each keeps at most `maxBytes` (64 MiB) and counts the frames it drops.
+   *
+   * @example
+   * const capture = network.capture();
+   * // … connect, send, WSASendDisconnect …
+   * capture.writeFile('run.pcapng');   // wireshark run.pcapng
+   */
+  capture(options: SimCaptureOptions = {}): SimCapture {
+    const fabric = this.fabric;
+    const capture = new SimCapture(
+      () => fabric.scheduler.now,
+      (host) => fabric.macOf(host),
+      (tap) => fabric.taps.delete(tap),
+      options,
+    );
+    fabric.taps.add(capture);
+    return capture;
   }
 
   /** Whether `close()` was called. */
