@@ -73,6 +73,10 @@ export interface ToxicWorld {
   connect(options?: ConnectOptions): Promise<ToxicPair>;
   /** The client process (with the injector). */
   readonly clientWs2: Ws2;
+  /** The server's listening socket, once started. */
+  readonly listener: Socket | undefined;
+  /** The address clients connect to, once started. */
+  readonly target: SOCKADDR | undefined;
   /** Lets pending work finish: the network goes idle (virtual) or a moment passes (real). */
   settle(): Promise<void>;
   teardown(): Promise<void>;
@@ -90,8 +94,10 @@ abstract class BaseWorld implements ToxicWorld {
   readonly messages: boolean = false;
   protected client: LayeredProcess | undefined;
   protected server: LayeredProcess | undefined;
-  protected listener: Socket | undefined;
-  protected target: SOCKADDR | undefined;
+  /** The server's listening socket (once started). */
+  listener: Socket | undefined;
+  /** The address clients connect to. */
+  target: SOCKADDR | undefined;
 
   span(ms: number): number {
     return this.virtual ? ms : Math.max(20, Math.round(ms / 1000));
