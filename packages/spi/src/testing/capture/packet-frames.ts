@@ -18,7 +18,12 @@ const IPPROTO_UDP_NUMBER = 17;
 const ETHERTYPE_IPV4 = 0x0800;
 const ETHERTYPE_IPV6 = 0x86dd;
 
-/** The 4 bytes of a dotted IPv4 address. */
+/**
+ * The 4 bytes of a dotted IPv4 address.
+ *
+ * @example
+ * ipv4Bytes('10.0.0.1');   // Uint8Array [10, 0, 0, 1]
+ */
 export function ipv4Bytes(address: string): Uint8Array {
   const parts = address.split('.').map(Number);
   if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255))
@@ -26,7 +31,12 @@ export function ipv4Bytes(address: string): Uint8Array {
   return Uint8Array.from(parts);
 }
 
-/** The 16 bytes of a text IPv6 address (with `::` and an optional dotted IPv4 tail). */
+/**
+ * The 16 bytes of a text IPv6 address (with `::` and an optional dotted IPv4 tail).
+ *
+ * @example
+ * ipv6Bytes('fd00::1');     // 16 bytes: fd 00 00 … 00 01
+ */
 export function ipv6Bytes(address: string): Uint8Array {
   let text = address;
   const tail: number[] = [];
@@ -55,7 +65,12 @@ export function ipv6Bytes(address: string): Uint8Array {
   return bytes;
 }
 
-/** The Internet checksum (RFC 1071) of the concatenated parts: the ones' complement of their ones'-complement sum. */
+/**
+ * The Internet checksum (RFC 1071) of the concatenated parts: the ones' complement of their ones'-complement sum.
+ *
+ * @example
+ * internetChecksum(ipv4Header);   // 0 when the header's own checksum is right
+ */
 export function internetChecksum(...parts: readonly Uint8Array[]): number {
   let sum = 0;
   let odd: number | undefined;
@@ -124,7 +139,13 @@ function addresses(ip: IpEnvelope): [Uint8Array, Uint8Array] {
     : [ipv6Bytes(ip.source), ipv6Bytes(ip.destination)];
 }
 
-/** The TCP header and payload, checksum filled in. */
+/**
+ * The TCP header and payload, checksum filled in.
+ *
+ * @example
+ * const ip = { family: 4 as const, source: '10.0.0.1', destination: '10.0.0.2' };
+ * const syn = tcpSegment(ip, { sourcePort: 49152, destinationPort: 102, sequence: 1, acknowledgment: 0, flags: TCP_SYN, window: 65535, mss: 1460 });
+ */
 export function tcpSegment(ip: IpEnvelope, fields: TcpSegmentFields): Uint8Array {
   const payload = fields.payload ?? new Uint8Array(0);
   const optionLength = fields.mss !== undefined ? 4 : 0;
@@ -152,7 +173,12 @@ export function tcpSegment(ip: IpEnvelope, fields: TcpSegmentFields): Uint8Array
   return segment;
 }
 
-/** The UDP header and payload, checksum filled in (0 is sent as 0xffff, RFC 768). */
+/**
+ * The UDP header and payload, checksum filled in (0 is sent as 0xffff, RFC 768).
+ *
+ * @example
+ * const datagram = udpDatagram(ip, 5353, 53, new TextEncoder().encode('query'));
+ */
 export function udpDatagram(
   ip: IpEnvelope,
   sourcePort: number,
@@ -171,7 +197,12 @@ export function udpDatagram(
   return datagram;
 }
 
-/** An IPv4 or IPv6 packet around a TCP (6) or UDP (17) payload; IPv4 with DF and its header checksum. */
+/**
+ * An IPv4 or IPv6 packet around a TCP (6) or UDP (17) payload; IPv4 with DF and its header checksum.
+ *
+ * @example
+ * const packet = ipPacket(ip, 'tcp', tcpSegment(ip, fields));
+ */
 export function ipPacket(ip: IpEnvelope, protocol: 'tcp' | 'udp', payload: Uint8Array): Uint8Array {
   const number = protocol === 'tcp' ? IPPROTO_TCP_NUMBER : IPPROTO_UDP_NUMBER;
   const [src, dst] = addresses(ip);
@@ -202,7 +233,12 @@ export function ipPacket(ip: IpEnvelope, protocol: 'tcp' | 'udp', payload: Uint8
   return packet;
 }
 
-/** An Ethernet II frame (no FCS, as captures show them). */
+/**
+ * An Ethernet II frame (no FCS, as captures show them).
+ *
+ * @example
+ * const frame = ethernetFrame(Uint8Array.of(2, 0, 0, 0, 0, 2), Uint8Array.of(2, 0, 0, 0, 0, 1), 4, packet);
+ */
 export function ethernetFrame(
   destination: Uint8Array,
   source: Uint8Array,

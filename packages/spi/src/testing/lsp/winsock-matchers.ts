@@ -45,7 +45,12 @@ interface MatcherContext {
   promise?: string;
 }
 
-/** `WSAENOPROTOOPT (10042)`. */
+/**
+ * `WSAENOPROTOOPT (10042)`.
+ *
+ * @example
+ * describeWsaCode(10042);   // 'WSAENOPROTOOPT (10042)'
+ */
 export function describeWsaCode(code: number): string {
   return `${wsaErrorName(code)} (${code})`;
 }
@@ -77,7 +82,12 @@ function checkThrown(error: unknown, code: number, threw: boolean): WinsockMatch
   };
 }
 
-/** The matchers, for `expect.extend`. */
+/**
+ * The matchers, for `expect.extend`.
+ *
+ * @example
+ * expect.extend(winsockMatchers);   // what registerWinsockMatchers() does
+ */
 export const winsockMatchers = {
   toFailWith(
     this: MatcherContext,

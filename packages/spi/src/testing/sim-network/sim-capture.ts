@@ -88,7 +88,15 @@ interface FlowState {
 
 const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
 
-/** The capture a `SimNetwork.capture()` returns. */
+/**
+ * The capture a `SimNetwork.capture()` returns.
+ *
+ * @example
+ * const capture = network.capture({ startTime: Date.now() });
+ * // … connect, send, WSASendDisconnect …
+ * capture.stop();
+ * capture.writeFile('run.pcapng');   // wireshark run.pcapng
+ */
 export class SimCapture implements SimWireTap {
   private readonly frames: PcapngFrame[] = [];
   private kept = 0;
