@@ -37,8 +37,8 @@ it('draws a send through A, a 30 s latency and C, onto the wire', async () => {
     Note over P2: latency WSPSend (latency_outbound) 5 bytes until 30000 ms
     P2-->>P1: = 0 (5 bytes)
     P1-->>P0: = 0 (5 bytes)
-    P2->>P3: WSPSend(#1, [<5 bytes>], 1, &0, 0, NULL, NULL, {thread})
-    P3->>P4: WSPSend(#1, [<5 bytes>], 1, &0, 0, NULL, NULL, {thread})
+    P2->>P3: WSPSend(#1, [<5 bytes>], 1, &0, 0, {overlapped}, NULL, {thread})
+    P3->>P4: WSPSend(#1, [<5 bytes>], 1, &0, 0, {overlapped}, NULL, {thread})
     P4-->>P3: = 0 (5 bytes)
     P3-->>P2: = 0 (5 bytes)
     Note over P5: client → server data 5 bytes

@@ -155,8 +155,8 @@ const MERMAID = `sequenceDiagram
     Note over P2: latency WSPSend (latency_outbound) 5 bytes until 30000 ms
     P2-->>P1: = 0 (5 bytes)
     P1-->>P0: = 0 (5 bytes)
-    P2->>P3: WSPSend(#1, [<5 bytes>], 1, &0, 0, NULL, NULL, {thread})
-    P3->>P4: WSPSend(#1, [<5 bytes>], 1, &0, 0, NULL, NULL, {thread})
+    P2->>P3: WSPSend(#1, [<5 bytes>], 1, &0, 0, {overlapped}, NULL, {thread})
+    P3->>P4: WSPSend(#1, [<5 bytes>], 1, &0, 0, {overlapped}, NULL, {thread})
     P4-->>P3: = 0 (5 bytes)
     P3-->>P2: = 0 (5 bytes)
     Note over P5: client → server data 5 bytes
@@ -169,8 +169,8 @@ const TEXT = `  Application        A          faults           C          TCP/IP
        |             |             *             |             |             |        faults: latency WSPSend (latency_outbou…
        |             |<............|             |             |             |        = 0 (5 bytes)
        |<............|             |             |             |             |        = 0 (5 bytes)
-       |             |             |------------>|             |             |        WSPSend(#1, [<5 bytes>], 1, &0, 0, NULL…
-       |             |             |             |------------>|             |        WSPSend(#1, [<5 bytes>], 1, &0, 0, NULL…
+       |             |             |------------>|             |             |        WSPSend(#1, [<5 bytes>], 1, &0, 0, {ove…
+       |             |             |             |------------>|             |        WSPSend(#1, [<5 bytes>], 1, &0, 0, {ove…
        |             |             |             |<............|             |        = 0 (5 bytes)
        |             |             |<............|             |             |        = 0 (5 bytes)
        |             |             |             |             |             *        Network: client → server data 5 bytes

@@ -42,11 +42,11 @@
 
 import { WSAEINTR, WSAENOTSOCK, wsaErrorName } from '../constants/error-codes';
 import { XP1_CONNECTIONLESS, XP1_DISCONNECT_DATA, XP1_MESSAGE_ORIENTED } from '../constants/service-flags';
-import { INVALID_SOCKET, SOCKET_ERROR } from '../constants/socket-api';
+import { FIONBIO, INVALID_SOCKET, SOCKET_ERROR } from '../constants/socket-api';
 import { SO_LINGER, SO_PROTOCOL_INFOW, SOL_SOCKET } from '../constants/socket-options';
 import type { ProviderHost } from '../dispatcher/provider-host';
 import type { WspProcName } from '../spi/wsp-proc-table';
-import type { fd_set, HWND, SOCKET, SockOptValue, WSAEVENT } from '../spi/wsp-types';
+import type { fd_set, HWND, SOCKET, SockOptValue, WSAEVENT, WSANETWORKEVENTS } from '../spi/wsp-types';
 import type { WSPUPCALLTABLE } from '../spi/wsp-upcall-table';
 import { out } from '../types/out-cell';
 import type { WSAPROTOCOL_INFOW } from '../types/protocol-info';
@@ -235,6 +235,8 @@ interface HostState {
   /** The protocol of a socket, or null for one the toxics leave alone (connectionless). */
   readonly kinds: Map<SOCKET, LinkProtocol | null>;
   readonly selections: Map<SOCKET, SocketSelection>;
+  /** Sockets made non-blocking (`FIONBIO`, `WSAEventSelect`, `WSAAsyncSelect`; inherited by accepted ones). */
+  readonly nonBlocking: Set<SOCKET>;
   /** Rule delays in progress, ended by `WSPCleanup`. */
   readonly delays: Set<() => void>;
   readonly owner: ToxicLinkOwner;
@@ -281,10 +283,12 @@ export function createFaultInjectorLayer(options: FaultInjectorOptions = {}): Fa
     if (state) return state;
     const links = new Map<SOCKET, ToxicLink>();
     const selections = new Map<SOCKET, SocketSelection>();
+    const nonBlocking = new Set<SOCKET>();
     state = {
       links,
       kinds: new Map(),
       selections,
+      nonBlocking,
       delays: new Set(),
       owner: {
         clock,
@@ -293,6 +297,7 @@ export function createFaultInjectorLayer(options: FaultInjectorOptions = {}): Fa
         toxics: () => entries,
         report: (action) => record(action),
         selection: (s) => selections.get(s),
+        nonBlocking: (s) => nonBlocking.has(s),
         forget: (link) => {
           if (links.get(link.handle) === link) links.delete(link.handle);
           allLinks.delete(link);
@@ -365,6 +370,7 @@ export function createFaultInjectorLayer(options: FaultInjectorOptions = {}): Fa
     for (const counts of byteCounts.values()) counts.delete(s);
     host.kinds.delete(s);
     host.selections.delete(s);
+    host.nonBlocking.delete(s);
   }
 
   /** Waits `ms` on the clock for a rule's delay; false when the process cleaned up meanwhile. */
@@ -408,7 +414,10 @@ export function createFaultInjectorLayer(options: FaultInjectorOptions = {}): Fa
           });
         case 'lpWSPAccept':
           return (next(...args) as Promise<SOCKET>).then((accepted) => {
-            if (accepted !== INVALID_SOCKET) linkOf(host, layer, accepted, true);
+            if (accepted === INVALID_SOCKET) return accepted;
+            // An accepted socket has its listener's blocking mode, as on Windows.
+            if (host.nonBlocking.has(s as SOCKET)) host.nonBlocking.add(accepted);
+            linkOf(host, layer, accepted, true);
             return accepted;
           });
         case 'lpWSPSend':
@@ -434,7 +443,24 @@ export function createFaultInjectorLayer(options: FaultInjectorOptions = {}): Fa
         case 'lpWSPEventSelect':
         case 'lpWSPAsyncSelect': {
           const rc = next(...args) as number;
-          if (rc === 0) select(host, name, args);
+          if (rc === 0) {
+            select(host, name, args);
+            host.nonBlocking.add(s as SOCKET);
+          }
+          return rc;
+        }
+        case 'lpWSPIoctl': {
+          const rc = next(...args) as number;
+          if (rc === 0 && (args[1] as number) >>> 0 === FIONBIO) {
+            if (args[2]) host.nonBlocking.add(s as SOCKET);
+            else host.nonBlocking.delete(s as SOCKET);
+          }
+          return rc;
+        }
+        case 'lpWSPEnumNetworkEvents': {
+          const rc = next(...args) as number;
+          const link = host.links.get(s as SOCKET);
+          if (rc === 0 && link) link.mergeNetworkEvents(args[2] as WSANETWORKEVENTS);
           return rc;
         }
         case 'lpWSPCleanup':
@@ -443,6 +469,7 @@ export function createFaultInjectorLayer(options: FaultInjectorOptions = {}): Fa
           host.links.clear();
           host.kinds.clear();
           host.selections.clear();
+          host.nonBlocking.clear();
           return next(...args);
         default:
           return next(...args);

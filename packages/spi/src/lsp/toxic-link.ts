@@ -5,7 +5,8 @@
  * - **Outbound** data goes through a pipe of the layer's own: `send` copies the bytes, shapes them
  *   (latency, bandwidth, slicer, limit_data, reset_peer) into segments with a time to leave, and
  *   completes at once while the pipe holds less than `PIPE_CAPACITY` bytes (then it waits, as a
- *   blocking send waits for buffer space). The pipe hands the segments to the provider below when
+ *   blocking send waits for buffer space; a non-blocking one fails with `WSAEWOULDBLOCK` and the
+ *   layer signals `FD_WRITE` when there is room). The pipe hands the segments to the provider below when
  *   their time comes, in order. A graceful `shutdown(SD_SEND)`, `WSASendDisconnect` or `closesocket`
  *   made while the pipe holds data (or a `slow_close` toxic is on) is queued behind it and answered
  *   at once, as Windows answers a graceful close and sends the rest in the background; an abortive
@@ -35,17 +36,28 @@ import {
   WSAECONNABORTED,
   WSAECONNRESET,
   WSAEINTR,
+  WSAENETRESET,
   WSAENOPROTOOPT,
   WSAENOTCONN,
   WSAESHUTDOWN,
+  WSAETIMEDOUT,
+  WSAEWOULDBLOCK,
 } from '../constants/error-codes';
-import { FD_CLOSE, FD_CLOSE_BIT } from '../constants/network-events';
+import { FD_CLOSE, FD_CLOSE_BIT, FD_WRITE, FD_WRITE_BIT } from '../constants/network-events';
 import { MSG_OOB, SD_BOTH, SD_RECEIVE, SD_SEND, SOCKET_ERROR } from '../constants/socket-api';
 import { SO_LINGER, SOL_SOCKET } from '../constants/socket-options';
 import { gather, scatter } from '../provider-kit/buffer-io';
 import { makeSelectReply } from '../provider-kit/network-event-recorder';
 import type { WSPPROC_TABLE, WspProcName } from '../spi/wsp-proc-table';
-import type { fd_set, HWND, LPINT, SOCKET, WSAEVENT, WSANETWORKEVENTS } from '../spi/wsp-types';
+import type {
+  fd_set,
+  HWND,
+  LPINT,
+  SOCKET,
+  WSAEVENT,
+  WSANETWORKEVENTS,
+  WSAOVERLAPPED,
+} from '../spi/wsp-types';
 import type { WSPUPCALLTABLE } from '../spi/wsp-upcall-table';
 import { type Out, out } from '../types/out-cell';
 import type { SOCKADDR } from '../types/sockaddr';
@@ -54,6 +66,9 @@ import type { LayerClock, LayerTimer } from './layer-clock';
 import { SeededRandom } from './seeded-random';
 import type { NamedToxic, ToxicDirection } from './toxic';
 import { WSP_CALL_SHAPES } from './wsp-call-shapes';
+
+/** Receive errors that mean the connection is gone, so that a send would fail too. */
+const BROKEN = new Set<number>([WSAECONNRESET, WSAECONNABORTED, WSAENETRESET, WSAETIMEDOUT]);
 
 /** Bytes the outbound pipe of one connection takes before a send waits: a socket send buffer's worth. */
 export const PIPE_CAPACITY = 65536;
@@ -96,6 +111,8 @@ export interface ToxicLinkOwner {
   report(action: ToxicAction): void;
   /** The application's `WSAEventSelect` / `WSAAsyncSelect` on the socket, for a reset to signal. */
   selection(s: SOCKET): SocketSelection | undefined;
+  /** Whether the socket is non-blocking (`FIONBIO`, or an event or window selection). */
+  nonBlocking(s: SOCKET): boolean;
   /** The link is done: forget it. */
   forget(link: ToxicLink): void;
 }
@@ -190,6 +207,10 @@ export class ToxicLink {
   private deadError = 0;
   private localName: { name: SOCKADDR | null; length: number } | undefined;
   private resetNotified = false;
+  /** A non-blocking send was refused for want of room: `FD_WRITE` is due when the pipe drains. */
+  private writeBlocked = false;
+  /** `FD_WRITE` the layer signalled and `WSPEnumNetworkEvents` has not reported yet. */
+  private writeSignalled = false;
   /** The application closed its handle; the link owns the socket below until the pipe is empty. */
   private detached = false;
   private forgotten = false;
@@ -387,6 +408,12 @@ export class ToxicLink {
     if ((pipeIdle && outbound.length === 0) || (flags & MSG_OOB) !== 0 || !validBuffers(buffers, count))
       return (await next(...args)) as number;
     const overlapped = args[CALL_ARGS[name].overlapped];
+    const nonBlocking = !overlapped && this.owner.nonBlocking(this.handle);
+    if (nonBlocking && this.queuedBytes >= PIPE_CAPACITY) {
+      // As a full send buffer answers a non-blocking send; FD_WRITE follows when there is room.
+      this.writeBlocked = true;
+      return fail(WSAEWOULDBLOCK);
+    }
     const bytes = gather(buffers.slice(0, count));
     const shaped = this.shape(name, bytes, outbound);
     if (overlapped) {
@@ -414,7 +441,7 @@ export class ToxicLink {
         toxic: shaped.closeAt.toxic,
         direction: 'outbound',
       });
-    while (this.queuedBytes > PIPE_CAPACITY && !this.settled() && !this.outError) {
+    while (!nonBlocking && this.queuedBytes > PIPE_CAPACITY && !this.settled() && !this.outError) {
       const result = await this.waitChange();
       if (result !== 0) return fail(result === CLOSED ? WSAECONNRESET : result);
     }
@@ -592,6 +619,7 @@ export class ToxicLink {
         if (head.kind === 'data') {
           this.queuedBytes -= head.bytes.byteLength;
           for (const waiter of [...this.changeWaiters]) waiter.resolve(0);
+          if (this.writeBlocked && this.queuedBytes < PIPE_CAPACITY) this.signalWritable();
         }
       }
     } finally {
@@ -611,13 +639,16 @@ export class ToxicLink {
         while (offset < item.bytes.byteLength) {
           const sent = out(0);
           const rest = item.bytes.subarray(offset);
+          // Overlapped, so that it waits for buffer space even when the application made the socket
+          // non-blocking (the pipe has nowhere else to wait for FD_WRITE).
+          const overlapped: WSAOVERLAPPED = { Internal: 0, InternalHigh: 0, hEvent: null };
           const rc = await table.lpWSPSend(
             socket,
             [wsabuf(rest)],
             1,
             sent,
             item.flags,
-            null,
+            overlapped,
             null,
             item.thread as never,
             errno,
@@ -708,8 +739,12 @@ export class ToxicLink {
       errno.value = this.deadError;
       return SOCKET_ERROR;
     }
-    if ((how !== SD_SEND && how !== SD_BOTH) || this.closedBy !== undefined || !this.mustDefer())
-      return next(...args) as number;
+    if ((how !== SD_SEND && how !== SD_BOTH) || this.closedBy !== undefined || !this.mustDefer()) {
+      const rc = next(...args) as number;
+      // Sends after it must fail as the provider's would, not go into the pipe.
+      if (rc === 0 && (how === SD_SEND || how === SD_BOTH)) this.sendShut = true;
+      return rc;
+    }
     if (how === SD_BOTH && (next(s, SD_RECEIVE, errno) as number) === SOCKET_ERROR) return SOCKET_ERROR;
     if (!this.sendShut) {
       this.sendShut = true;
@@ -726,7 +761,11 @@ export class ToxicLink {
       return SOCKET_ERROR;
     }
     const valid = data === null || data === undefined || isValidWsabuf(data);
-    if (!valid || this.closedBy !== undefined || !this.mustDefer()) return next(...args) as number;
+    if (!valid || this.closedBy !== undefined || !this.mustDefer()) {
+      const rc = next(...args) as number;
+      if (rc === 0) this.sendShut = true;
+      return rc;
+    }
     const bytes = data ? wsabufBytes(data).slice() : null;
     // What the provider would refuse at once, without sending or shutting anything.
     if (bytes && bytes.byteLength > 0 && !this.protocol.disconnectData) {
@@ -870,7 +909,11 @@ export class ToxicLink {
     ]);
     interruption.cancel();
     if ('result' in raced) return interrupted(raced.result);
-    if (raced.rc === SOCKET_ERROR) return fail(lowerErrno.value);
+    if (raced.rc === SOCKET_ERROR) {
+      // The connection broke below: later sends must fail at once, as the provider's would.
+      if (BROKEN.has(lowerErrno.value)) this.outError ||= lowerErrno.value;
+      return fail(lowerErrno.value);
+    }
     const n = received.value;
     const arrived = this.now();
     let due = arrived;
@@ -993,6 +1036,27 @@ export class ToxicLink {
     this.interruptApp(WSAECONNRESET);
     this.signalReset();
     if (this.detached) this.forget();
+  }
+
+  /** Room again after a refused non-blocking send: `FD_WRITE` to whoever selected it. */
+  private signalWritable(): void {
+    this.writeBlocked = false;
+    const selection = this.owner.selection(this.handle);
+    if (!selection || (selection.events & FD_WRITE) === 0) return;
+    this.writeSignalled = true;
+    if (selection.kind === 'event') this.owner.upcalls.lpWPUSetEvent(selection.event, out(0));
+    else selection.window.post(selection.message, this.handle, makeSelectReply(FD_WRITE, 0));
+  }
+
+  /**
+   * `WSPEnumNetworkEvents` as the provider below answered it, with the `FD_WRITE` the layer
+   * signalled (the provider's own buffer never filled, so it had nothing to say).
+   */
+  mergeNetworkEvents(events: WSANETWORKEVENTS): void {
+    if (!this.writeSignalled) return;
+    this.writeSignalled = false;
+    events.lNetworkEvents |= FD_WRITE;
+    events.iErrorCode[FD_WRITE_BIT] = 0;
   }
 
   /** `FD_CLOSE` with `WSAECONNABORTED` to whoever selected it. */

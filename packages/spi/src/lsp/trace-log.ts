@@ -303,6 +303,7 @@ export class TraceLog {
     if ('l_onoff' in value && 'l_linger' in value)
       return `{linger ${String(value.l_onoff)}, ${String(value.l_linger)}}`;
     if ('ThreadHandle' in value) return '{thread}';
+    if ('Internal' in value && 'InternalHigh' in value) return '{overlapped}';
     if ('post' in value) return 'hwnd';
     if ('signalled' in value) return 'event';
     if ('lNetworkEvents' in value) return '{events}';
