@@ -43,7 +43,7 @@
 import { WSAEINTR, WSAENOTSOCK, wsaErrorName } from '../constants/error-codes';
 import { XP1_CONNECTIONLESS, XP1_DISCONNECT_DATA, XP1_MESSAGE_ORIENTED } from '../constants/service-flags';
 import { FIONBIO, INVALID_SOCKET, SOCKET_ERROR } from '../constants/socket-api';
-import { SO_LINGER, SO_PROTOCOL_INFOW, SOL_SOCKET } from '../constants/socket-options';
+import { SO_LINGER, SO_MAX_MSG_SIZE, SO_PROTOCOL_INFOW, SOL_SOCKET } from '../constants/socket-options';
 import type { ProviderHost } from '../dispatcher/provider-host';
 import type { WspProcName } from '../spi/wsp-proc-table';
 import type { fd_set, HWND, SOCKET, SockOptValue, WSAEVENT, WSANETWORKEVENTS } from '../spi/wsp-types';
@@ -331,13 +331,20 @@ export function createFaultInjectorLayer(options: FaultInjectorOptions = {}): Fa
     );
     const flags =
       rc === 0 ? ((info.value as WSAPROTOCOL_INFOW | null)?.dwServiceFlags1 ?? 0) : XP1_CONNECTIONLESS;
-    const protocol =
-      (flags & XP1_CONNECTIONLESS) !== 0
-        ? null
-        : {
-            messageOriented: (flags & XP1_MESSAGE_ORIENTED) !== 0,
-            disconnectData: (flags & XP1_DISCONNECT_DATA) !== 0,
-          };
+    let protocol: LinkProtocol | null = null;
+    if ((flags & XP1_CONNECTIONLESS) === 0) {
+      const messageOriented = (flags & XP1_MESSAGE_ORIENTED) !== 0;
+      const max = out<SockOptValue | null>(null);
+      const hasMax =
+        messageOriented &&
+        lower.table.lpWSPGetSockOpt(lower.socket, SOL_SOCKET, SO_MAX_MSG_SIZE, max, out(4), out(0)) === 0 &&
+        typeof max.value === 'number';
+      protocol = {
+        messageOriented,
+        disconnectData: (flags & XP1_DISCONNECT_DATA) !== 0,
+        ...(hasMax ? { maxMessageSize: max.value as number } : {}),
+      };
+    }
     host.kinds.set(s, protocol);
     return protocol;
   }

@@ -35,7 +35,9 @@
 import {
   WSAECONNABORTED,
   WSAECONNRESET,
+  WSAEDISCON,
   WSAEINTR,
+  WSAEMSGSIZE,
   WSAENETRESET,
   WSAENOPROTOOPT,
   WSAENOTCONN,
@@ -67,8 +69,10 @@ import { SeededRandom } from './seeded-random';
 import type { NamedToxic, ToxicDirection } from './toxic';
 import { WSP_CALL_SHAPES } from './wsp-call-shapes';
 
-/** Receive errors that mean the connection is gone, so that a send would fail too. */
-const BROKEN = new Set<number>([WSAECONNRESET, WSAECONNABORTED, WSAENETRESET, WSAETIMEDOUT]);
+/** Receive errors that mean the connection is gone (or released), so that a send would fail too. */
+const BROKEN = new Set<number>([WSAECONNRESET, WSAECONNABORTED, WSAENETRESET, WSAETIMEDOUT, WSAEDISCON]);
+/** Send errors about one call, not the connection. */
+const PER_CALL = new Set<number>([WSAEMSGSIZE]);
 
 /** Bytes the outbound pipe of one connection takes before a send waits: a socket send buffer's worth. */
 export const PIPE_CAPACITY = 65536;
@@ -128,6 +132,8 @@ export interface LinkProtocol {
   readonly messageOriented: boolean;
   /** `XP1_DISCONNECT_DATA`. */
   readonly disconnectData: boolean;
+  /** `SO_MAX_MSG_SIZE` of a message protocol. */
+  readonly maxMessageSize?: number;
 }
 
 interface ToxicState {
@@ -415,7 +421,22 @@ export class ToxicLink {
       return fail(WSAEWOULDBLOCK);
     }
     const bytes = gather(buffers.slice(0, count));
+    const max = this.protocol.maxMessageSize;
+    // What the provider would refuse at once, whatever the pipe holds.
+    if (max !== undefined && bytes.byteLength > max) return fail(WSAEMSGSIZE);
     const shaped = this.shape(name, bytes, outbound);
+    const [only] = shaped.segments;
+    if (
+      pipeIdle &&
+      !this.heldBy('outbound') &&
+      shaped.closeAt === undefined &&
+      shaped.segments.length === 1 &&
+      only!.bytes.byteLength === bytes.byteLength &&
+      only!.due <= this.now()
+    ) {
+      // Nothing to wait for: the call goes down as it is, with its own blocking mode and answer.
+      return (await next(...args)) as number;
+    }
     if (overlapped) {
       // The provider below completes an overlapped call itself: it goes down as it is, when its
       // turn (and the latest time the toxics gave its bytes) comes.
@@ -653,6 +674,11 @@ export class ToxicLink {
             item.thread as never,
             errno,
           );
+          if (rc === SOCKET_ERROR && PER_CALL.has(errno.value)) {
+            // Refused, not broken: this piece is lost, the connection goes on.
+            this.deferredFailed('lpWSPSend', errno.value);
+            return;
+          }
           if (rc === SOCKET_ERROR || sent.value <= 0) {
             this.failOutbound(errno.value || WSAECONNRESET);
             return;
