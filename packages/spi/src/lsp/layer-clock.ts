@@ -22,7 +22,10 @@ export interface LayerClock {
 }
 
 /**
- * Node's timers (`setTimeout`) and `performance.now()`: what a layer over real sockets uses.
+ * Node's timers (`setTimeout`) and `performance.now()`: what a layer over real sockets uses. A
+ * timer never fires before its time on `now()`: Node measures timeouts from the event loop's
+ * cached time, which can lag `performance.now()` by however long the current turn has run, so a
+ * timer that fires early is set again for the rest.
  *
  * @example
  * const faults = createFaultInjectorLayer({ clock: realClock });   // the default
@@ -30,7 +33,16 @@ export interface LayerClock {
 export const realClock: LayerClock = {
   now: () => performance.now(),
   setTimer: (delayMs, callback) => {
-    const handle = setTimeout(callback, Math.max(0, delayMs));
+    const due = performance.now() + Math.max(0, delayMs);
+    let handle: NodeJS.Timeout;
+    const arm = (ms: number): void => {
+      handle = setTimeout(() => {
+        const left = due - performance.now();
+        if (left > 0) arm(left);
+        else callback();
+      }, ms);
+    };
+    arm(Math.max(0, delayMs));
     return { cancel: () => clearTimeout(handle) };
   },
 };
