@@ -242,7 +242,19 @@ interface HostState {
   readonly owner: ToxicLinkOwner;
 }
 
-/** A layered provider that injects the faults `options` describes. */
+/**
+ * A layered provider that injects the faults `options` describes (see the module comment).
+ *
+ * @example
+ * const faults = createFaultInjectorLayer({
+ *   clock: network.clock,   // virtual time on a SimNetwork (default: real timers)
+ *   seed: 42,
+ *   toxics: [{ type: 'latency', direction: 'inbound', latencyMs: 30_000, jitterMs: 5_000 }],
+ *   rules: [{ calls: 'lpWSPConnect', error: WSAECONNREFUSED, times: 1 }],
+ * });
+ * const proc = await createLayeredProcess({ bases, layers: [{ name: 'faults', provider: faults }] });
+ * faults.addToxic({ type: 'reset_peer', direction: 'outbound', timeoutMs: 2_000 }); // while connections are live
+ */
 export function createFaultInjectorLayer(options: FaultInjectorOptions = {}): FaultInjector {
   const style = options.style ?? 'non-ifs';
   const clock = options.clock ?? realClock;

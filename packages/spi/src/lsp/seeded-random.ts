@@ -6,7 +6,13 @@
  * @module
  */
 
-/** A deterministic generator of 32-bit values from a seed. */
+/**
+ * A deterministic generator of 32-bit values from a seed.
+ *
+ * @example
+ * const random = new SeededRandom(7);
+ * random.between(1, 6);   // the same roll on every run
+ */
 export class SeededRandom {
   private state: number;
 

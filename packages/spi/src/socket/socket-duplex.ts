@@ -90,7 +90,13 @@ const NODE_CODES = new Map<number, string>([
   [WSAEINTR, 'ECANCELED'],
 ]);
 
-/** A Node-style error for a failure of `syscall`: `code` as Node names it, `errno` the Winsock code, the original as `cause`. */
+/**
+ * A Node-style error for a failure of `syscall`: `code` as Node names it, `errno` the Winsock code,
+ * the original as `cause`.
+ *
+ * @example
+ * nodeErrorFromWsa(new WsaError(WSAECONNRESET, 'recv'), 'read');   // { code: 'ECONNRESET', errno: 10054, syscall: 'read' }
+ */
 export function nodeErrorFromWsa(error: unknown, syscall: string): NodeJS.ErrnoException {
   if (!isWsaError(error)) return error instanceof Error ? error : new Error(String(error));
   const code = NODE_CODES.get(error.code) ?? wsaErrorName(error.code);
