@@ -1,205 +1,189 @@
 /**
- * ws2spi benchmarks (`pnpm bench`). Every figure is a ratio against a baseline measured in the
- * same run on the same machine, never an absolute time, so results compare across machines:
+ * `pnpm bench`: every figure of the performance table, each a ratio against a baseline measured in
+ * the same process, interleaved round by round (see `harness/interleave.ts`).
  *
- * 1. Dispatch overhead per call: `Ws2.getsockopt(SO_TYPE)` through the dispatcher vs. the same
- *    `lpWSPGetSockOpt` called directly on the provider's proc table.
- * 2. Bulk transfer over real loopback TCP: 32 MiB through `Socket` (Ws2 → TCP provider → net) vs.
- *    the same transfer with Node's `net` directly.
- * 3. Request/response latency over real loopback TCP: 2,000 one-byte ping-pongs, same comparison.
+ * ```
+ * pnpm bench                  # every figure, full sizes (several minutes)
+ * pnpm bench --quick          # small sizes, 3 rounds: checks that every figure runs (CI)
+ * pnpm bench --json           # the results as JSON on stdout (progress stays on stderr)
+ * pnpm bench --only tcp,osi   # figures whose id contains one of the words
+ * pnpm bench --rounds 25      # more rounds per figure than the figure's default
+ * pnpm bench --list           # the figures, without running them
+ * ```
  *
- * Each measurement is repeated and the median taken.
+ * The runner forks one Node process per figure (`--expose-gc`, for the heap figures), runs them
+ * one after the other, collects each outcome over IPC and prints the table. A figure's process
+ * runs `run.js --figure <module> <id>`.
+ * @module
  */
-import 'reflect-metadata';
-import { once } from 'node:events';
-import net from 'node:net';
+
+import { fork } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { installTcpProviders } from '@ws2spi/providers-tcp';
-import {
-  AF_INET,
-  Catalog,
-  emptyWsaData,
-  IPPROTO_TCP,
-  MAKEWORD,
-  out,
-  SO_TYPE,
-  SOCK_STREAM,
-  type SOCKADDR_IN,
-  SOL_SOCKET,
-  Socket,
-  sockaddrIn,
-  Ws2,
-} from '@ws2spi/spi';
-import { container } from 'tsyringe';
+import { describeTarget, type Figure, type FigureContext, type FigureOutcome } from './harness/figure';
+import { type FigureResult, formatTable, type JudgedResult, judge } from './harness/report';
+import { loadRowModules } from './harness/row-modules';
 
-const REPEATS = 5;
-
-async function median(fn: () => Promise<number>): Promise<number> {
-  const runs: number[] = [];
-  for (let i = 0; i < REPEATS; i++) runs.push(await fn());
-  runs.sort((a, b) => a - b);
-  return runs[Math.floor(runs.length / 2)];
+interface Options {
+  quick: boolean;
+  json: boolean;
+  list: boolean;
+  only: string[];
+  rounds?: number;
 }
 
-async function time(fn: () => Promise<void>): Promise<number> {
-  const start = performance.now();
-  await fn();
-  return performance.now() - start;
+function parseOptions(argv: readonly string[]): Options {
+  const options: Options = { quick: false, json: false, list: false, only: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--quick') options.quick = true;
+    else if (arg === '--json') options.json = true;
+    else if (arg === '--list') options.list = true;
+    else if (arg === '--only') options.only.push(...(argv[++i] ?? '').split(',').filter(Boolean));
+    else if (arg.startsWith('--only=')) options.only.push(...arg.slice(7).split(',').filter(Boolean));
+    else if (arg === '--rounds' || arg.startsWith('--rounds=')) {
+      const value = Number(arg.includes('=') ? arg.split('=')[1] : argv[++i]);
+      if (!Number.isInteger(value) || value < 1) throw new Error('--rounds needs a positive integer');
+      options.rounds = value;
+    } else if (arg !== '--') throw new Error(`unknown option ${arg} (see bench/src/run.ts)`);
+  }
+  return options;
 }
 
-function startProcess(): Ws2 {
-  const catalog = new Catalog();
-  installTcpProviders(catalog);
-  const ws2 = new Ws2({ catalog, container: container.createChildContainer() });
-  if (ws2.WSAStartup(MAKEWORD(2, 2), emptyWsaData()) !== 0) throw new Error('WSAStartup failed');
-  return ws2;
+/** Upper bound on one figure's process, so a hung figure fails instead of hanging the run. */
+function timeLimitMs(quick: boolean): number {
+  return quick ? 60_000 : 15 * 60_000;
 }
 
-async function dispatchOverhead(ws2: Ws2): Promise<{ direct: number; dispatched: number }> {
-  const s = await Socket.create(ws2, AF_INET, SOCK_STREAM, IPPROTO_TCP);
-  const table = ws2.startedProviders[0].procTable;
-  const calls = 200_000;
-  const value = out<unknown>(null);
-  const direct = await median(() =>
-    time(async () => {
-      for (let i = 0; i < calls; i++)
-        table.lpWSPGetSockOpt(s.handle, SOL_SOCKET, SO_TYPE, value as never, out(4), out(0));
-    }),
-  );
-  const dispatched = await median(() =>
-    time(async () => {
-      for (let i = 0; i < calls; i++) ws2.getsockopt(s.handle, SOL_SOCKET, SO_TYPE, value as never, out(4));
-    }),
-  );
-  s.close();
-  return { direct, dispatched };
-}
+/** What a figure's process sends back. */
+type FigureMessage = { outcome: FigureOutcome } | { error: string };
 
-const CHUNK = 64 * 1024;
-const TOTAL = 32 * 1024 * 1024;
-
-async function rawTransfer(): Promise<number> {
-  const server = net.createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const port = (server.address() as net.AddressInfo).port;
-  const received = new Promise<void>((resolve) => {
-    server.once('connection', (c) => {
-      let n = 0;
-      c.on('data', (d: Buffer) => {
-        n += d.length;
-        if (n >= TOTAL) resolve();
-      });
+async function runFigureProcess(file: string, figure: Figure, options: Options): Promise<FigureMessage> {
+  const args = ['--figure', file, figure.id];
+  if (options.quick) args.push('--quick');
+  if (options.rounds !== undefined) args.push('--rounds', String(options.rounds));
+  const child = fork(__filename, args, {
+    execArgv: ['--expose-gc'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return new Promise<FigureMessage>((resolve) => {
+    let message: FigureMessage | undefined;
+    const timer = setTimeout(() => {
+      message ??= { error: `no result within ${timeLimitMs(options.quick) / 1000} s` };
+      child.kill('SIGKILL');
+    }, timeLimitMs(options.quick));
+    child.on('message', (m: FigureMessage) => {
+      message ??= m;
+    });
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      resolve(
+        message ?? { error: `the figure's process exited (${signal ?? `code ${code}`}) without a result` },
+      );
     });
   });
-  const client = net.connect(port, '127.0.0.1');
-  await once(client, 'connect');
-  const chunk = new Uint8Array(CHUNK);
-  const elapsed = await time(async () => {
-    for (let sent = 0; sent < TOTAL; sent += CHUNK) if (!client.write(chunk)) await once(client, 'drain');
-    await received;
-  });
-  client.destroy();
-  server.close();
-  return elapsed;
 }
 
-async function connectedPair(ws2: Ws2): Promise<{ a: Socket; b: Socket; listener: Socket }> {
-  const listener = await Socket.create(ws2, AF_INET, SOCK_STREAM, IPPROTO_TCP);
-  await listener.bind(sockaddrIn('127.0.0.1', 0));
-  await listener.listen();
-  const address = listener.localAddress() as SOCKADDR_IN;
-  const a = await Socket.create(ws2, AF_INET, SOCK_STREAM, IPPROTO_TCP);
-  const [, accepted] = await Promise.all([a.connect(address), listener.accept()]);
-  return { a, b: accepted.socket, listener };
-}
-
-async function ws2Transfer(ws2: Ws2): Promise<number> {
-  const { a, b, listener } = await connectedPair(ws2);
-  const chunk = new Uint8Array(CHUNK);
-  const elapsed = await time(async () => {
-    const reader = (async () => {
-      let n = 0;
-      while (n < TOTAL) n += (await b.recv(CHUNK)).byteLength;
-    })();
-    for (let sent = 0; sent < TOTAL; sent += CHUNK) await a.sendAll(chunk);
-    await reader;
-  });
-  for (const s of [a, b, listener]) s.close();
-  return elapsed;
-}
-
-const PINGS = 2_000;
-
-async function rawPingPong(): Promise<number> {
-  const server = net.createServer((c) => c.on('data', (d) => c.write(d)));
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const client = net.connect((server.address() as net.AddressInfo).port, '127.0.0.1');
-  await once(client, 'connect');
-  const one = new Uint8Array([1]);
-  const elapsed = await time(async () => {
-    for (let i = 0; i < PINGS; i++) {
-      client.write(one);
-      await once(client, 'data');
-    }
-  });
-  client.destroy();
-  server.close();
-  return elapsed;
-}
-
-async function ws2PingPong(ws2: Ws2): Promise<number> {
-  const { a, b, listener } = await connectedPair(ws2);
-  const one = new Uint8Array([1]);
-  let running = true;
-  const echo = (async () => {
-    while (running) {
-      const d = await b.recv(16);
-      if (d.byteLength === 0) break;
-      await b.send(d);
-    }
-  })();
-  const elapsed = await time(async () => {
-    for (let i = 0; i < PINGS; i++) {
-      await a.send(one);
-      await a.recv(16);
-    }
-  });
-  running = false;
-  a.sendDisconnect();
-  await echo;
-  for (const s of [a, b, listener]) s.close();
-  return elapsed;
-}
-
-function report(name: string, baseline: number, measured: number): void {
-  console.log(
-    `${name.padEnd(44)} ratio ${(measured / baseline).toFixed(2)}x  (baseline ${baseline.toFixed(1)} ms, ws2spi ${measured.toFixed(1)} ms)`,
+async function orchestrate(options: Options): Promise<void> {
+  const modules = loadRowModules(__dirname);
+  const selected = modules.flatMap((m) =>
+    m.figures
+      .filter((f) => options.only.length === 0 || options.only.some((word) => f.id.includes(word)))
+      .map((figure) => ({ module: m, figure })),
   );
+  if (options.list) {
+    for (const { figure } of selected)
+      console.log(
+        `${figure.id.padEnd(36)} ${describeTarget(figure.target, figure.display).padEnd(10)} ${figure.title}`,
+      );
+    return;
+  }
+  const started = performance.now();
+  const machine = {
+    node: process.version,
+    cpus: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`,
+    loadAverageAtStart: loadavg()[0]!,
+    mode: options.quick ? 'quick' : 'full',
+  };
+  const log = (text: string): void => {
+    process.stderr.write(`${text}\n`);
+  };
+  log(
+    `ws2spi benchmarks (${machine.mode}): ${selected.length} figures, node ${machine.node}, ${machine.cpus}`,
+  );
+  const results: JudgedResult[] = [];
+  for (const { module, figure } of selected) {
+    log(`- ${figure.id} …`);
+    const t0 = performance.now();
+    const message = await runFigureProcess(module.file, figure, options);
+    const base: FigureResult = {
+      id: figure.id,
+      title: figure.title,
+      family: module.family,
+      target: figure.target,
+      display: figure.display ?? 'ratio',
+      seconds: (performance.now() - t0) / 1000,
+    };
+    const result = judge(
+      'outcome' in message ? { ...base, ...message.outcome } : { ...base, error: message.error },
+    );
+    results.push(result);
+    log(
+      result.summary
+        ? `  ${result.summary.median.toFixed(3)} (${result.met ? 'met' : 'not met'}) in ${result.seconds.toFixed(1)} s`
+        : `  failed: ${result.error}`,
+    );
+  }
+  const report = {
+    ...machine,
+    loadAverageAtEnd: loadavg()[0]!,
+    seconds: (performance.now() - started) / 1000,
+    results,
+  };
+  if (options.json) {
+    console.log(JSON.stringify(report, null, 2));
+  } else {
+    console.log(
+      `\nws2spi benchmarks (${machine.mode}) — node ${machine.node}, ${machine.cpus}, load ${machine.loadAverageAtStart.toFixed(2)} → ${report.loadAverageAtEnd.toFixed(2)}, ${report.seconds.toFixed(0)} s`,
+    );
+    console.log('ratio per round: ws2spi / baseline for costs, baseline time / ws2spi time for throughput\n');
+    for (const line of formatTable(results)) console.log(line);
+  }
+  if (results.some((r) => r.error)) process.exitCode = 1;
 }
 
-async function main(): Promise<void> {
-  const ws2 = startProcess();
-  console.log(
-    `ws2spi benchmarks — median of ${REPEATS}; ratio = ws2spi / baseline in this run (lower is better)\n`,
-  );
-  const overhead = await dispatchOverhead(ws2);
-  report('dispatch: getsockopt via Ws2 vs direct WSP', overhead.direct, overhead.dispatched);
-  report(
-    'loopback TCP bulk 32 MiB: Socket vs net',
-    await median(rawTransfer),
-    await median(() => ws2Transfer(ws2)),
-  );
-  report(
-    `loopback TCP ${PINGS} ping-pongs: Socket vs net`,
-    await median(rawPingPong),
-    await median(() => ws2PingPong(ws2)),
-  );
-  ws2.WSACleanup();
+/** A figure's own process: run it and send the outcome to the runner. */
+async function runFigure(argv: readonly string[]): Promise<void> {
+  const [file, id] = argv;
+  const quick = argv.includes('--quick');
+  const roundsAt = argv.indexOf('--rounds');
+  const send = (message: FigureMessage): Promise<void> =>
+    new Promise((resolve) => (process.send ? process.send(message, () => resolve()) : resolve()));
+  try {
+    require('reflect-metadata');
+    const loaded = require(file!) as { figures: readonly Figure[] };
+    const figure = loaded.figures.find((f) => f.id === id);
+    if (!figure) throw new Error(`no figure ${id} in ${file}`);
+    const defaults = figure.rounds ?? { full: 15, quick: 3 };
+    const context: FigureContext = {
+      quick,
+      rounds: roundsAt >= 0 ? Number(argv[roundsAt + 1]) : quick ? defaults.quick : defaults.full,
+      note: (text) => process.stderr.write(`    ${text}\n`),
+    };
+    await send({ outcome: await figure.run(context) });
+  } catch (error) {
+    await send({ error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+  }
+  // Whatever a figure left open must not keep its process alive.
+  process.exit(0);
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+const argv = process.argv.slice(2);
+if (argv[0] === '--figure') {
+  void runFigure(argv.slice(1));
+} else {
+  orchestrate(parseOptions(argv)).catch((error) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,72 @@
+/**
+ * Timing and heap helpers for rounds.
+ * @module
+ */
+
+import { performance } from 'node:perf_hooks';
+
+/** Milliseconds `work` takes. */
+export async function elapsed(work: () => Promise<void>): Promise<number> {
+  const start = performance.now();
+  await work();
+  return performance.now() - start;
+}
+
+/** Milliseconds `count` synchronous calls of `call` take. */
+export function loopMs(count: number, call: () => void): number {
+  const start = performance.now();
+  for (let i = 0; i < count; i++) call();
+  return performance.now() - start;
+}
+
+/** Milliseconds `count` awaited calls of `call` take. */
+export async function asyncLoopMs(count: number, call: () => Promise<unknown>): Promise<number> {
+  const start = performance.now();
+  for (let i = 0; i < count; i++) await call();
+  return performance.now() - start;
+}
+
+/**
+ * How many calls of `call` fill about `targetMs` (at least `minimum`): micro-benchmarks size their
+ * rounds with it so that a round is long enough to time and short enough to repeat.
+ */
+export function calibrate(call: () => void, targetMs: number, minimum = 1000): number {
+  let count = minimum;
+  for (;;) {
+    const ms = loopMs(count, call);
+    if (ms >= targetMs / 4 || count >= 1 << 26) return Math.max(minimum, Math.round((count * targetMs) / ms));
+    count *= 4;
+  }
+}
+
+/** The async version of `calibrate`. */
+export async function calibrateAsync(
+  call: () => Promise<unknown>,
+  targetMs: number,
+  minimum = 100,
+): Promise<number> {
+  let count = minimum;
+  for (;;) {
+    const ms = await asyncLoopMs(count, call);
+    if (ms >= targetMs / 4 || count >= 1 << 24) return Math.max(minimum, Math.round((count * targetMs) / ms));
+    count *= 4;
+  }
+}
+
+/**
+ * The live heap after full collections, in bytes: V8's used heap plus memory outside it held by
+ * JavaScript objects (`external`: array buffers, native handles). Needs `--expose-gc`, which the
+ * runner passes to every figure's process.
+ */
+export function settledHeapBytes(): number {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('heap figures need node --expose-gc (pnpm bench passes it)');
+  for (let i = 0; i < 3; i++) gc();
+  const usage = process.memoryUsage();
+  return usage.heapUsed + usage.external;
+}
+
+/** Resolves after the current macrotask and everything it queued (timers excepted). */
+export function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
