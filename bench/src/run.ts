@@ -8,6 +8,7 @@
  * pnpm bench --json           # the results as JSON on stdout (progress stays on stderr)
  * pnpm bench --only tcp,osi   # figures whose id contains one of the words
  * pnpm bench --rounds 25      # more rounds per figure than the figure's default
+ * pnpm bench --clock cpu      # time rounds by CPU time instead of wall-clock (busy machines)
  * pnpm bench --list           # the figures, without running them
  * ```
  *
@@ -23,6 +24,7 @@ import { performance } from 'node:perf_hooks';
 import { describeTarget, type Figure, type FigureContext, type FigureOutcome } from './harness/figure';
 import { type FigureResult, formatTable, type JudgedResult, judge } from './harness/report';
 import { loadRowModules } from './harness/row-modules';
+import { type Clock, useClock } from './harness/timing';
 
 interface Options {
   quick: boolean;
@@ -30,10 +32,11 @@ interface Options {
   list: boolean;
   only: string[];
   rounds?: number;
+  clock: Clock;
 }
 
 function parseOptions(argv: readonly string[]): Options {
-  const options: Options = { quick: false, json: false, list: false, only: [] };
+  const options: Options = { quick: false, json: false, list: false, only: [], clock: 'wall' };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--quick') options.quick = true;
@@ -45,6 +48,10 @@ function parseOptions(argv: readonly string[]): Options {
       const value = Number(arg.includes('=') ? arg.split('=')[1] : argv[++i]);
       if (!Number.isInteger(value) || value < 1) throw new Error('--rounds needs a positive integer');
       options.rounds = value;
+    } else if (arg === '--clock' || arg.startsWith('--clock=')) {
+      const value = arg.includes('=') ? arg.split('=')[1] : argv[++i];
+      if (value !== 'wall' && value !== 'cpu') throw new Error('--clock is wall or cpu');
+      options.clock = value;
     } else if (arg !== '--') throw new Error(`unknown option ${arg} (see bench/src/run.ts)`);
   }
   return options;
@@ -62,6 +69,7 @@ async function runFigureProcess(file: string, figure: Figure, options: Options):
   const args = ['--figure', file, figure.id];
   if (options.quick) args.push('--quick');
   if (options.rounds !== undefined) args.push('--rounds', String(options.rounds));
+  args.push('--clock', options.clock);
   const child = fork(__filename, args, {
     execArgv: ['--expose-gc'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -104,6 +112,7 @@ async function orchestrate(options: Options): Promise<void> {
     cpus: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`,
     loadAverageAtStart: loadavg()[0]!,
     mode: options.quick ? 'quick' : 'full',
+    clock: options.clock,
   };
   const log = (text: string): void => {
     process.stderr.write(`${text}\n`);
@@ -144,7 +153,7 @@ async function orchestrate(options: Options): Promise<void> {
     console.log(JSON.stringify(report, null, 2));
   } else {
     console.log(
-      `\nws2spi benchmarks (${machine.mode}) — node ${machine.node}, ${machine.cpus}, load ${machine.loadAverageAtStart.toFixed(2)} → ${report.loadAverageAtEnd.toFixed(2)}, ${report.seconds.toFixed(0)} s`,
+      `\nws2spi benchmarks (${machine.mode}, ${machine.clock} clock) — node ${machine.node}, ${machine.cpus}, load ${machine.loadAverageAtStart.toFixed(2)} → ${report.loadAverageAtEnd.toFixed(2)}, ${report.seconds.toFixed(0)} s`,
     );
     console.log('ratio per round: ws2spi / baseline for costs, baseline time / ws2spi time for throughput\n');
     for (const line of formatTable(results)) console.log(line);
@@ -157,6 +166,8 @@ async function runFigure(argv: readonly string[]): Promise<void> {
   const [file, id] = argv;
   const quick = argv.includes('--quick');
   const roundsAt = argv.indexOf('--rounds');
+  const clockAt = argv.indexOf('--clock');
+  if (clockAt >= 0) useClock(argv[clockAt + 1] === 'cpu' ? 'cpu' : 'wall');
   const send = (message: FigureMessage): Promise<void> =>
     new Promise((resolve) => (process.send ? process.send(message, () => resolve()) : resolve()));
   try {

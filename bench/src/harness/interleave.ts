@@ -8,6 +8,7 @@
 
 import type { FigureContext, FigureOutcome } from './figure';
 import { median } from './statistics';
+import { timeUnit } from './timing';
 
 /** One side of a comparison: `round()` does the work once and returns its cost (ms, bytes, …). */
 export type Round = () => Promise<number>;
@@ -21,7 +22,7 @@ export interface Comparison {
    * `'throughput'`: the costs are times for the same work, the ratio is baseline / variant.
    */
   orientation?: 'cost' | 'throughput';
-  /** Unit of the costs, for the detail column (default `ms`). */
+  /** Unit of the costs, for the detail column (default: the clock's, `ms` or `ms cpu`). */
   unit?: string;
   /** Rounds run first and thrown away (JIT warm-up); default 1. */
   warmup?: number;
@@ -49,7 +50,7 @@ export async function interleave(context: FigureContext, comparison: Comparison)
     ratios.push(comparison.orientation === 'throughput' ? base / variant : variant / base);
     context.note(`round ${round - warmup + 1}/${context.rounds}: ${ratios[ratios.length - 1]!.toFixed(3)}`);
   }
-  const unit = comparison.unit ?? 'ms';
+  const unit = comparison.unit ?? timeUnit();
   return {
     ratios,
     baseline: { value: median(baselines), unit },
