@@ -78,6 +78,21 @@ export class TcpLink implements TransportLink {
     }
   }
 
+  /**
+   * `send` without a copy (a blocking or overlapped `WSPSend`): Node sends from the application's
+   * buffer, released at once when the kernel took every byte, else when the write completes.
+   */
+  sendInPlace(data: Uint8Array, _endOfMessage: boolean, onReleased: (sent: boolean) => void): boolean {
+    try {
+      if (this.connection.writeInPlace) return this.connection.writeInPlace(data, onReleased);
+      const ok = this.connection.write(data);
+      onReleased(true);
+      return ok;
+    } catch (error) {
+      throw wsaErrorFromFailure(error);
+    }
+  }
+
   /** FIN after everything queued. TCP has no disconnect data; the kit never passes any (no `XP1_DISCONNECT_DATA`). */
   close(_disconnectData: Uint8Array | null): void {
     this.connection.end();

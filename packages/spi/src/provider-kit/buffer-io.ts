@@ -15,13 +15,12 @@ export function isOut(value: unknown): value is Out<unknown> {
   return typeof value === 'object' && value !== null && 'value' in value;
 }
 
-/** The first `count` buffers, or `WSAEFAULT` when the array or one of them is malformed. */
+/** The first `count` buffers (the array itself when that is all of it), or `WSAEFAULT` when the array or one of them is malformed. */
 export function requireBuffers(buffers: WSABUF[] | null, count: number): WSABUF[] {
   if (!Array.isArray(buffers) || !Number.isInteger(count) || count < 0 || count > buffers.length)
     fail(WSAEFAULT);
-  const used = buffers.slice(0, count);
-  for (const b of used) if (!isValidWsabuf(b)) fail(WSAEFAULT);
-  return used;
+  for (let i = 0; i < count; i++) if (!isValidWsabuf(buffers[i])) fail(WSAEFAULT);
+  return count === buffers.length ? buffers : buffers.slice(0, count);
 }
 
 /** An optional `WSABUF` (connect or disconnect data): null stays null, a malformed one is `WSAEFAULT`. */

@@ -57,7 +57,7 @@ import { out } from '../types/out-cell';
 import type { WSPDATA } from '../types/wsadata';
 import { isOut, requireBuffers } from './buffer-io';
 import { codeOf, fail } from './kit-failure';
-import type { KitSocket } from './kit-socket';
+import type { KitSocket, ReceiveResult } from './kit-socket';
 import { type HandleKind, ProviderInstance } from './provider-instance';
 import { getSocketOption, setSocketOption } from './socket-options';
 import type { TransportDriver, TransportDriverFactory } from './transport-driver';
@@ -89,6 +89,34 @@ function versionValue(word: number): number {
 
 function setErr(lpErrno: LPINT, code: number): void {
   if (isOut(lpErrno)) lpErrno.value = code;
+}
+
+/** The settled outcome of a call that failed before it could wait (shared: a Promise never changes once settled). */
+const FAILED: Promise<number> = Promise.resolve(SOCKET_ERROR);
+/** The settled outcome of a call that succeeded at once. */
+const SUCCEEDED: Promise<number> = Promise.resolve(0);
+
+/**
+ * The Promise a send or receive without `WSAOVERLAPPED` returns: settled at once when the socket
+ * answered synchronously (no further microtask turns), else when its Promise settles. `report`
+ * writes the out-parameters and returns 0, or throws the Winsock error that goes to `lpErrno`.
+ */
+function settle<T>(result: T | Promise<T>, report: (value: T) => number, lpErrno: LPINT): Promise<number> {
+  if (!(result instanceof Promise)) {
+    report(result);
+    return SUCCEEDED;
+  }
+  const failed = (e: unknown): number => {
+    setErr(lpErrno, codeOf(e));
+    return SOCKET_ERROR;
+  };
+  return result.then((value) => {
+    try {
+      return report(value);
+    } catch (e) {
+      return failed(e);
+    }
+  }, failed);
 }
 
 /** Builds a base provider from a definition. No state is created until `WSPStartup` runs. */
@@ -182,9 +210,13 @@ function buildProcTable(instance: ProviderInstance, onLastCleanup: () => void): 
     lpOverlapped: WSAOVERLAPPED | null,
     lpCompletionRoutine: LPWSAOVERLAPPED_COMPLETION_ROUTINE | null,
     lpThreadId: WSATHREADID | null,
-    run: (onPending: () => void) => Promise<{ bytes: number; flags: number; error: number }>,
+    run: (
+      onPending: () => void,
+    ) =>
+      | { bytes: number; flags: number; error: number }
+      | Promise<{ bytes: number; flags: number; error: number }>,
   ): Promise<{ bytes: number; flags: number; error: number }> {
-    if (!lpOverlapped) return run(() => {});
+    if (!lpOverlapped) return await run(() => {});
     if (typeof lpOverlapped !== 'object') fail(WSAEFAULT);
     let settle: () => void = () => {};
     const record = { done: false, flags: 0, settled: new Promise<void>((resolve) => (settle = resolve)) };
@@ -482,8 +514,8 @@ function buildProcTable(instance: ProviderInstance, onLastCleanup: () => void): 
       lpCompletionRoutine,
       lpThreadId,
       lpErrno,
-    ) =>
-      callAsync(lpErrno, SOCKET_ERROR, async () => {
+    ) => {
+      try {
         const socket = socketOf(s);
         const buffers = requireBuffers(lpBuffers, dwBufferCount);
         if (!isOut(lpFlags) || typeof lpFlags.value !== 'number') fail(WSAEFAULT);
@@ -494,21 +526,31 @@ function buildProcTable(instance: ProviderInstance, onLastCleanup: () => void): 
           fail(WSAEFAULT);
         const blocking = !socket.nonBlocking || lpOverlapped !== null;
         const flags = lpFlags.value;
-        let from: ReturnType<KitSocket['peerAddress']> | undefined;
-        const r = await transfer(lpOverlapped, lpCompletionRoutine, lpThreadId, async (onPending) => {
-          const got = await socket.receive(buffers, flags, lpFrom !== null, blocking, onPending);
-          from = got.from;
-          return got;
-        });
-        if (isOut(lpNumberOfBytesRecvd)) lpNumberOfBytesRecvd.value = r.bytes;
-        lpFlags.value = r.flags;
-        if (lpFrom && lpFromlen && from) {
-          lpFrom.value = from;
-          lpFromlen.value = length;
+        const report = (r: ReceiveResult): number => {
+          if (isOut(lpNumberOfBytesRecvd)) lpNumberOfBytesRecvd.value = r.bytes;
+          lpFlags.value = r.flags;
+          if (lpFrom && lpFromlen && r.from) {
+            lpFrom.value = r.from;
+            lpFromlen.value = length;
+          }
+          if (r.error) fail(r.error);
+          return 0;
+        };
+        if (lpOverlapped) {
+          return callAsync(lpErrno, SOCKET_ERROR, async () =>
+            report(
+              await transfer(lpOverlapped, lpCompletionRoutine, lpThreadId, (onPending) =>
+                socket.receive(buffers, flags, lpFrom !== null, true, onPending),
+              ),
+            ),
+          );
         }
-        if (r.error) fail(r.error);
-        return 0;
-      }),
+        return settle(socket.receive(buffers, flags, lpFrom !== null, blocking), report, lpErrno);
+      } catch (e) {
+        setErr(lpErrno, codeOf(e));
+        return FAILED;
+      }
+    },
 
     lpWSPSelect: (_nfds, readfds, writefds, exceptfds, timeout, lpErrno) =>
       callAsync(lpErrno, SOCKET_ERROR, () => live().select(readfds, writefds, exceptfds, timeout)),
@@ -557,21 +599,33 @@ function buildProcTable(instance: ProviderInstance, onLastCleanup: () => void): 
       lpCompletionRoutine,
       lpThreadId,
       lpErrno,
-    ) =>
-      callAsync(lpErrno, SOCKET_ERROR, async () => {
+    ) => {
+      try {
         const socket = socketOf(s);
         const buffers = requireBuffers(lpBuffers, dwBufferCount);
         if (!isOut(lpNumberOfBytesSent) && !lpOverlapped) fail(WSAEFAULT);
-        const blocking = !socket.nonBlocking || lpOverlapped !== null;
-        const r = await transfer(lpOverlapped, lpCompletionRoutine, lpThreadId, async (onPending) => ({
-          bytes: await socket.send(buffers, dwFlags, lpTo, iTolen, blocking, onPending),
-          flags: 0,
-          error: 0,
-        }));
-        if (isOut(lpNumberOfBytesSent)) lpNumberOfBytesSent.value = r.bytes;
-        if (r.error) fail(r.error);
-        return 0;
-      }),
+        const report = (bytes: number): number => {
+          if (isOut(lpNumberOfBytesSent)) lpNumberOfBytesSent.value = bytes;
+          return 0;
+        };
+        if (lpOverlapped) {
+          return callAsync(lpErrno, SOCKET_ERROR, async () => {
+            const r = await transfer(lpOverlapped, lpCompletionRoutine, lpThreadId, async (onPending) => ({
+              bytes: await socket.send(buffers, dwFlags, lpTo, iTolen, true, onPending),
+              flags: 0,
+              error: 0,
+            }));
+            report(r.bytes);
+            if (r.error) fail(r.error);
+            return 0;
+          });
+        }
+        return settle(socket.send(buffers, dwFlags, lpTo, iTolen, !socket.nonBlocking), report, lpErrno);
+      } catch (e) {
+        setErr(lpErrno, codeOf(e));
+        return FAILED;
+      }
+    },
 
     lpWSPSetSockOpt: (s, level, optname, optval, optlen, lpErrno) =>
       call(lpErrno, SOCKET_ERROR, () => {

@@ -111,8 +111,8 @@ export abstract class KitSocket {
   /** True once `WSPCloseSocket` (or the last `WSPCleanup`) ran. */
   closed = false;
   protected readonly signal = new ChangeSignal();
-  /** Receive calls in progress (see `beginReceive`). */
-  protected readonly receivers = new Set<ReceiveToken>();
+  /** Receive calls waiting (see `beginReceive`); made by the first one. */
+  private receivers: Set<ReceiveToken> | null = null;
 
   constructor(
     protected readonly host: SocketHost,
@@ -143,22 +143,28 @@ export abstract class KitSocket {
    */
   protected beginReceive(): ReceiveToken {
     const token: ReceiveToken = { exempt: false };
-    this.receivers.add(token);
+    this.registerReceive(token);
     return token;
   }
 
+  /** `beginReceive` for a token the caller made (a waiting receive that carries its own state). */
+  protected registerReceive(token: ReceiveToken): void {
+    this.receivers ??= new Set();
+    this.receivers.add(token);
+  }
+
   protected endReceive(token: ReceiveToken): void {
-    this.receivers.delete(token);
+    this.receivers?.delete(token);
   }
 
   /** `SD_RECEIVE` arrived: every receive in progress may still complete. */
   protected exemptWaitingReceivers(): void {
-    for (const r of this.receivers) r.exempt = true;
+    if (this.receivers) for (const r of this.receivers) r.exempt = true;
   }
 
   /** True while a receive that started before `SD_RECEIVE` is still waiting. */
   protected get hasExemptReceiver(): boolean {
-    for (const r of this.receivers) if (r.exempt) return true;
+    if (this.receivers) for (const r of this.receivers) if (r.exempt) return true;
     return false;
   }
 
@@ -174,29 +180,42 @@ export abstract class KitSocket {
    * change, up to `timeoutMs` (0 = for ever) → `WSAETIMEDOUT`; closed meanwhile → `WSAEINTR`.
    * `onPending` runs before each wait: from then on the call has pended (what decides whether a
    * failed overlapped call completes its `WSAOVERLAPPED`).
+   *
+   * The first attempt runs synchronously: a call that can complete at once returns its result (or
+   * throws) without a Promise, and only a call that must wait gets one.
    */
-  protected async waitFor<T>(
+  protected waitFor<T>(
     blocking: boolean,
     timeoutMs: number,
     attempt: () => T | undefined,
     onWouldBlock?: () => void,
     onPending?: () => void,
+  ): T | Promise<T> {
+    if (this.closed) fail(WSAEINTR);
+    const result = attempt();
+    if (result !== undefined) return result;
+    if (!blocking) {
+      onWouldBlock?.();
+      fail(WSAEWOULDBLOCK);
+    }
+    return this.waitLoop(timeoutMs > 0 ? Date.now() + timeoutMs : undefined, attempt, onPending);
+  }
+
+  /** `waitFor` once the first attempt found nothing: wait for changes until `attempt` has a result. */
+  private async waitLoop<T>(
+    deadline: number | undefined,
+    attempt: () => T | undefined,
+    onPending: (() => void) | undefined,
   ): Promise<T> {
-    const deadline = timeoutMs > 0 ? Date.now() + timeoutMs : undefined;
     for (;;) {
-      if (this.closed) fail(WSAEINTR);
-      const result = attempt();
-      if (result !== undefined) return result;
-      if (!blocking) {
-        onWouldBlock?.();
-        fail(WSAEWOULDBLOCK);
-      }
       const remaining = deadline === undefined ? undefined : deadline - Date.now();
       if (remaining !== undefined && remaining <= 0) fail(WSAETIMEDOUT);
       onPending?.();
       const woke = await this.signal.wait(remaining);
       if (this.closed) fail(WSAEINTR);
       if (!woke) fail(WSAETIMEDOUT);
+      const result = attempt();
+      if (result !== undefined) return result;
     }
   }
 
@@ -219,7 +238,11 @@ export abstract class KitSocket {
     callerData: WSABUF | null,
     calleeData: WSABUF | null,
   ): Promise<void>;
-  /** `onPending` runs when the call starts to wait (see `waitFor`). */
+  /**
+   * Sends; the bytes taken, or a Promise of them when the call must wait. `onPending` runs when the
+   * call starts to wait (see `waitFor`). The buffers are the caller's: nothing keeps them past the
+   * call.
+   */
   abstract send(
     buffers: WSABUF[],
     flags: number,
@@ -227,15 +250,15 @@ export abstract class KitSocket {
     tolen: number,
     blocking: boolean,
     onPending?: () => void,
-  ): Promise<number>;
-  /** `onPending` runs when the call starts to wait (see `waitFor`). */
+  ): number | Promise<number>;
+  /** Receives; the result, or a Promise of it when the call must wait. `onPending` as for `send`. */
   abstract receive(
     buffers: WSABUF[],
     flags: number,
     wantFrom: boolean,
     blocking: boolean,
     onPending?: () => void,
-  ): Promise<ReceiveResult>;
+  ): ReceiveResult | Promise<ReceiveResult>;
   abstract shutdown(how: number): void;
   abstract sendDisconnect(data: WSABUF | null): void;
   abstract recvDisconnect(data: WSABUF | null): void;

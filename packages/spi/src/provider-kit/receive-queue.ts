@@ -1,71 +1,109 @@
 /**
  * Receive buffers of a kit socket: a byte queue for stream protocols (and pseudo-streams), and a
  * message queue that keeps the boundaries of message-oriented protocols (`XP1_MESSAGE_ORIENTED`).
+ *
+ * Both hold the chunks the transport delivered as they are and copy from them straight into the
+ * caller's `WSABUF`s: one copy per received byte, into the memory the application named, and no
+ * intermediate buffer (what raw `net` costs plus the copy `recv` itself implies).
  * @module
  */
 
 import type { WSABUF } from '../types/wsabuf';
-import { capacityOf, scatter } from './buffer-io';
+import { capacityOf } from './buffer-io';
 
-/** An ordered byte queue; reads may take any number of bytes. */
-export class ByteReceiveQueue {
-  private chunks: Uint8Array[] = [];
-  private bytes = 0;
-
-  /** Bytes queued. */
-  get size(): number {
-    return this.bytes;
-  }
+/**
+ * An ordered list of byte chunks consumed from the front: the part of `chunks[0]` before `offset`
+ * is already gone.
+ */
+class ChunkList {
+  chunks: Uint8Array[] = [];
+  offset = 0;
+  size = 0;
 
   push(data: Uint8Array): void {
-    if (data.byteLength === 0) return;
     this.chunks.push(data);
-    this.bytes += data.byteLength;
+    this.size += data.byteLength;
   }
 
-  /** Copies up to the buffers' capacity; consumes the bytes unless `peek`. Returns the count. */
-  read(buffers: readonly WSABUF[], peek: boolean): number {
-    const want = Math.min(capacityOf(buffers), this.bytes);
-    const data = this.take(want, peek);
-    return scatter(data, buffers);
-  }
-
-  /** The first `n` bytes (all of them when fewer are queued), consumed unless `peek`. */
-  take(n: number, peek: boolean): Uint8Array {
-    const count = Math.min(n, this.bytes);
-    const out = new Uint8Array(count);
-    let at = 0;
-    if (peek) {
-      for (const chunk of this.chunks) {
-        if (at >= count) break;
-        const k = Math.min(chunk.byteLength, count - at);
-        out.set(chunk.subarray(0, k), at);
-        at += k;
+  /** Copies up to the buffers' capacity from the front, skipping `skip` bytes; returns the count. */
+  copyTo(buffers: readonly WSABUF[], skip = 0): number {
+    const chunks = this.chunks;
+    let index = 0;
+    let at = this.offset + skip;
+    while (index < chunks.length && at >= chunks[index]!.byteLength) {
+      at -= chunks[index]!.byteLength;
+      index++;
+    }
+    let copied = 0;
+    for (let b = 0; b < buffers.length && index < chunks.length; b++) {
+      const target = buffers[b]!;
+      let room = target.len;
+      let into = 0;
+      while (room > 0 && index < chunks.length) {
+        const chunk = chunks[index]!;
+        const n = Math.min(room, chunk.byteLength - at);
+        target.buf.set(at === 0 && n === chunk.byteLength ? chunk : chunk.subarray(at, at + n), into);
+        into += n;
+        room -= n;
+        copied += n;
+        at += n;
+        if (at === chunk.byteLength) {
+          index++;
+          at = 0;
+        }
       }
-      return out;
     }
-    while (at < count) {
-      const chunk = this.chunks[0]!;
-      const k = Math.min(chunk.byteLength, count - at);
-      out.set(chunk.subarray(0, k), at);
-      at += k;
-      if (k === chunk.byteLength) this.chunks.shift();
-      else this.chunks[0] = chunk.subarray(k);
+    return copied;
+  }
+
+  /** Drops `n` bytes from the front. */
+  drop(n: number): void {
+    this.size -= n;
+    let left = n + this.offset;
+    const chunks = this.chunks;
+    while (chunks.length > 0 && left >= chunks[0]!.byteLength) {
+      left -= chunks[0]!.byteLength;
+      chunks.shift();
     }
-    this.bytes -= count;
-    return out;
+    this.offset = left;
   }
 
   clear(): void {
     this.chunks = [];
-    this.bytes = 0;
+    this.offset = 0;
+    this.size = 0;
+  }
+}
+
+/** An ordered byte queue; reads may take any number of bytes. */
+export class ByteReceiveQueue {
+  private readonly list = new ChunkList();
+
+  /** Bytes queued. */
+  get size(): number {
+    return this.list.size;
+  }
+
+  /** Queues `data`, which the queue keeps as it is: the deliverer must not change it afterwards. */
+  push(data: Uint8Array): void {
+    if (data.byteLength > 0) this.list.push(data);
+  }
+
+  /** Copies up to the buffers' capacity; consumes the bytes unless `peek`. Returns the count. */
+  read(buffers: readonly WSABUF[], peek: boolean): number {
+    const n = this.list.copyTo(buffers);
+    if (!peek) this.list.drop(n);
+    return n;
+  }
+
+  clear(): void {
+    this.list.clear();
   }
 }
 
 /** One message being received: its pieces and whether its last piece (end of message) arrived. */
 interface QueuedMessage {
-  chunks: Uint8Array[];
-  size: number;
+  data: ChunkList;
   complete: boolean;
 }
 
@@ -99,18 +137,18 @@ export class MessageReceiveQueue {
 
   /** Size of the next complete message (0 when none): what `FIONREAD` reports. */
   get nextMessageSize(): number {
-    return this.hasMessage ? this.messages[0]!.size : 0;
+    return this.hasMessage ? this.messages[0]!.data.size : 0;
   }
 
+  /** Queues a piece of the last message, which the queue keeps as it is (see `ByteReceiveQueue.push`). */
   push(data: Uint8Array, endOfMessage: boolean): void {
     let last = this.messages[this.messages.length - 1];
     if (!last || last.complete) {
-      last = { chunks: [], size: 0, complete: false };
+      last = { data: new ChunkList(), complete: false };
       this.messages.push(last);
     }
     if (data.byteLength > 0) {
-      last.chunks.push(data);
-      last.size += data.byteLength;
+      last.data.push(data);
       this.bytes += data.byteLength;
     }
     if (endOfMessage) last.complete = true;
@@ -122,24 +160,19 @@ export class MessageReceiveQueue {
    * protocols without `MSG_PARTIAL`: `WSAEMSGSIZE`, retry with a larger buffer); otherwise the
    * rest is discarded. `peek` never consumes.
    */
-  read(
-    buffers: readonly WSABUF[],
-    options: { peek: boolean; partial: boolean; keepWhole: boolean },
-  ): MessageRead {
+  read(buffers: readonly WSABUF[], peek: boolean, partial: boolean, keepWhole: boolean): MessageRead {
     const head = this.messages[0];
     if (!head?.complete) return { bytes: 0, truncated: false };
-    const whole = concat(head.chunks, head.size);
-    const capacity = capacityOf(buffers);
-    const bytes = scatter(whole, buffers);
-    const truncated = head.size > capacity;
-    if (options.peek) return { bytes, truncated };
-    if (truncated && options.partial) {
-      head.chunks = [whole.subarray(bytes)];
-      head.size -= bytes;
+    const size = head.data.size;
+    const bytes = head.data.copyTo(buffers);
+    const truncated = size > capacityOf(buffers);
+    if (peek) return { bytes, truncated };
+    if (truncated && partial) {
+      head.data.drop(bytes);
       this.bytes -= bytes;
-    } else if (!(truncated && options.keepWhole)) {
+    } else if (!(truncated && keepWhole)) {
       this.messages.shift();
-      this.bytes -= head.size;
+      this.bytes -= size;
     }
     return { bytes, truncated };
   }
@@ -148,15 +181,4 @@ export class MessageReceiveQueue {
     this.messages = [];
     this.bytes = 0;
   }
-}
-
-function concat(chunks: readonly Uint8Array[], size: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
 }

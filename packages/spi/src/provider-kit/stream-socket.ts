@@ -24,6 +24,10 @@
  *   (MSDN lets providers refuse it).
  * - Connect data the protocol cannot carry is `WSAEPROTONOSUPPORT` (MSDN WSAConnect); connect or
  *   disconnect data beyond the driver's limit is `WSAEMSGSIZE`, and nothing is sent or shut.
+ * - A blocking or overlapped send whose buffer the link still reads in place (`sendInPlace`) when
+ *   the socket is closed fails `WSAEINTR`, and the close resets the connection instead of closing
+ *   it gracefully: the part already on the wire cannot be taken back, and the rest may no longer
+ *   be read from memory the application is given back.
  * - `CF_DEFER` is honoured with or without `SO_CONDITIONAL_ACCEPT`: the request stays at the head
  *   of the backlog and `WSPAccept` returns `WSATRY_AGAIN`; any other unknown answer is `WSAEINVAL`.
  * @module
@@ -45,6 +49,7 @@ import {
   WSAEOPNOTSUPP,
   WSAEPROTONOSUPPORT,
   WSAESHUTDOWN,
+  WSAETIMEDOUT,
   WSAEWOULDBLOCK,
   WSATRY_AGAIN,
 } from '../constants/error-codes';
@@ -73,6 +78,7 @@ import {
   SD_SEND,
   SOMAXCONN,
 } from '../constants/socket-api';
+import { WsaError } from '../errors/wsa-error';
 import type { LPCONDITIONPROC } from '../spi/wsp-proc-table';
 import type { SOCKET } from '../spi/wsp-types';
 import { type Out, out } from '../types/out-cell';
@@ -81,7 +87,13 @@ import type { SOCKADDR } from '../types/sockaddr';
 import type { WSABUF } from '../types/wsabuf';
 import { capacityOf, gather, isOut, optionalBuffer } from './buffer-io';
 import { codeOf, fail } from './kit-failure';
-import { KitSocket, type Readiness, type ReceiveResult, type SocketHost } from './kit-socket';
+import {
+  KitSocket,
+  type Readiness,
+  type ReceiveResult,
+  type ReceiveToken,
+  type SocketHost,
+} from './kit-socket';
 import { ByteReceiveQueue, MessageReceiveQueue } from './receive-queue';
 import { copySockaddr } from './sockaddr-copy';
 import type {
@@ -101,6 +113,20 @@ interface PendingConnection {
   /** Already completed by the kit (no condition needed before the caller is told), or null. */
   link: TransportLink | null;
   deferred: boolean;
+}
+
+/** A receive waiting on the socket (see `StreamSocket.receiveWaiting`). */
+interface WaitingReceive extends ReceiveToken {
+  readonly buffers: WSABUF[];
+  readonly oob: boolean;
+  readonly peek: boolean;
+  readonly waitAll: boolean;
+  /** `MSG_WAITALL`: bytes already in the buffers. */
+  filled: number;
+  resolve(result: ReceiveResult): void;
+  reject(reason: unknown): void;
+  /** `SO_RCVTIMEO`. */
+  timer: NodeJS.Timeout | undefined;
 }
 
 /** Largest backlog the kit queues (`SOMAXCONN`). */
@@ -141,6 +167,11 @@ export class StreamSocket extends KitSocket {
   private readonly expedited = new ByteReceiveQueue();
   /** Inline urgent data: bytes up to and including the last urgent byte still unread (`SIOCATMARK`). */
   private urgentAhead = 0;
+  /** Sends whose buffer the link still reads in place (see `transmitInPlace`). */
+  private lentSends = 0;
+  /** Receives waiting, oldest first (see `receiveWaiting`); made by the first one. */
+  private waitingReceives: WaitingReceive[] | null = null;
+  private servicingReceives = false;
 
   constructor(
     host: SocketHost,
@@ -452,23 +483,39 @@ export class StreamSocket extends KitSocket {
   // ---- link events -----------------------------------------------------------------------
 
   private linkHandlers(link: TransportLink): LinkHandlers {
-    // Handlers run on the driver's turn: nothing they do may throw back into the driver.
-    const guard =
-      <A extends unknown[]>(fn: (...args: A) => void) =>
-      (...args: A): void => {
+    // Handlers run on the driver's turn: nothing they do may throw back into the driver. Each is
+    // written out (no generic wrapper with rest arguments): onData runs for every chunk.
+    const contained = (run: () => void): void => {
+      try {
+        run();
+      } catch {
+        this.localAbort();
+      }
+    };
+    return {
+      onData: (data, endOfMessage) => {
+        if (this.link !== link) return;
         try {
-          if (this.link === link) fn(...args);
+          this.onData(data, endOfMessage);
         } catch {
           this.localAbort();
         }
-      };
-    return {
-      onData: guard((data: Uint8Array, endOfMessage: boolean) => this.onData(data, endOfMessage)),
-      onExpedited: guard((data: Uint8Array) => this.onExpedited(data)),
-      onPeerClose: guard((data: Uint8Array | null) => this.onPeerClose(data)),
-      onReset: guard((code: number) => this.onReset(code)),
-      onDrain: guard(() => this.onDrain()),
-      onClosed: guard(() => this.onLinkClosed()),
+      },
+      onExpedited: (data) => {
+        if (this.link === link) contained(() => this.onExpedited(data));
+      },
+      onPeerClose: (data) => {
+        if (this.link === link) contained(() => this.onPeerClose(data));
+      },
+      onReset: (code) => {
+        if (this.link === link) contained(() => this.onReset(code));
+      },
+      onDrain: () => {
+        if (this.link === link) contained(() => this.onDrain());
+      },
+      onClosed: () => {
+        if (this.link === link) contained(() => this.onLinkClosed());
+      },
     };
   }
 
@@ -579,11 +626,12 @@ export class StreamSocket extends KitSocket {
 
   private applyFlowControl(): void {
     if (!this.link) return;
-    // Empty is never full, whatever SO_RCVBUF says: with SO_RCVBUF 0 Windows copies straight into
-    // posted receives, so a receive must be able to get the next bytes (0 >= 0 would pause the
-    // link before anything arrived, and a blocking recv would wait for ever).
+    // Full is more than SO_RCVBUF queued. Empty is never full: with SO_RCVBUF 0 Windows copies
+    // straight into posted receives, so a receive must be able to get the next bytes. Exactly
+    // SO_RCVBUF queued is not full either, so that a reader keeping up with chunks of that size
+    // does not pause and resume the link for each of them.
     const queued = this.receiveQueued;
-    const full = queued > 0 && queued >= this.options.receiveBuffer;
+    const full = queued > this.options.receiveBuffer;
     // A message larger than the buffer must still be received whole before anyone can read it.
     const mustReadOn = this.messageOriented && this.messages.headIncomplete;
     if (full && !mustReadOn && !this.paused) {
@@ -613,43 +661,76 @@ export class StreamSocket extends KitSocket {
 
   // ---- send / receive --------------------------------------------------------------------
 
-  async send(
+  send(
     buffers: WSABUF[],
     flags: number,
     _to: SOCKADDR | null,
     _tolen: number,
     blocking: boolean,
     onPending?: () => void,
-  ): Promise<number> {
+  ): number | Promise<number> {
     if (flags & ~(MSG_OOB | MSG_DONTROUTE | MSG_PARTIAL | MSG_PUSH_IMMEDIATE)) fail(WSAEOPNOTSUPP);
     if (flags & MSG_OOB && !this.expeditedSupported) fail(WSAEOPNOTSUPP);
     if (flags & MSG_PARTIAL && !(this.messageOriented && this.hasFlag(XP1_PARTIAL_MESSAGE)))
       fail(WSAEOPNOTSUPP);
-    const data = gather(buffers);
+    const length = capacityOf(buffers);
     this.events.reenable(FD_WRITE);
-    const checkState = (): void => {
-      if (this.state !== 'connected' || !this.link) fail(WSAENOTCONN);
-      // WSAESHUTDOWN wins over a reset.
-      if (this.sendShut) fail(WSAESHUTDOWN);
-      if (this.resetCode) fail(this.resetError());
-    };
-    checkState();
+    this.checkSendable();
     if (this.hasFlag(XP1_UNI_RECV)) fail(WSAESHUTDOWN);
-    if (this.messageOriented && this.info.dwMessageSize > 0 && data.byteLength > this.info.dwMessageSize) {
+    if (this.messageOriented && this.info.dwMessageSize > 0 && length > this.info.dwMessageSize) {
       fail(WSAEMSGSIZE);
     }
+    if (this.closed) fail(WSAEINTR);
+    if (!this.congested) return this.transmit(buffers, flags, length, blocking, onPending);
+    if (!blocking) {
+      this.wouldBlockOnSend = true;
+      fail(WSAEWOULDBLOCK);
+    }
+    return this.transmitWhenDrained(buffers, flags, length, onPending);
+  }
+
+  /** The send checks that hold before and after a wait for the send queue to drain. */
+  private checkSendable(): void {
+    if (this.state !== 'connected' || !this.link) fail(WSAENOTCONN);
+    // WSAESHUTDOWN wins over a reset.
+    if (this.sendShut) fail(WSAESHUTDOWN);
+    if (this.resetCode) fail(this.resetError());
+  }
+
+  /** A blocking send on a congested link: waits for the drain (or the timeout), then sends. */
+  private async transmitWhenDrained(
+    buffers: WSABUF[],
+    flags: number,
+    length: number,
+    onPending: (() => void) | undefined,
+  ): Promise<number> {
     await this.waitFor(
-      blocking,
+      true,
       this.options.sendTimeout,
       () => {
-        checkState();
+        this.checkSendable();
         return this.congested ? undefined : true;
       },
-      () => {
-        this.wouldBlockOnSend = true;
-      },
+      undefined,
       onPending,
     );
+    return this.transmit(buffers, flags, length, true, onPending);
+  }
+
+  /**
+   * Hands the bytes to the link. A call that may wait (blocking without `SO_SNDTIMEO`, or
+   * overlapped) lends its one buffer to a link that can send in place (`sendInPlace`): no copy at
+   * all, and the call completes once the network has taken the bytes — at once, usually, or when
+   * the send queue drained, which is when a blocking send would have returned anyway. Otherwise the
+   * link gets a view of the caller's buffer (it copies what it keeps) or a gathered copy.
+   */
+  private transmit(
+    buffers: WSABUF[],
+    flags: number,
+    length: number,
+    mayWait: boolean,
+    onPending: (() => void) | undefined,
+  ): number | Promise<number> {
     const link = this.link!;
     if (this.linkEnded) {
       // A message-oriented circuit the peer released gracefully: MSDN's WSASend answers
@@ -661,23 +742,61 @@ export class StreamSocket extends KitSocket {
       this.closeError = WSAECONNABORTED;
       this.dropReceived();
       this.notify();
-      return data.byteLength;
+      return length;
     }
     if (flags & MSG_OOB) {
-      link.sendExpedited!(data);
-    } else if (!link.send(data, !(flags & MSG_PARTIAL))) {
-      this.congested = true;
+      link.sendExpedited!(bytesOf(buffers));
+      return length;
     }
-    return data.byteLength;
+    const endOfMessage = !(flags & MSG_PARTIAL);
+    if (mayWait && buffers.length === 1 && link.sendInPlace && this.options.sendTimeout === 0) {
+      return this.transmitInPlace(link, bytesOf(buffers), endOfMessage, length, onPending);
+    }
+    if (!link.send(bytesOf(buffers), endOfMessage)) this.congested = true;
+    return length;
   }
 
-  async receive(
+  /**
+   * `sendInPlace`: the bytes taken at once return at once; otherwise the call waits until the link
+   * releases the caller's buffer. A send cancelled that way (the socket closed, the provider
+   * cleaned up) resets the connection, as Windows does when it cancels a send: TCP cannot take back
+   * the part already on the wire, and the rest must no longer be read from the caller's memory.
+   */
+  private transmitInPlace(
+    link: TransportLink,
+    data: Uint8Array,
+    endOfMessage: boolean,
+    length: number,
+    onPending: (() => void) | undefined,
+  ): number | Promise<number> {
+    let releasedAtOnce = false;
+    let finish: ((sent: boolean) => void) | undefined;
+    const ok = link.sendInPlace!(data, endOfMessage, (sent) => {
+      if (finish) finish(sent);
+      else releasedAtOnce = true;
+    });
+    if (!ok) this.congested = true;
+    // Taken at once; or dropped at once, which the link's reset reports, as for `send`.
+    if (releasedAtOnce) return length;
+    this.lentSends++;
+    onPending?.();
+    return new Promise<number>((resolve, reject) => {
+      finish = (sent) => {
+        this.lentSends--;
+        if (sent) resolve(length);
+        else
+          reject(new WsaError(this.closed ? WSAEINTR : this.resetCode ? this.resetError() : WSAECONNRESET));
+      };
+    });
+  }
+
+  receive(
     buffers: WSABUF[],
     flags: number,
     _wantFrom: boolean,
     blocking: boolean,
     onPending?: () => void,
-  ): Promise<ReceiveResult> {
+  ): ReceiveResult | Promise<ReceiveResult> {
     const input = flags & ~MSG_PARTIAL;
     if (input & ~(MSG_PEEK | MSG_OOB | MSG_WAITALL | MSG_PUSH_IMMEDIATE)) fail(WSAEOPNOTSUPP);
     const oob = (input & MSG_OOB) !== 0;
@@ -688,62 +807,190 @@ export class StreamSocket extends KitSocket {
     if (waitAll && (oob || peek || this.messageOriented || !blocking)) fail(WSAEOPNOTSUPP);
     this.events.reenable(FD_READ | FD_OOB);
     if (this.state !== 'connected') fail(WSAENOTCONN);
-    const token = this.beginReceive();
-    let filled = 0;
-    try {
-      const result = await this.waitFor(
-        blocking,
-        this.options.receiveTimeout,
-        (): ReceiveResult | undefined => {
-          // WSAESHUTDOWN wins over EOF, WSAEWOULDBLOCK and reset; a receive already waiting when
-          // SD_RECEIVE came still completes (with data or EOF).
-          if (this.receiveShut && !token.exempt) fail(WSAESHUTDOWN);
-          if (oob) {
-            if (this.expedited.size > 0)
-              return { bytes: this.expedited.read(buffers, peek), flags: 0, error: 0 };
-            if (this.resetCode) fail(this.resetError());
-            if (this.peerClosed) return { bytes: 0, flags: 0, error: 0 };
-            return undefined;
-          }
-          if (this.messageOriented) {
-            if (this.messages.hasMessage) {
-              const partial = this.hasFlag(XP1_PARTIAL_MESSAGE);
-              const read = this.messages.read(buffers, { peek, partial, keepWhole: true });
-              this.consumedInline(read.bytes, peek);
-              if (!read.truncated) return { bytes: read.bytes, flags: 0, error: 0 };
-              // MSDN WSARecv: with MSG_PARTIAL support the rest follows; without it a reliable
-              // protocol fails WSAEMSGSIZE and keeps the whole message for a larger buffer.
-              return partial
-                ? { bytes: read.bytes, flags: MSG_PARTIAL, error: 0 }
-                : { bytes: read.bytes, flags: 0, error: WSAEMSGSIZE };
-            }
-          } else if (this.bytes.size > 0) {
-            const view = waitAll ? skipBytes(buffers, filled) : buffers;
-            const n = this.bytes.read(view, peek);
-            this.consumedInline(n, peek);
-            filled += n;
-            if (!waitAll || filled >= capacityOf(buffers)) return { bytes: filled, flags: 0, error: 0 };
-          }
-          if (waitAll && filled > 0 && (this.peerClosed || this.resetCode))
-            return { bytes: filled, flags: 0, error: 0 };
-          if (this.resetCode) fail(this.resetError());
-          if (this.peerClosed) {
-            if (this.messageOriented) fail(WSAEDISCON);
-            return { bytes: filled, flags: 0, error: 0 };
-          }
-          return undefined;
-        },
-        undefined,
-        onPending,
-      );
-      return result;
-    } finally {
-      this.endReceive(token);
-      if (!this.closed) {
-        this.applyFlowControl();
-        this.refreshEvents();
+    if (this.closed) fail(WSAEINTR);
+    if (!waitAll) {
+      // What is there now (data, the end, an error) needs no Promise.
+      let ready: ReceiveResult | undefined;
+      let mustWait = false;
+      try {
+        ready = this.receiveNow(buffers, oob, peek, false);
+        if (ready === undefined) {
+          if (!blocking) fail(WSAEWOULDBLOCK);
+          mustWait = true;
+        }
+      } finally {
+        if (!mustWait) this.received();
       }
+      if (ready !== undefined) return ready;
     }
+    return this.receiveWaiting(buffers, oob, peek, waitAll, onPending);
+  }
+
+  /**
+   * A receive that must wait (or fill its buffers, `MSG_WAITALL`): queued on the socket, as a
+   * receive posted to a Windows transport, and completed by whatever changes its outcome — data,
+   * the end, a reset, the close — from inside that event (`notify`), not by polling. One Promise per
+   * waiting call. It is registered, so that an `SD_RECEIVE` arriving meanwhile lets it complete.
+   */
+  private receiveWaiting(
+    buffers: WSABUF[],
+    oob: boolean,
+    peek: boolean,
+    waitAll: boolean,
+    onPending: (() => void) | undefined,
+  ): Promise<ReceiveResult> {
+    return new Promise<ReceiveResult>((resolve, reject) => {
+      const waiting: WaitingReceive = {
+        exempt: false,
+        buffers,
+        oob,
+        peek,
+        waitAll,
+        filled: 0,
+        resolve,
+        reject,
+        timer: undefined,
+      };
+      if (waitAll) {
+        // Not tried yet: MSG_WAITALL may find its buffers' worth queued already.
+        let result: ReceiveResult | undefined;
+        try {
+          result = this.attemptWaiting(waiting);
+        } catch (e) {
+          this.received();
+          reject(e);
+          return;
+        }
+        if (result !== undefined) {
+          this.received();
+          resolve(result);
+          return;
+        }
+      }
+      this.registerReceive(waiting);
+      this.waitingReceives ??= [];
+      this.waitingReceives.push(waiting);
+      const timeout = this.options.receiveTimeout;
+      if (timeout > 0) {
+        waiting.timer = setTimeout(() => {
+          waiting.timer = undefined;
+          const queue = this.waitingReceives!;
+          const i = queue.indexOf(waiting);
+          if (i < 0) return;
+          queue.splice(i, 1);
+          this.endReceive(waiting);
+          this.received();
+          reject(new WsaError(WSAETIMEDOUT));
+        }, timeout);
+      }
+      onPending?.();
+    });
+  }
+
+  /** A waiting receive's attempt: `receiveNow`, or `MSG_WAITALL`'s filling of its buffers. */
+  private attemptWaiting(w: WaitingReceive): ReceiveResult | undefined {
+    if (!w.waitAll) return this.receiveNow(w.buffers, w.oob, w.peek, w.exempt);
+    if (this.receiveShut && !w.exempt) fail(WSAESHUTDOWN);
+    if (this.bytes.size > 0) {
+      const n = this.bytes.read(w.filled === 0 ? w.buffers : skipBytes(w.buffers, w.filled), false);
+      this.consumedInline(n, false);
+      w.filled += n;
+      if (w.filled >= capacityOf(w.buffers)) return { bytes: w.filled, flags: 0, error: 0 };
+    }
+    // MSG_WAITALL returns what came before the end or the reset.
+    if (w.filled > 0 && (this.peerClosed || this.resetCode)) return { bytes: w.filled, flags: 0, error: 0 };
+    if (this.resetCode) fail(this.resetError());
+    if (this.peerClosed) return { bytes: w.filled, flags: 0, error: 0 };
+    return undefined;
+  }
+
+  /**
+   * Something changed: complete the waiting receives that can complete now, in the order they were
+   * made (a later one never overtakes an earlier one). On a closed socket they fail `WSAEINTR`.
+   */
+  private serviceReceives(): void {
+    // Completing a receive can run code (event upcalls) that changes the socket again: one loop.
+    if (this.servicingReceives) return;
+    this.servicingReceives = true;
+    try {
+      const queue = this.waitingReceives!;
+      while (queue.length > 0) {
+        const w = queue[0]!;
+        let result: ReceiveResult | undefined;
+        let failure: unknown;
+        try {
+          if (this.closed) fail(WSAEINTR);
+          result = this.attemptWaiting(w);
+          if (result === undefined) return;
+        } catch (e) {
+          failure = e;
+        }
+        queue.shift();
+        if (w.timer) clearTimeout(w.timer);
+        this.endReceive(w);
+        this.received();
+        if (result !== undefined) w.resolve(result);
+        else w.reject(failure);
+      }
+    } finally {
+      this.servicingReceives = false;
+    }
+  }
+
+  override notify(): void {
+    super.notify();
+    if (this.waitingReceives !== null && this.waitingReceives.length > 0) this.serviceReceives();
+  }
+
+  /**
+   * One receive attempt without `MSG_WAITALL`: the result, a thrown error, or undefined for "nothing
+   * yet". `exempt`: the receive was already waiting when `SD_RECEIVE` came.
+   */
+  private receiveNow(
+    buffers: WSABUF[],
+    oob: boolean,
+    peek: boolean,
+    exempt: boolean,
+  ): ReceiveResult | undefined {
+    // WSAESHUTDOWN wins over EOF, WSAEWOULDBLOCK and reset; a receive already waiting when
+    // SD_RECEIVE came still completes (with data or EOF).
+    if (this.receiveShut && !exempt) fail(WSAESHUTDOWN);
+    if (oob) {
+      if (this.expedited.size > 0) return { bytes: this.expedited.read(buffers, peek), flags: 0, error: 0 };
+      if (this.resetCode) fail(this.resetError());
+      if (this.peerClosed) return { bytes: 0, flags: 0, error: 0 };
+      return undefined;
+    }
+    if (this.messageOriented) {
+      if (this.messages.hasMessage) {
+        const partial = this.hasFlag(XP1_PARTIAL_MESSAGE);
+        const read = this.messages.read(buffers, peek, partial, true);
+        this.consumedInline(read.bytes, peek);
+        if (!read.truncated) return { bytes: read.bytes, flags: 0, error: 0 };
+        // MSDN WSARecv: with MSG_PARTIAL support the rest follows; without it a reliable
+        // protocol fails WSAEMSGSIZE and keeps the whole message for a larger buffer.
+        return partial
+          ? { bytes: read.bytes, flags: MSG_PARTIAL, error: 0 }
+          : { bytes: read.bytes, flags: 0, error: WSAEMSGSIZE };
+      }
+    } else if (this.bytes.size > 0) {
+      const n = this.bytes.read(buffers, peek);
+      this.consumedInline(n, peek);
+      return { bytes: n, flags: 0, error: 0 };
+    }
+    if (this.resetCode) fail(this.resetError());
+    if (this.peerClosed) {
+      if (this.messageOriented) fail(WSAEDISCON);
+      return { bytes: 0, flags: 0, error: 0 };
+    }
+    return undefined;
+  }
+
+  /** After every receive: the queue may have room again, and the level-triggered events change. */
+  private received(): void {
+    if (this.closed) return;
+    this.applyFlowControl();
+    this.refreshEvents();
   }
 
   private consumedInline(n: number, peek: boolean): void {
@@ -857,9 +1104,10 @@ export class StreamSocket extends KitSocket {
     this.binding?.release();
     this.binding = null;
     if (this.link && !this.resetCode) {
-      // TCP resets when unread data is thrown away by the close; graceful otherwise.
+      // TCP resets when unread data is thrown away by the close; so does a send cancelled while
+      // its buffer is lent (see `transmitInPlace`); graceful otherwise.
       const unread = this.driver.resetOnDataAfterReceiveShutdown && this.receiveQueued > 0;
-      if (abortive || unread) {
+      if (abortive || unread || this.lentSends > 0) {
         this.link.reset();
         this.resetCode = WSAECONNABORTED;
       } else if (!this.sendShut) {
@@ -915,4 +1163,16 @@ function skipBytes(buffers: readonly WSABUF[], n: number): WSABUF[] {
     skip = 0;
   }
   return outList;
+}
+
+/**
+ * The bytes of a gather list: a view of the only buffer (no copy), or the buffers concatenated.
+ * Either way valid only until the call returns to the application.
+ */
+function bytesOf(buffers: readonly WSABUF[]): Uint8Array {
+  if (buffers.length === 1) {
+    const b = buffers[0]!;
+    return b.len === b.buf.byteLength ? b.buf : b.buf.subarray(0, b.len);
+  }
+  return gather(buffers);
 }

@@ -98,9 +98,22 @@ export interface TransportLink {
   /**
    * Queue bytes (and, for message-oriented protocols, whether they end a message). Returns false
    * when the send queue is above its high-water mark; `onDrain` follows. Never drops bytes.
+   * `data` may be a view of the application's buffer, valid only during the call: a link that
+   * keeps bytes past the call copies them.
    */
   send(data: Uint8Array, endOfMessage: boolean): boolean;
-  /** Send expedited data. Present only when the protocol has it (`XP1_EXPEDITED_DATA`). */
+  /**
+   * `send` without any copy, for links whose network sends from the caller's memory
+   * (`StreamConnection.writeInPlace`): the kit lends `data` — the application's own buffer, during a
+   * blocking or overlapped send — and leaves it unchanged until `onReleased` runs, with the same
+   * rules as `writeInPlace` (at once when the bytes were taken at once; `sent` false when they were
+   * dropped). Optional.
+   */
+  sendInPlace?(data: Uint8Array, endOfMessage: boolean, onReleased: (sent: boolean) => void): boolean;
+  /**
+   * Send expedited data. Present only when the protocol has it (`XP1_EXPEDITED_DATA`). `data` is
+   * valid only during the call, as for `send`.
+   */
   sendExpedited?(data: Uint8Array): void;
   /**
    * Graceful close of the sending direction after everything queued, carrying disconnect data

@@ -48,8 +48,10 @@ export class NodeStreamConnection implements StreamConnection {
       family: familyNumber(socket.remoteFamily),
     };
     socket.on('data', (chunk: Buffer) => {
+      // A plain Uint8Array view: Buffer's slice() would not copy, and owners may rely on it copying.
       const bytes = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-      this.emit(() => this.handlers!.onData(bytes));
+      if (this.handlers !== undefined && !this.replayPending) this.handlers.onData(bytes);
+      else this.held.push(() => this.handlers!.onData(bytes));
     });
     socket.on('end', () => this.emit(() => this.handlers!.onEnd()));
     socket.on('drain', () => this.emit(() => !this.closeDelivered && this.handlers!.onDrain()));
@@ -102,6 +104,37 @@ export class NodeStreamConnection implements StreamConnection {
     if (this.endCalled) throw new NetworkError('EPIPE', 'write after end()');
     if (this.socket.destroyed) return true;
     return this.socket.write(Buffer.from(data));
+  }
+
+  /**
+   * `write` without the copy: Node sends from `data` itself. When the kernel took every byte at once
+   * (nothing is left in Node's queue once `socket.write` returns), `onReleased(true)` runs before
+   * this returns; otherwise it runs from the write's callback, once the bytes are in the kernel or
+   * were dropped (`false`) because the socket failed or was reset.
+   */
+  writeInPlace(data: Uint8Array, onReleased: (sent: boolean) => void): boolean {
+    if (!(data instanceof Uint8Array)) throw new TypeError('writeInPlace: data must be a Uint8Array');
+    if (this.resetCalled) throw new NetworkError('EPIPE', 'write after reset()');
+    if (this.endCalled) throw new NetworkError('EPIPE', 'write after end()');
+    const socket = this.socket;
+    if (socket.destroyed) {
+      onReleased(false);
+      return true;
+    }
+    let released = false;
+    const ok = socket.write(data, (error?: Error | null) => {
+      if (released) return;
+      released = true;
+      // Node completes a write cut short by destroy() without an error: the socket's state says it.
+      onReleased(!error && !socket.destroyed);
+    });
+    // Node's callback comes a tick later even when the kernel took everything at once; an empty
+    // queue says so now.
+    if (!released && socket.writableLength === 0) {
+      released = true;
+      onReleased(true);
+    }
+    return ok;
   }
 
   /** `socket.end()`: FIN after everything queued. Idempotent. */

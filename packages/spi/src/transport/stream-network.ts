@@ -39,8 +39,21 @@ export interface StreamConnection {
   /** Bytes accepted by `write` but not yet handed to the network. */
   readonly bufferedAmount: number;
   setHandlers(handlers: StreamConnectionHandlers): void;
-  /** Queue bytes; false when the send buffer is above its high-water mark (`onDrain` follows). Never drops bytes. */
+  /**
+   * Queue a copy of `data` (the caller may reuse its buffer once `write` returns); false when the
+   * send buffer is above its high-water mark (`onDrain` follows). Never drops bytes.
+   */
   write(data: Uint8Array): boolean;
+  /**
+   * `write` without the copy, where the network can send from the caller's memory: the caller
+   * lends `data` and must leave those bytes unchanged until `onReleased` runs. It runs exactly once
+   * (never when `writeInPlace` throws): before `writeInPlace` returns when the network took every
+   * byte at once, else once the bytes have been handed on (`sent` true) or dropped because the
+   * connection failed or was reset (`sent` false). Returns the back-pressure answer of `write`.
+   * Optional: an owner falls back to `write` (and releases at once) when a network has no such
+   * method.
+   */
+  writeInPlace?(data: Uint8Array, onReleased: (sent: boolean) => void): boolean;
   /** Send FIN after everything queued. Idempotent. */
   end(): void;
   /** Abort with RST now; queued bytes are discarded. Idempotent. */
