@@ -8,6 +8,8 @@
  * - `supportsExpedited: false`: neither Node's `net` nor the networks' contract can send or
  *   receive TCP urgent data, so `MSG_OOB` is `WSAEOPNOTSUPP` although the entry advertises
  *   `XP1_EXPEDITED_DATA` as Windows' does.
+ * - `backlogHints`: `listen(s, SOMAXCONN_HINT(n))` queues `n` requests (200…65535), the Microsoft
+ *   TCP/IP provider's extension.
  * @module
  */
 
@@ -56,6 +58,7 @@ export function tcpStreamDriver(
     kind: 'stream',
     resetOnDataAfterReceiveShutdown: true,
     supportsExpedited: false,
+    backlogHints: true,
     options: unsupportedIpLevelOptions(family, 'tcp'),
 
     /** `bind`: the address is claimed now, its ephemeral port known (see `TcpPortReservation`). */

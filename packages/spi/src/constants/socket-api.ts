@@ -52,6 +52,14 @@ export const CF_DEFER = 0x0002;
 /** `listen` backlog meaning "as large as the provider allows". */
 export const SOMAXCONN = 0x7fffffff;
 
+/**
+ * `SOMAXCONN_HINT(b)` (winsock2.h: `-(b)`): a `listen` backlog of `b` that the Microsoft TCP/IP
+ * provider clamps to 200…65535 — larger than `SOMAXCONN` gives.
+ */
+export function SOMAXCONN_HINT(b: number): number {
+  return -b;
+}
+
 /** `WSAPoll` event bits. */
 export const POLLRDNORM = 0x0100;
 export const POLLRDBAND = 0x0200;

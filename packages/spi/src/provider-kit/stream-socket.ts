@@ -234,7 +234,7 @@ export class StreamSocket extends KitSocket {
 
   async listen(backlog: number): Promise<void> {
     if (this.state === 'connected' || this.state === 'connecting') fail(WSAEISCONN);
-    const limit = clampBacklog(backlog);
+    const limit = clampBacklog(backlog, this.driver.backlogHints === true);
     if (this.state === 'listening') {
       this.backlogLimit = limit;
       return;
@@ -1145,8 +1145,19 @@ export class StreamSocket extends KitSocket {
   }
 }
 
-function clampBacklog(backlog: number): number {
+/** Smallest and largest backlog `SOMAXCONN_HINT(n)` gives (listen, MSDN). */
+const HINTED_BACKLOG = { min: 200, max: 65535 } as const;
+
+/**
+ * The backlog `listen` asked for, as the kit queues it: `SOMAXCONN` and anything larger than 200
+ * is 200, Windows' maximum; `SOMAXCONN_HINT(n)` (negative) is `n` clamped to 200…65535 where the
+ * driver offers hints; anything else at least 1.
+ */
+function clampBacklog(backlog: number, hints: boolean): number {
   if (!Number.isFinite(backlog) || backlog >= SOMAXCONN) return MAX_BACKLOG;
+  if (backlog < 0 && hints) {
+    return Math.max(HINTED_BACKLOG.min, Math.min(HINTED_BACKLOG.max, Math.trunc(-backlog)));
+  }
   return Math.max(1, Math.min(MAX_BACKLOG, Math.trunc(backlog)));
 }
 

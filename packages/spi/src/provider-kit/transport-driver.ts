@@ -196,6 +196,11 @@ export interface StreamTransportDriver extends AddressFamilyCodec {
   readonly maxDisconnectData?: number;
   /** Whether links support `sendExpedited` (with `XP1_EXPEDITED_DATA`); otherwise `MSG_OOB` is `WSAEOPNOTSUPP`. */
   readonly supportsExpedited: boolean;
+  /**
+   * `SOMAXCONN_HINT(n)`: a negative `listen` backlog asks for `n` requests, clamped to 200…65535,
+   * as the Microsoft TCP/IP provider does. Without it a negative backlog is 1.
+   */
+  readonly backlogHints?: boolean;
   /** Reserve a local address (`WSPBind`); rejects with `WSAEADDRINUSE`, `WSAEADDRNOTAVAIL`, …. */
   bind(address: SOCKADDR, options: BindOptions): Promise<LocalBinding>;
   /** Connect; rejects with `WSAECONNREFUSED`, `WSAETIMEDOUT`, `WSAEHOSTUNREACH`, …. */

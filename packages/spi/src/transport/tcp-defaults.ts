@@ -12,8 +12,12 @@
 export const TCP_CONNECT_TIMEOUT_MS = 21_000;
 
 /**
- * The kernel backlog of a TCP listener behind a provider's socket. The Winsock backlog that
- * `WSPListen` asks for is enforced by the provider kit (requests beyond it are refused), not by
- * the kernel: the listener may exist before `listen` says how long its queue should be.
+ * The kernel backlog of a TCP listener behind a provider's socket: the most the system takes (Linux
+ * clamps it to `net.core.somaxconn`, 4096 by default). The Winsock backlog that `WSPListen` asks
+ * for is enforced by the provider kit (requests beyond it are refused), not by the kernel: the
+ * listener exists before `listen` says how long its queue should be, and Node accepts from the
+ * kernel queue at once. A smaller kernel queue would not refuse anything — Linux drops the
+ * handshake's last ACK when its queue is full and the client retransmits a second later — it would
+ * only delay a burst of connects that the Winsock backlog accepts.
  */
-export const LISTENER_KERNEL_BACKLOG = 511;
+export const LISTENER_KERNEL_BACKLOG = 65535;
