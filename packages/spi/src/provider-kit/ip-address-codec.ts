@@ -19,15 +19,27 @@ import {
 } from '../types/sockaddr';
 import type { AddressFamilyCodec, AddressUse } from './transport-driver';
 
+/** Canonical forms of IPv6 texts already seen: every connect and accept checks its addresses. */
+const canonicalIpv6 = new Map<string, string | undefined>();
+/** Bound on `canonicalIpv6`: it is emptied when full. */
+const CANONICAL_CACHE_SIZE = 1024;
+
 /** The canonical text of an IP address (compressed lower-case IPv6), or undefined when it is not one. */
 export function canonicalIp(address: string, family: 4 | 6): string | undefined {
   if (typeof address !== 'string') return undefined;
-  if (family === 4 ? !isIPv4(address) : !isIPv6(address)) return undefined;
+  // Node's isIPv4 takes only the canonical dotted quad (no leading zeros): nothing to rewrite.
+  if (family === 4) return isIPv4(address) ? address : undefined;
+  const known = canonicalIpv6.get(address);
+  if (known !== undefined || canonicalIpv6.has(address)) return known;
+  let canonical: string | undefined;
   try {
-    return new SocketAddress({ address, family: family === 4 ? 'ipv4' : 'ipv6' }).address;
+    canonical = isIPv6(address) ? new SocketAddress({ address, family: 'ipv6' }).address : undefined;
   } catch {
-    return undefined;
+    canonical = undefined;
   }
+  if (canonicalIpv6.size >= CANONICAL_CACHE_SIZE) canonicalIpv6.clear();
+  canonicalIpv6.set(address, canonical);
+  return canonical;
 }
 
 /** True for `0.0.0.0` / `::` in any spelling. */
