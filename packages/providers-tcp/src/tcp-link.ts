@@ -79,15 +79,18 @@ export class TcpLink implements TransportLink {
   }
 
   /**
-   * `send` without a copy (a blocking or overlapped `WSPSend`): Node sends from the application's
-   * buffer, released at once when the kernel took every byte, else when the write completes.
+   * `send` without the copy, where the connection offers it (`writeOwned`, Node's `net`): the bytes
+   * stay the caller's until `onSent`. Elsewhere it is `send`, and `onSent` follows at once.
    */
-  sendInPlace(data: Uint8Array, _endOfMessage: boolean, onReleased: (sent: boolean) => void): boolean {
+  sendOwned(data: Uint8Array, endOfMessage: boolean, onSent: (failure: unknown) => void): boolean {
+    const owned = this.connection.writeOwned;
+    if (!owned) {
+      const accepted = this.send(data, endOfMessage);
+      queueMicrotask(() => onSent(null));
+      return accepted;
+    }
     try {
-      if (this.connection.writeInPlace) return this.connection.writeInPlace(data, onReleased);
-      const ok = this.connection.write(data);
-      onReleased(true);
-      return ok;
+      return owned.call(this.connection, data, (error) => onSent(error ? wsaErrorFromFailure(error) : null));
     } catch (error) {
       throw wsaErrorFromFailure(error);
     }

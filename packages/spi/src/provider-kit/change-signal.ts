@@ -7,11 +7,12 @@
 
 /** Wakes every current waiter on `notify()`; waiters then re-check their condition and wait again. */
 export class ChangeSignal {
-  private readonly waiters = new Set<(notified: boolean) => void>();
+  /** The calls waiting; made by the first, dropped when the last is woken. */
+  private waiters: Set<(notified: boolean) => void> | null = null;
 
   /** Number of calls currently waiting. */
   get waiting(): number {
-    return this.waiters.size;
+    return this.waiters?.size ?? 0;
   }
 
   /**
@@ -23,9 +24,10 @@ export class ChangeSignal {
       let timer: NodeJS.Timeout | undefined;
       const wake = (notified: boolean): void => {
         if (timer) clearTimeout(timer);
-        this.waiters.delete(wake);
+        if (this.waiters?.delete(wake) && this.waiters.size === 0) this.waiters = null;
         resolve(notified);
       };
+      this.waiters ??= new Set();
       this.waiters.add(wake);
       if (timeoutMs !== undefined) timer = setTimeout(() => wake(false), Math.max(0, timeoutMs));
     });
@@ -34,7 +36,7 @@ export class ChangeSignal {
   /** Wake every waiter. */
   notify(): void {
     // Called on every byte that arrives, usually with nobody waiting: no copy then.
-    if (this.waiters.size === 0) return;
+    if (this.waiters === null) return;
     // A copy, so a waiter that waits again while being woken is left for the next notify.
     for (const wake of [...this.waiters]) wake(true);
   }

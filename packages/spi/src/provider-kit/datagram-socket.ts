@@ -52,7 +52,10 @@ interface QueuedDatagram {
 
 /** A datagram socket. */
 export class DatagramSocket extends KitSocket {
-  readonly kind = 'datagram' as const;
+  get kind(): 'datagram' {
+    return 'datagram';
+  }
+
   private binding: DatagramBinding | null = null;
   private bindingInProgress: Promise<DatagramBinding> | null = null;
   private peer: SOCKADDR | null = null;
@@ -190,7 +193,7 @@ export class DatagramSocket extends KitSocket {
       const bad = this.driver.checkAddress(to, tolen, 'sendto');
       if (bad) fail(bad);
     }
-    this.events.reenable(FD_WRITE);
+    this.eventRecord?.reenable(FD_WRITE);
     if (this.sendShut) fail(WSAESHUTDOWN);
     const destination = to ? copySockaddr(to) : this.peer;
     if (!destination) fail(WSAENOTCONN);
@@ -211,7 +214,7 @@ export class DatagramSocket extends KitSocket {
     const input = flags & ~MSG_PARTIAL;
     if (input & ~(MSG_PEEK | MSG_PUSH_IMMEDIATE)) fail(WSAEOPNOTSUPP);
     const peek = (input & MSG_PEEK) !== 0;
-    this.events.reenable(FD_READ);
+    this.eventRecord?.reenable(FD_READ);
     if (!this.binding && !this.bindingInProgress) fail(WSAEINVAL);
     const token = this.beginReceive();
     try {
@@ -291,7 +294,7 @@ export class DatagramSocket extends KitSocket {
 
   refreshEvents(): void {
     if (this.closed) return;
-    if (this.queue.length > 0) this.events.signal(FD_READ);
+    if (this.queue.length > 0) this.eventRecord?.signal(FD_READ);
   }
 
   receiveBufferChanged(): void {
@@ -301,7 +304,7 @@ export class DatagramSocket extends KitSocket {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.events.mute();
+    this.eventRecord?.mute();
     this.binding?.close();
     this.binding = null;
     this.queue = [];

@@ -444,7 +444,7 @@ function buildProcTable(instance: ProviderInstance, onLastCleanup: () => void): 
           if (cbInBuffer < 4) fail(WSAEFAULT);
           const on = Boolean(lpvInBuffer);
           // A socket with WSPEventSelect/WSPAsyncSelect in force cannot go back to blocking.
-          if (!on && socket.events.active) fail(WSAEINVAL);
+          if (!on && socket.eventsSelected) fail(WSAEINVAL);
           socket.nonBlocking = on;
           if (isOut(lpcbBytesReturned)) lpcbBytesReturned.value = 0;
           return 0;

@@ -12,7 +12,7 @@ import { INVALID_SOCKET } from '../constants/socket-api';
 import type { LPCONDITIONPROC } from '../spi/wsp-proc-table';
 import type { LINGER, SOCKET } from '../spi/wsp-types';
 import type { Out } from '../types/out-cell';
-import { cloneProtocolInfo, type WSAPROTOCOL_INFOW } from '../types/protocol-info';
+import type { WSAPROTOCOL_INFOW } from '../types/protocol-info';
 import type { SOCKADDR } from '../types/sockaddr';
 import type { WSABUF } from '../types/wsabuf';
 import { ChangeSignal } from './change-signal';
@@ -41,6 +41,12 @@ export interface SocketOptionValues {
   sendTimeout: number;
   groupPriority: number;
 }
+
+/** The options of a new socket: `defaultSocketOptions()` frozen, shared by every socket until it sets one. */
+const DEFAULT_OPTIONS: Readonly<SocketOptionValues> = Object.freeze({
+  ...defaultSocketOptions(),
+  linger: Object.freeze({ l_onoff: 0, l_linger: 0 }),
+});
 
 /** The options of a new socket. */
 export function defaultSocketOptions(): SocketOptionValues {
@@ -96,34 +102,112 @@ export interface Readiness {
   exceptional: boolean;
 }
 
+/** Bits of `KitSocket.flags`. */
+export const KitFlag = {
+  NonBlocking: 1 << 0,
+  Closed: 1 << 1,
+  /** The first bit a subclass may use. */
+  FirstFree: 1 << 2,
+} as const;
+
 /** The base of stream and datagram sockets. */
 export abstract class KitSocket {
   /** The handle the dispatcher knows this socket by; set once claimed. */
   handle: SOCKET = INVALID_SOCKET;
-  /** A private copy of the protocol info the socket was created with (`SO_PROTOCOL_INFOW`). */
-  readonly info: WSAPROTOCOL_INFOW;
-  readonly events: NetworkEventRecorder;
-  readonly options: SocketOptionValues = defaultSocketOptions();
-  /** Set by `FIONBIO`, `WSPEventSelect` and `WSPAsyncSelect`. */
-  nonBlocking = false;
+  /**
+   * The protocol info the socket was created with (`SO_PROTOCOL_INFOW` returns a copy). Read-only
+   * and shared by the provider's sockets of one catalog entry (see `ProviderInstance.protocolInfo`).
+   */
+  readonly info: Readonly<WSAPROTOCOL_INFOW>;
   /** `SO_ERROR`: set by a failed non-blocking connect, cleared when read. */
   pendingError = 0;
-  /** True once `WSPCloseSocket` (or the last `WSPCleanup`) ran. */
-  closed = false;
-  protected readonly signal = new ChangeSignal();
+  /**
+   * The socket's yes/no state, one bit each (an idle connection's sockets are most of its memory):
+   * `KitFlag` here, the subclasses' own bits from `KitFlag.FirstFree` up.
+   */
+  protected flags = 0;
+  /** The socket's own options once one was set; until then the shared defaults. */
+  private ownOptions: SocketOptionValues | null = null;
+  /** The event record; made when the application first selects events or enumerates them. */
+  private recorder: NetworkEventRecorder | null = null;
+  /** Wakes blocked calls; made by the first call that waits. */
+  private changeSignal: ChangeSignal | null = null;
   /** Receive calls waiting (see `beginReceive`); made by the first one. */
   private receivers: Set<ReceiveToken> | null = null;
 
+  /**
+   * Most sockets never wait, set an option or select events; what only those need is made on
+   * first use, so that an idle connection costs little.
+   */
   constructor(
     protected readonly host: SocketHost,
-    info: WSAPROTOCOL_INFOW,
+    info: Readonly<WSAPROTOCOL_INFOW>,
   ) {
-    this.info = cloneProtocolInfo(info);
-    this.events = new NetworkEventRecorder(host.eventSink, () => this.handle);
+    this.info = info;
+  }
+
+  /**
+   * The event record behind `WSPEventSelect`, `WSPAsyncSelect` and `WSPEnumNetworkEvents`, made on
+   * first use. Until then nothing is selected, so no event would be recorded: the socket's own
+   * code goes through `eventRecord`, which stays null.
+   */
+  get events(): NetworkEventRecorder {
+    this.recorder ??= new NetworkEventRecorder(this.host.eventSink, this);
+    return this.recorder;
+  }
+
+  /** The event record if there is one. */
+  protected get eventRecord(): NetworkEventRecorder | null {
+    return this.recorder;
+  }
+
+  /** True while `WSPEventSelect` or `WSPAsyncSelect` has events selected. */
+  get eventsSelected(): boolean {
+    return this.recorder?.active ?? false;
+  }
+
+  /** The `SOL_SOCKET` option values (read-only: `writableOptions` to change them). */
+  get options(): Readonly<SocketOptionValues> {
+    return this.ownOptions ?? DEFAULT_OPTIONS;
+  }
+
+  /** The socket's own option values, copied from the defaults on first use. */
+  writableOptions(): SocketOptionValues {
+    this.ownOptions ??= { ...DEFAULT_OPTIONS };
+    return this.ownOptions;
+  }
+
+  /** Takes over another socket's option values (an accepted socket inherits its listener's). */
+  inheritOptions(from: KitSocket): void {
+    this.ownOptions = from.ownOptions ? { ...from.ownOptions } : null;
+  }
+
+  /** The wake-up of blocked calls. */
+  protected get signal(): ChangeSignal {
+    this.changeSignal ??= new ChangeSignal();
+    return this.changeSignal;
+  }
+
+  /** Set by `FIONBIO`, `WSPEventSelect` and `WSPAsyncSelect`. */
+  get nonBlocking(): boolean {
+    return (this.flags & KitFlag.NonBlocking) !== 0;
+  }
+
+  set nonBlocking(on: boolean) {
+    this.flags = on ? this.flags | KitFlag.NonBlocking : this.flags & ~KitFlag.NonBlocking;
+  }
+
+  /** True once `WSPCloseSocket` (or the last `WSPCleanup`) ran. */
+  get closed(): boolean {
+    return (this.flags & KitFlag.Closed) !== 0;
+  }
+
+  set closed(on: boolean) {
+    this.flags = on ? this.flags | KitFlag.Closed : this.flags & ~KitFlag.Closed;
   }
 
   /** `SOCK_STREAM`-like or datagram. */
-  abstract readonly kind: 'stream' | 'datagram';
+  abstract get kind(): 'stream' | 'datagram';
 
   /** Message boundaries are kept on receive (`XP1_MESSAGE_ORIENTED` without `XP1_PSEUDO_STREAM`). */
   get messageOriented(): boolean {
@@ -138,8 +222,8 @@ export abstract class KitSocket {
 
   /**
    * Registers a receive call; end it with `endReceive`. A receive already waiting when
-   * `SD_RECEIVE` comes is not cancelled: it still completes (with data or EOF) — reference §3.4 —
-   * so `exemptWaitingReceivers` marks it, and only unmarked receives fail `WSAESHUTDOWN`.
+   * `SD_RECEIVE` comes is not cancelled: it still completes (with data or EOF), as on Windows, so
+   * `exemptWaitingReceivers` marks it, and only unmarked receives fail `WSAESHUTDOWN`.
    */
   protected beginReceive(): ReceiveToken {
     const token: ReceiveToken = { exempt: false };
@@ -170,7 +254,7 @@ export abstract class KitSocket {
 
   /** Wake blocked calls on this socket and `WSPSelect`. */
   notify(): void {
-    this.signal.notify();
+    this.changeSignal?.notify();
     this.host.changed();
   }
 

@@ -32,13 +32,15 @@ export class NetworkEventRecorder {
   private event: WSAEVENT | null = null;
   private window: { hWnd: HWND; wMsg: number } | null = null;
   private recorded = 0;
-  private readonly errors: number[] = new Array(FD_MAX_EVENTS).fill(0);
+  /** The error of each recorded event (by bit); made by the first event recorded. */
+  private errors: number[] | null = null;
   private disabled = 0;
   private muted = false;
 
   constructor(
     private readonly sink: NetworkEventSink,
-    private readonly socket: () => SOCKET,
+    /** The socket whose handle goes into `WSPAsyncSelect` messages (or a function returning it). */
+    private readonly owner: { readonly handle: SOCKET } | (() => SOCKET),
   ) {}
 
   /** The events currently selected (0 when no selection is in force). */
@@ -78,10 +80,16 @@ export class NetworkEventRecorder {
     if (this.muted || !(this.selected & event) || this.disabled & event) return;
     this.disabled |= event;
     this.recorded |= event;
+    this.errors ??= new Array<number>(FD_MAX_EVENTS).fill(0);
     this.errors[bitOf(event)] = error;
     if (this.event) this.sink.setEvent(this.event);
     if (this.window)
-      this.sink.postMessage(this.window.hWnd, this.window.wMsg, this.socket(), makeSelectReply(event, error));
+      this.sink.postMessage(
+        this.window.hWnd,
+        this.window.wMsg,
+        typeof this.owner === 'function' ? this.owner() : this.owner.handle,
+        makeSelectReply(event, error),
+      );
   }
 
   /** The re-enabling call for `events` was made. */
@@ -98,9 +106,9 @@ export class NetworkEventRecorder {
   enumerate(out: WSANETWORKEVENTS): void {
     out.lNetworkEvents = this.recorded & this.selected;
     for (let i = 0; i < FD_MAX_EVENTS; i++)
-      out.iErrorCode[i] = this.recorded & (1 << i) ? this.errors[i]! : 0;
+      out.iErrorCode[i] = this.recorded & (1 << i) && this.errors ? this.errors[i]! : 0;
     this.recorded = 0;
-    this.errors.fill(0);
+    this.errors?.fill(0);
   }
 
   /** Stop signalling for good: `WSPCleanup` cancels without notification. */
@@ -114,6 +122,6 @@ export class NetworkEventRecorder {
     this.window = null;
     this.recorded = 0;
     this.disabled = 0;
-    this.errors.fill(0);
+    this.errors?.fill(0);
   }
 }

@@ -32,7 +32,7 @@ import { closeIfsHandle, createIfsHandle } from '../spi/ifs-handle';
 import type { fd_set, SOCKET, TIMEVAL, WSAOVERLAPPED } from '../spi/wsp-types';
 import type { WSPUPCALLTABLE } from '../spi/wsp-upcall-table';
 import { out } from '../types/out-cell';
-import type { WSAPROTOCOL_INFOW } from '../types/protocol-info';
+import { cloneProtocolInfo, type WSAPROTOCOL_INFOW, WSAPROTOCOL_INFOW_FIELDS } from '../types/protocol-info';
 import { ChangeSignal } from './change-signal';
 import { DatagramSocket } from './datagram-socket';
 import { fail } from './kit-failure';
@@ -66,6 +66,7 @@ export class ProviderInstance implements SocketHost {
   startups = 0;
   private readonly sockets = new Map<SOCKET, KitSocket>();
   private readonly drivers = new Map<number, TransportDriver>();
+  private readonly infos = new Map<number, Readonly<WSAPROTOCOL_INFOW>>();
   private readonly anyChange = new ChangeSignal();
   readonly eventSink: NetworkEventSink;
   /** Overlapped operations by their `WSAOVERLAPPED`, for `WSPGetOverlappedResult`. */
@@ -94,6 +95,19 @@ export class ProviderInstance implements SocketHost {
         }
       },
     };
+  }
+
+  /**
+   * One read-only copy of a catalog entry's protocol info for all the sockets made from it: a
+   * socket's `SO_PROTOCOL_INFOW` never changes, and a copy per socket is memory an idle connection
+   * would pay for. A caller's info that differs from the kept copy replaces it.
+   */
+  protocolInfo(info: WSAPROTOCOL_INFOW): Readonly<WSAPROTOCOL_INFOW> {
+    const kept = this.infos.get(info.dwCatalogEntryId);
+    if (kept && sameProtocolInfo(kept, info)) return kept;
+    const copy = freezeProtocolInfo(info);
+    this.infos.set(info.dwCatalogEntryId, copy);
+    return copy;
   }
 
   /** The driver of a catalog entry, made on first use. */
@@ -136,10 +150,10 @@ export class ProviderInstance implements SocketHost {
     let socket: KitSocket;
     if (driver.kind === 'datagram') {
       if (!connectionless) fail(WSAESOCKTNOSUPPORT);
-      socket = new DatagramSocket(this, info, driver);
+      socket = new DatagramSocket(this, this.protocolInfo(info), driver);
     } else {
       if (connectionless) fail(WSAESOCKTNOSUPPORT);
-      socket = new StreamSocket(this, info, driver);
+      socket = new StreamSocket(this, this.protocolInfo(info), driver);
     }
     return this.register(socket);
   }
@@ -269,8 +283,30 @@ export class ProviderInstance implements SocketHost {
       }
     }
     this.drivers.clear();
+    this.infos.clear();
     this.anyChange.notify();
   }
+}
+
+/** A frozen deep copy of a protocol info. */
+function freezeProtocolInfo(info: WSAPROTOCOL_INFOW): Readonly<WSAPROTOCOL_INFOW> {
+  const copy = cloneProtocolInfo(info);
+  Object.freeze(copy.ProtocolChain.ChainEntries);
+  Object.freeze(copy.ProtocolChain);
+  return Object.freeze(copy);
+}
+
+/** True when two protocol infos hold the same values. */
+function sameProtocolInfo(a: Readonly<WSAPROTOCOL_INFOW>, b: WSAPROTOCOL_INFOW): boolean {
+  for (const field of WSAPROTOCOL_INFOW_FIELDS) {
+    if (field === 'ProtocolChain') continue;
+    if (a[field] !== b[field]) return false;
+  }
+  const x = a.ProtocolChain;
+  const y = b.ProtocolChain;
+  if (x.ChainLen !== y.ChainLen || x.ChainEntries.length !== y.ChainEntries.length) return false;
+  for (let i = 0; i < x.ChainEntries.length; i++) if (x.ChainEntries[i] !== y.ChainEntries[i]) return false;
+  return true;
 }
 
 function unique(handles: SOCKET[]): SOCKET[] {

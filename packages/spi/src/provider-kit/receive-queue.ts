@@ -12,28 +12,38 @@ import type { WSABUF } from '../types/wsabuf';
 import { capacityOf } from './buffer-io';
 
 /**
- * An ordered list of byte chunks consumed from the front: the part of `chunks[0]` before `offset`
- * is already gone.
+ * An ordered byte queue; reads may take any number of bytes. It holds the chunks as delivered; the
+ * part of the first chunk before `offset` is already consumed.
  */
-class ChunkList {
-  chunks: Uint8Array[] = [];
-  offset = 0;
-  size = 0;
+export class ByteReceiveQueue {
+  private chunks: Uint8Array[] = [];
+  private offset = 0;
+  private bytes = 0;
 
-  push(data: Uint8Array): void {
-    this.chunks.push(data);
-    this.size += data.byteLength;
+  /** Bytes queued. */
+  get size(): number {
+    return this.bytes;
   }
 
-  /** Copies up to the buffers' capacity from the front, skipping `skip` bytes; returns the count. */
-  copyTo(buffers: readonly WSABUF[], skip = 0): number {
+  /** Queues `data`, which the queue keeps as it is: the deliverer must not change it afterwards. */
+  push(data: Uint8Array): void {
+    if (data.byteLength === 0) return;
+    this.chunks.push(data);
+    this.bytes += data.byteLength;
+  }
+
+  /** Copies up to the buffers' capacity; consumes the bytes unless `peek`. Returns the count. */
+  read(buffers: readonly WSABUF[], peek: boolean): number {
+    const n = this.copyTo(buffers);
+    if (!peek) this.drop(n);
+    return n;
+  }
+
+  /** Copies up to the buffers' capacity from the front without consuming; returns the count. */
+  copyTo(buffers: readonly WSABUF[]): number {
     const chunks = this.chunks;
     let index = 0;
-    let at = this.offset + skip;
-    while (index < chunks.length && at >= chunks[index]!.byteLength) {
-      at -= chunks[index]!.byteLength;
-      index++;
-    }
+    let at = this.offset;
     let copied = 0;
     for (let b = 0; b < buffers.length && index < chunks.length; b++) {
       const target = buffers[b]!;
@@ -56,9 +66,9 @@ class ChunkList {
     return copied;
   }
 
-  /** Drops `n` bytes from the front. */
+  /** Consumes `n` bytes from the front. */
   drop(n: number): void {
-    this.size -= n;
+    this.bytes -= n;
     let left = n + this.offset;
     const chunks = this.chunks;
     while (chunks.length > 0 && left >= chunks[0]!.byteLength) {
@@ -71,39 +81,13 @@ class ChunkList {
   clear(): void {
     this.chunks = [];
     this.offset = 0;
-    this.size = 0;
-  }
-}
-
-/** An ordered byte queue; reads may take any number of bytes. */
-export class ByteReceiveQueue {
-  private readonly list = new ChunkList();
-
-  /** Bytes queued. */
-  get size(): number {
-    return this.list.size;
-  }
-
-  /** Queues `data`, which the queue keeps as it is: the deliverer must not change it afterwards. */
-  push(data: Uint8Array): void {
-    if (data.byteLength > 0) this.list.push(data);
-  }
-
-  /** Copies up to the buffers' capacity; consumes the bytes unless `peek`. Returns the count. */
-  read(buffers: readonly WSABUF[], peek: boolean): number {
-    const n = this.list.copyTo(buffers);
-    if (!peek) this.list.drop(n);
-    return n;
-  }
-
-  clear(): void {
-    this.list.clear();
+    this.bytes = 0;
   }
 }
 
 /** One message being received: its pieces and whether its last piece (end of message) arrived. */
 interface QueuedMessage {
-  data: ChunkList;
+  data: ByteReceiveQueue;
   complete: boolean;
 }
 
@@ -144,7 +128,7 @@ export class MessageReceiveQueue {
   push(data: Uint8Array, endOfMessage: boolean): void {
     let last = this.messages[this.messages.length - 1];
     if (!last || last.complete) {
-      last = { data: new ChunkList(), complete: false };
+      last = { data: new ByteReceiveQueue(), complete: false };
       this.messages.push(last);
     }
     if (data.byteLength > 0) {

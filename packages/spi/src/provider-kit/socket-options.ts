@@ -203,7 +203,7 @@ export function setSocketOption(
   }
   if (!applies(socket, optname)) fail(WSAENOPROTOOPT);
   if (optlen < INT_SIZE) fail(WSAEFAULT);
-  const o = socket.options;
+  const o = socket.writableOptions();
   const bool = BOOL_OPTIONS.get(optname);
   if (bool) {
     const on = asBool(optval);

@@ -24,7 +24,7 @@
  *   (MSDN lets providers refuse it).
  * - Connect data the protocol cannot carry is `WSAEPROTONOSUPPORT` (MSDN WSAConnect); connect or
  *   disconnect data beyond the driver's limit is `WSAEMSGSIZE`, and nothing is sent or shut.
- * - A blocking or overlapped send whose buffer the link still reads in place (`sendInPlace`) when
+ * - A blocking or overlapped send whose buffer the link still holds (`sendOwned`) when
  *   the socket is closed fails `WSAEINTR`, and the close resets the connection instead of closing
  *   it gracefully: the part already on the wire cannot be taken back, and the rest may no longer
  *   be read from memory the application is given back.
@@ -88,6 +88,7 @@ import type { WSABUF } from '../types/wsabuf';
 import { capacityOf, gather, isOut, optionalBuffer } from './buffer-io';
 import { codeOf, fail } from './kit-failure';
 import {
+  KitFlag,
   KitSocket,
   type Readiness,
   type ReceiveResult,
@@ -115,6 +116,12 @@ interface PendingConnection {
   deferred: boolean;
 }
 
+/**
+ * Sends this large lend their buffer to a link that can send without a copy (see `transmit`);
+ * smaller ones are copied, which costs less than waiting for the transport to hand the buffer back.
+ */
+const OWNED_SEND_MIN_BYTES = 32 * 1024;
+
 /** A receive waiting on the socket (see `StreamSocket.receiveWaiting`). */
 interface WaitingReceive extends ReceiveToken {
   readonly buffers: WSABUF[];
@@ -129,18 +136,37 @@ interface WaitingReceive extends ReceiveToken {
   timer: NodeJS.Timeout | undefined;
 }
 
+/** The backlog of a socket that never listened: empty, and frozen so that nothing is ever queued in it. */
+const NO_BACKLOG: PendingConnection[] = Object.freeze([]) as unknown as PendingConnection[];
+
 /** Largest backlog the kit queues (`SOMAXCONN`). */
 const MAX_BACKLOG = 200;
 /** Callee-data buffer offered to a condition function when the driver sets no limit. */
 const DEFAULT_CALLEE_DATA = 255;
 
+/** Bits of a stream socket's `flags`, above the kit's own. */
+const StreamFlag = {
+  SendShut: KitFlag.FirstFree << 0,
+  ReceiveShut: KitFlag.FirstFree << 1,
+  PeerClosed: KitFlag.FirstFree << 2,
+  LinkEnded: KitFlag.FirstFree << 3,
+  Congested: KitFlag.FirstFree << 4,
+  WouldBlockOnSend: KitFlag.FirstFree << 5,
+  Paused: KitFlag.FirstFree << 6,
+  ServicingReceives: KitFlag.FirstFree << 7,
+} as const;
+
 /** A connection-oriented socket. */
 export class StreamSocket extends KitSocket {
-  readonly kind = 'stream' as const;
+  get kind(): 'stream' {
+    return 'stream';
+  }
+
   private state: StreamState = 'unbound';
   private binding: LocalBinding | null = null;
   private listener: ListenerHandle | null = null;
-  private backlog: PendingConnection[] = [];
+  /** Requests waiting for `WSPAccept`; the shared empty list until the socket listens. */
+  private backlog: PendingConnection[] = NO_BACKLOG;
   private backlogLimit = 0;
   private link: TransportLink | null = null;
   private localName: SOCKADDR | null = null;
@@ -148,30 +174,24 @@ export class StreamSocket extends KitSocket {
   /** Error of the last failed non-blocking connect (select's except set), 0 otherwise. */
   private connectFailure = 0;
 
-  private sendShut = false;
-  private receiveShut = false;
-  private peerClosed = false;
   private peerDisconnectData: Uint8Array | null = null;
   /** The reset code once the connection is gone abortively (`WSAECONNRESET`, `WSAECONNABORTED`), else 0. */
   private resetCode = 0;
   /** `FD_CLOSE`'s error once the connection closed (0 graceful), or null. */
   private closeError: number | null = null;
 
-  /** The link finished while our sending direction was still open (the peer's close ended it all). */
-  private linkEnded = false;
-  private congested = false;
-  private wouldBlockOnSend = false;
-  private paused = false;
-  private readonly bytes = new ByteReceiveQueue();
-  private readonly messages = new MessageReceiveQueue();
-  private readonly expedited = new ByteReceiveQueue();
+  /** Bytes received, for stream sockets; made when the first arrive. */
+  private byteQueue: ByteReceiveQueue | null = null;
+  /** Messages received, for message-oriented sockets only (null otherwise). */
+  private readonly messageQueue: MessageReceiveQueue | null;
+  /** Expedited data not inline; made when the first arrives. */
+  private expeditedQueue: ByteReceiveQueue | null = null;
   /** Inline urgent data: bytes up to and including the last urgent byte still unread (`SIOCATMARK`). */
   private urgentAhead = 0;
-  /** Sends whose buffer the link still reads in place (see `transmitInPlace`). */
+  /** Sends whose buffer the link still holds (see `transmitOwned`). */
   private lentSends = 0;
   /** Receives waiting, oldest first (see `receiveWaiting`); made by the first one. */
   private waitingReceives: WaitingReceive[] | null = null;
-  private servicingReceives = false;
 
   constructor(
     host: SocketHost,
@@ -179,6 +199,79 @@ export class StreamSocket extends KitSocket {
     private readonly driver: StreamTransportDriver,
   ) {
     super(host, info);
+    this.messageQueue = this.messageOriented ? new MessageReceiveQueue() : null;
+  }
+
+  /** The sending direction is shut (`SD_SEND`, `WSPSendDisconnect`, a graceful close). */
+  private get sendShut(): boolean {
+    return (this.flags & StreamFlag.SendShut) !== 0;
+  }
+
+  private set sendShut(on: boolean) {
+    this.flags = on ? this.flags | StreamFlag.SendShut : this.flags & ~StreamFlag.SendShut;
+  }
+
+  /** The receiving direction is shut (`SD_RECEIVE`, `WSPRecvDisconnect`). */
+  private get receiveShut(): boolean {
+    return (this.flags & StreamFlag.ReceiveShut) !== 0;
+  }
+
+  private set receiveShut(on: boolean) {
+    this.flags = on ? this.flags | StreamFlag.ReceiveShut : this.flags & ~StreamFlag.ReceiveShut;
+  }
+
+  /** The peer closed its sending direction gracefully. */
+  private get peerClosed(): boolean {
+    return (this.flags & StreamFlag.PeerClosed) !== 0;
+  }
+
+  private set peerClosed(on: boolean) {
+    this.flags = on ? this.flags | StreamFlag.PeerClosed : this.flags & ~StreamFlag.PeerClosed;
+  }
+
+  /** The link finished while our sending direction was still open (the peer's close ended it all). */
+  private get linkEnded(): boolean {
+    return (this.flags & StreamFlag.LinkEnded) !== 0;
+  }
+
+  private set linkEnded(on: boolean) {
+    this.flags = on ? this.flags | StreamFlag.LinkEnded : this.flags & ~StreamFlag.LinkEnded;
+  }
+
+  /** The link said its send queue is above its high-water mark; a drain clears it. */
+  private get congested(): boolean {
+    return (this.flags & StreamFlag.Congested) !== 0;
+  }
+
+  private set congested(on: boolean) {
+    this.flags = on ? this.flags | StreamFlag.Congested : this.flags & ~StreamFlag.Congested;
+  }
+
+  /** A non-blocking send failed `WSAEWOULDBLOCK`: the drain signals `FD_WRITE`. */
+  private get wouldBlockOnSend(): boolean {
+    return (this.flags & StreamFlag.WouldBlockOnSend) !== 0;
+  }
+
+  private set wouldBlockOnSend(on: boolean) {
+    this.flags = on ? this.flags | StreamFlag.WouldBlockOnSend : this.flags & ~StreamFlag.WouldBlockOnSend;
+  }
+
+  /** Receive flow control paused the link. */
+  private get paused(): boolean {
+    return (this.flags & StreamFlag.Paused) !== 0;
+  }
+
+  private set paused(on: boolean) {
+    this.flags = on ? this.flags | StreamFlag.Paused : this.flags & ~StreamFlag.Paused;
+  }
+
+  /** `serviceReceives` is running (it does not re-enter). */
+  private get servicingReceives(): boolean {
+    return (this.flags & StreamFlag.ServicingReceives) !== 0;
+  }
+
+  private set servicingReceives(on: boolean) {
+    this.flags = on ? this.flags | StreamFlag.ServicingReceives : this.flags & ~StreamFlag.ServicingReceives;
   }
 
   get listening(): boolean {
@@ -197,12 +290,26 @@ export class StreamSocket extends KitSocket {
     return this.driver.supportsExpedited && this.hasFlag(XP1_EXPEDITED_DATA);
   }
 
+  /** The stream's byte queue, made on first use. */
+  private get bytes(): ByteReceiveQueue {
+    this.byteQueue ??= new ByteReceiveQueue();
+    return this.byteQueue;
+  }
+
+  private get bytesQueued(): number {
+    return this.byteQueue?.size ?? 0;
+  }
+
+  private get expeditedSize(): number {
+    return this.expeditedQueue?.size ?? 0;
+  }
+
   private get receiveQueued(): number {
-    return this.messageOriented ? this.messages.size : this.bytes.size;
+    return this.messageQueue ? this.messageQueue.size : this.bytesQueued;
   }
 
   private get dataReadable(): boolean {
-    return this.messageOriented ? this.messages.hasMessage : this.bytes.size > 0;
+    return this.messageQueue ? this.messageQueue.hasMessage : this.bytesQueued > 0;
   }
 
   // ---- bind / listen / accept -------------------------------------------------------------
@@ -243,6 +350,7 @@ export class StreamSocket extends KitSocket {
     const binding = this.binding;
     this.state = 'listening';
     this.backlogLimit = limit;
+    if (this.backlog === NO_BACKLOG) this.backlog = [];
     let listener: ListenerHandle;
     try {
       listener = await this.driver.listen(binding, limit, (incoming) => this.onIncoming(incoming));
@@ -328,7 +436,7 @@ export class StreamSocket extends KitSocket {
         this.removePending(pending);
         if (pending.link) pending.link.reset();
         else pending.incoming.refuse(WSAECONNREFUSED);
-        this.events.reenable(FD_ACCEPT);
+        this.eventRecord?.reenable(FD_ACCEPT);
         this.refreshEvents();
         fail(WSAECONNREFUSED);
       }
@@ -341,12 +449,12 @@ export class StreamSocket extends KitSocket {
       }
     }
     this.removePending(pending);
-    this.events.reenable(FD_ACCEPT);
+    this.eventRecord?.reenable(FD_ACCEPT);
     const link = pending.link ?? pending.incoming.accept(calleeData);
     const child = new StreamSocket(this.host, this.info, this.driver);
-    Object.assign(child.options, this.options, { linger: { ...this.options.linger } });
+    child.inheritOptions(this);
     child.nonBlocking = this.nonBlocking;
-    child.events.inheritFrom(this.events);
+    if (this.eventRecord) child.events.inheritFrom(this.eventRecord);
     let handle: SOCKET;
     try {
       handle = this.host.register(child);
@@ -375,7 +483,7 @@ export class StreamSocket extends KitSocket {
     this.localName = link.local;
     this.remoteName = link.remote;
     link.setHandlers(this.linkHandlers(link));
-    this.events.signal(FD_WRITE);
+    this.eventRecord?.signal(FD_WRITE);
   }
 
   // ---- connect ---------------------------------------------------------------------------
@@ -401,7 +509,7 @@ export class StreamSocket extends KitSocket {
     ) {
       fail(WSAEMSGSIZE);
     }
-    this.events.reenable(FD_CONNECT);
+    this.eventRecord?.reenable(FD_CONNECT);
     switch (this.state) {
       case 'listening':
       case 'binding':
@@ -462,8 +570,8 @@ export class StreamSocket extends KitSocket {
       callee.len = n;
     }
     link.setHandlers(this.linkHandlers(link));
-    this.events.signal(FD_CONNECT, 0);
-    this.events.signal(FD_WRITE);
+    this.eventRecord?.signal(FD_CONNECT, 0);
+    this.eventRecord?.signal(FD_WRITE);
     this.notify();
     return 0;
   }
@@ -475,49 +583,89 @@ export class StreamSocket extends KitSocket {
       this.connectFailure = code;
       this.pendingError = code;
     }
-    this.events.signal(FD_CONNECT, code);
+    this.eventRecord?.signal(FD_CONNECT, code);
     this.notify();
     return code;
   }
 
   // ---- link events -----------------------------------------------------------------------
 
+  /** The link's events, for as long as the link is this socket's (see `StreamLinkEvents`). */
   private linkHandlers(link: TransportLink): LinkHandlers {
-    // Handlers run on the driver's turn: nothing they do may throw back into the driver. Each is
-    // written out (no generic wrapper with rest arguments): onData runs for every chunk.
-    const contained = (run: () => void): void => {
-      try {
-        run();
-      } catch {
-        this.localAbort();
-      }
-    };
-    return {
-      onData: (data, endOfMessage) => {
-        if (this.link !== link) return;
-        try {
-          this.onData(data, endOfMessage);
-        } catch {
-          this.localAbort();
-        }
-      },
-      onExpedited: (data) => {
-        if (this.link === link) contained(() => this.onExpedited(data));
-      },
-      onPeerClose: (data) => {
-        if (this.link === link) contained(() => this.onPeerClose(data));
-      },
-      onReset: (code) => {
-        if (this.link === link) contained(() => this.onReset(code));
-      },
-      onDrain: () => {
-        if (this.link === link) contained(() => this.onDrain());
-      },
-      onClosed: () => {
-        if (this.link === link) contained(() => this.onLinkClosed());
-      },
-    };
+    return new StreamSocket.LinkEvents(this, link);
   }
+
+  /**
+   * Delivers a link's events to its socket while the link is still the socket's. Handlers run on
+   * the driver's turn: nothing they do may throw back into the driver, so a failure aborts the
+   * connection instead. One small object per link, its methods shared (no closures per socket).
+   */
+  private static readonly LinkEvents = class implements LinkHandlers {
+    constructor(
+      private readonly socket: StreamSocket,
+      private readonly link: TransportLink,
+    ) {}
+
+    onData(data: Uint8Array, endOfMessage: boolean): void {
+      const socket = this.socket;
+      if (socket.link !== this.link) return;
+      try {
+        socket.onData(data, endOfMessage);
+      } catch {
+        socket.localAbort();
+      }
+    }
+
+    onExpedited(data: Uint8Array): void {
+      const socket = this.socket;
+      if (socket.link !== this.link) return;
+      try {
+        socket.onExpedited(data);
+      } catch {
+        socket.localAbort();
+      }
+    }
+
+    onPeerClose(data: Uint8Array | null): void {
+      const socket = this.socket;
+      if (socket.link !== this.link) return;
+      try {
+        socket.onPeerClose(data);
+      } catch {
+        socket.localAbort();
+      }
+    }
+
+    onReset(code: number): void {
+      const socket = this.socket;
+      if (socket.link !== this.link) return;
+      try {
+        socket.onReset(code);
+      } catch {
+        socket.localAbort();
+      }
+    }
+
+    onDrain(): void {
+      const socket = this.socket;
+      if (socket.link !== this.link) return;
+      try {
+        socket.onDrain();
+      } catch {
+        socket.localAbort();
+      }
+    }
+
+    onClosed(): void {
+      const socket = this.socket;
+      if (socket.link !== this.link) return;
+      try {
+        socket.onLinkClosed();
+      } catch {
+        socket.localAbort();
+      }
+    }
+  };
 
   private onData(data: Uint8Array, endOfMessage: boolean): void {
     if (this.resetCode) return;
@@ -530,7 +678,7 @@ export class StreamSocket extends KitSocket {
       this.localAbort();
       return;
     }
-    if (this.messageOriented) this.messages.push(data, endOfMessage);
+    if (this.messageQueue) this.messageQueue.push(data, endOfMessage);
     else this.bytes.push(data);
     this.applyFlowControl();
     this.refreshEvents();
@@ -540,12 +688,13 @@ export class StreamSocket extends KitSocket {
   private onExpedited(data: Uint8Array): void {
     if (this.resetCode || this.closed) return;
     if (this.options.oobInline) {
-      if (this.messageOriented) this.messages.push(data, true);
+      if (this.messageQueue) this.messageQueue.push(data, true);
       else this.bytes.push(data);
       this.urgentAhead = this.receiveQueued;
     } else {
-      this.expedited.push(data);
-      this.events.signal(FD_OOB);
+      this.expeditedQueue ??= new ByteReceiveQueue();
+      this.expeditedQueue.push(data);
+      this.eventRecord?.signal(FD_OOB);
     }
     this.refreshEvents();
     this.notify();
@@ -579,7 +728,7 @@ export class StreamSocket extends KitSocket {
     this.congested = false;
     if (this.wouldBlockOnSend) {
       this.wouldBlockOnSend = false;
-      this.events.signal(FD_WRITE);
+      this.eventRecord?.signal(FD_WRITE);
     }
     this.notify();
   }
@@ -618,9 +767,9 @@ export class StreamSocket extends KitSocket {
   }
 
   private dropReceived(): void {
-    this.bytes.clear();
-    this.messages.clear();
-    this.expedited.clear();
+    this.byteQueue?.clear();
+    this.messageQueue?.clear();
+    this.expeditedQueue?.clear();
     this.urgentAhead = 0;
   }
 
@@ -633,7 +782,7 @@ export class StreamSocket extends KitSocket {
     const queued = this.receiveQueued;
     const full = queued > this.options.receiveBuffer;
     // A message larger than the buffer must still be received whole before anyone can read it.
-    const mustReadOn = this.messageOriented && this.messages.headIncomplete;
+    const mustReadOn = this.messageQueue?.headIncomplete === true;
     if (full && !mustReadOn && !this.paused) {
       this.paused = true;
       this.link.pause();
@@ -650,13 +799,13 @@ export class StreamSocket extends KitSocket {
   refreshEvents(): void {
     if (this.closed) return;
     if (this.state === 'listening' && this.backlog.length > 0 && !this.backlog[0]!.deferred) {
-      this.events.signal(FD_ACCEPT);
+      this.eventRecord?.signal(FD_ACCEPT);
     }
     if (this.state === 'connected') {
-      if (this.dataReadable) this.events.signal(FD_READ);
-      if (this.expedited.size > 0) this.events.signal(FD_OOB);
+      if (this.dataReadable) this.eventRecord?.signal(FD_READ);
+      if (this.expeditedSize > 0) this.eventRecord?.signal(FD_OOB);
     }
-    if (this.closeError !== null) this.events.signal(FD_CLOSE, this.closeError);
+    if (this.closeError !== null) this.eventRecord?.signal(FD_CLOSE, this.closeError);
   }
 
   // ---- send / receive --------------------------------------------------------------------
@@ -674,7 +823,7 @@ export class StreamSocket extends KitSocket {
     if (flags & MSG_PARTIAL && !(this.messageOriented && this.hasFlag(XP1_PARTIAL_MESSAGE)))
       fail(WSAEOPNOTSUPP);
     const length = capacityOf(buffers);
-    this.events.reenable(FD_WRITE);
+    this.eventRecord?.reenable(FD_WRITE);
     this.checkSendable();
     if (this.hasFlag(XP1_UNI_RECV)) fail(WSAESHUTDOWN);
     if (this.messageOriented && this.info.dwMessageSize > 0 && length > this.info.dwMessageSize) {
@@ -718,11 +867,12 @@ export class StreamSocket extends KitSocket {
   }
 
   /**
-   * Hands the bytes to the link. A call that may wait (blocking without `SO_SNDTIMEO`, or
-   * overlapped) lends its one buffer to a link that can send in place (`sendInPlace`): no copy at
-   * all, and the call completes once the network has taken the bytes — at once, usually, or when
-   * the send queue drained, which is when a blocking send would have returned anyway. Otherwise the
-   * link gets a view of the caller's buffer (it copies what it keeps) or a gathered copy.
+   * Hands the bytes to the link. A large send that may wait (blocking without `SO_SNDTIMEO`, or
+   * overlapped) lends its one buffer to a link that can send without a copy (`sendOwned`): the call
+   * completes when the transport is done with the buffer — which is when a blocking send would have
+   * returned anyway, the application owning its buffer again. Smaller sends, non-blocking ones and
+   * other links give the link a view of the caller's buffer (it copies what it keeps) or a gathered
+   * copy, and complete at once.
    */
   private transmit(
     buffers: WSABUF[],
@@ -749,44 +899,40 @@ export class StreamSocket extends KitSocket {
       return length;
     }
     const endOfMessage = !(flags & MSG_PARTIAL);
-    if (mayWait && buffers.length === 1 && link.sendInPlace && this.options.sendTimeout === 0) {
-      return this.transmitInPlace(link, bytesOf(buffers), endOfMessage, length, onPending);
+    if (
+      mayWait &&
+      length >= OWNED_SEND_MIN_BYTES &&
+      buffers.length === 1 &&
+      link.sendOwned &&
+      this.options.sendTimeout === 0
+    ) {
+      return this.transmitOwned(link, bytesOf(buffers), endOfMessage, length, onPending);
     }
     if (!link.send(bytesOf(buffers), endOfMessage)) this.congested = true;
     return length;
   }
 
   /**
-   * `sendInPlace`: the bytes taken at once return at once; otherwise the call waits until the link
-   * releases the caller's buffer. A send cancelled that way (the socket closed, the provider
-   * cleaned up) resets the connection, as Windows does when it cancels a send: TCP cannot take back
+   * `sendOwned`: the call completes when the link is done with the caller's buffer. A send cancelled
+   * that way (the socket closed, the provider cleaned up) resets the connection: TCP cannot take back
    * the part already on the wire, and the rest must no longer be read from the caller's memory.
    */
-  private transmitInPlace(
+  private transmitOwned(
     link: TransportLink,
     data: Uint8Array,
     endOfMessage: boolean,
     length: number,
     onPending: (() => void) | undefined,
-  ): number | Promise<number> {
-    let releasedAtOnce = false;
-    let finish: ((sent: boolean) => void) | undefined;
-    const ok = link.sendInPlace!(data, endOfMessage, (sent) => {
-      if (finish) finish(sent);
-      else releasedAtOnce = true;
-    });
-    if (!ok) this.congested = true;
-    // Taken at once; or dropped at once, which the link's reset reports, as for `send`.
-    if (releasedAtOnce) return length;
-    this.lentSends++;
-    onPending?.();
+  ): Promise<number> {
     return new Promise<number>((resolve, reject) => {
-      finish = (sent) => {
+      const accepted = link.sendOwned!(data, endOfMessage, (failure) => {
         this.lentSends--;
-        if (sent) resolve(length);
-        else
-          reject(new WsaError(this.closed ? WSAEINTR : this.resetCode ? this.resetError() : WSAECONNRESET));
-      };
+        if (!failure) resolve(length);
+        else reject(new WsaError(this.closed ? WSAEINTR : this.resetCode ? this.resetError() : codeOf(failure)));
+      });
+      this.lentSends++;
+      if (!accepted) this.congested = true;
+      onPending?.();
     });
   }
 
@@ -805,7 +951,7 @@ export class StreamSocket extends KitSocket {
     if (oob && !this.expeditedSupported) fail(WSAEOPNOTSUPP);
     if (oob && this.options.oobInline) fail(WSAEINVAL);
     if (waitAll && (oob || peek || this.messageOriented || !blocking)) fail(WSAEOPNOTSUPP);
-    this.events.reenable(FD_READ | FD_OOB);
+    this.eventRecord?.reenable(FD_READ | FD_OOB);
     if (this.state !== 'connected') fail(WSAENOTCONN);
     if (this.closed) fail(WSAEINTR);
     if (!waitAll) {
@@ -891,8 +1037,8 @@ export class StreamSocket extends KitSocket {
   private attemptWaiting(w: WaitingReceive): ReceiveResult | undefined {
     if (!w.waitAll) return this.receiveNow(w.buffers, w.oob, w.peek, w.exempt);
     if (this.receiveShut && !w.exempt) fail(WSAESHUTDOWN);
-    if (this.bytes.size > 0) {
-      const n = this.bytes.read(w.filled === 0 ? w.buffers : skipBytes(w.buffers, w.filled), false);
+    if (this.bytesQueued > 0) {
+      const n = this.byteQueue!.read(w.filled === 0 ? w.buffers : skipBytes(w.buffers, w.filled), false);
       this.consumedInline(n, false);
       w.filled += n;
       if (w.filled >= capacityOf(w.buffers)) return { bytes: w.filled, flags: 0, error: 0 };
@@ -956,15 +1102,16 @@ export class StreamSocket extends KitSocket {
     // SD_RECEIVE came still completes (with data or EOF).
     if (this.receiveShut && !exempt) fail(WSAESHUTDOWN);
     if (oob) {
-      if (this.expedited.size > 0) return { bytes: this.expedited.read(buffers, peek), flags: 0, error: 0 };
+      if (this.expeditedSize > 0)
+        return { bytes: this.expeditedQueue!.read(buffers, peek), flags: 0, error: 0 };
       if (this.resetCode) fail(this.resetError());
       if (this.peerClosed) return { bytes: 0, flags: 0, error: 0 };
       return undefined;
     }
     if (this.messageOriented) {
-      if (this.messages.hasMessage) {
+      if (this.messageQueue!.hasMessage) {
         const partial = this.hasFlag(XP1_PARTIAL_MESSAGE);
-        const read = this.messages.read(buffers, peek, partial, true);
+        const read = this.messageQueue!.read(buffers, peek, partial, true);
         this.consumedInline(read.bytes, peek);
         if (!read.truncated) return { bytes: read.bytes, flags: 0, error: 0 };
         // MSDN WSARecv: with MSG_PARTIAL support the rest follows; without it a reliable
@@ -973,8 +1120,8 @@ export class StreamSocket extends KitSocket {
           ? { bytes: read.bytes, flags: MSG_PARTIAL, error: 0 }
           : { bytes: read.bytes, flags: 0, error: WSAEMSGSIZE };
       }
-    } else if (this.bytes.size > 0) {
-      const n = this.bytes.read(buffers, peek);
+    } else if (this.bytesQueued > 0) {
+      const n = this.byteQueue!.read(buffers, peek);
       this.consumedInline(n, peek);
       return { bytes: n, flags: 0, error: 0 };
     }
@@ -1073,12 +1220,12 @@ export class StreamSocket extends KitSocket {
   }
 
   bytesReadable(): number {
-    if (this.messageOriented) return this.messages.nextMessageSize;
-    return this.bytes.size;
+    if (this.messageQueue) return this.messageQueue.nextMessageSize;
+    return this.bytesQueued;
   }
 
   atOobMark(): boolean {
-    return this.options.oobInline ? this.urgentAhead === 0 : this.expedited.size === 0;
+    return this.options.oobInline ? this.urgentAhead === 0 : this.expeditedSize === 0;
   }
 
   readiness(): Readiness {
@@ -1088,7 +1235,7 @@ export class StreamSocket extends KitSocket {
         (this.state === 'listening' && this.backlog.length > 0) ||
         (connected && (this.dataReadable || this.peerClosed || this.resetCode !== 0)),
       writable: connected && !this.congested,
-      exceptional: (connected && this.expedited.size > 0) || this.connectFailure !== 0,
+      exceptional: (connected && this.expeditedSize > 0) || this.connectFailure !== 0,
     };
   }
 
@@ -1099,13 +1246,13 @@ export class StreamSocket extends KitSocket {
     const lingerZero = this.options.linger.l_onoff !== 0 && this.options.linger.l_linger === 0;
     const abortive = lingerZero || !this.hasFlag(XP1_GRACEFUL_CLOSE);
     this.closed = true;
-    this.events.mute();
+    this.eventRecord?.mute();
     this.releaseListening();
     this.binding?.release();
     this.binding = null;
     if (this.link && !this.resetCode) {
       // TCP resets when unread data is thrown away by the close; so does a send cancelled while
-      // its buffer is lent (see `transmitInPlace`); graceful otherwise.
+      // the link holds its buffer (see `transmitOwned`); graceful otherwise.
       const unread = this.driver.resetOnDataAfterReceiveShutdown && this.receiveQueued > 0;
       if (abortive || unread || this.lentSends > 0) {
         this.link.reset();
@@ -1120,7 +1267,7 @@ export class StreamSocket extends KitSocket {
   }
 
   abort(): void {
-    this.events.mute();
+    this.eventRecord?.mute();
     if (!this.closed) {
       this.closed = true;
       this.releaseListening();
@@ -1138,6 +1285,7 @@ export class StreamSocket extends KitSocket {
   private releaseListening(): void {
     this.listener?.close();
     this.listener = null;
+    if (this.backlog === NO_BACKLOG) return;
     for (const p of this.backlog.splice(0)) {
       if (p.link) p.link.reset();
       else p.incoming.refuse(WSAECONNREFUSED);

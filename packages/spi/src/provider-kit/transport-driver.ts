@@ -103,13 +103,12 @@ export interface TransportLink {
    */
   send(data: Uint8Array, endOfMessage: boolean): boolean;
   /**
-   * `send` without any copy, for links whose network sends from the caller's memory
-   * (`StreamConnection.writeInPlace`): the kit lends `data` — the application's own buffer, during a
-   * blocking or overlapped send — and leaves it unchanged until `onReleased` runs, with the same
-   * rules as `writeInPlace` (at once when the bytes were taken at once; `sent` false when they were
-   * dropped). Optional.
+   * `send` without a copy: the caller keeps `data` unchanged until `onSent` runs (the transport is
+   * done with it; with a `WsaError`-like failure when it never will be sent). `onSent` never runs
+   * before `sendOwned` returns. Optional; links that have no such path leave it out and owners fall
+   * back to `send`.
    */
-  sendInPlace?(data: Uint8Array, endOfMessage: boolean, onReleased: (sent: boolean) => void): boolean;
+  sendOwned?(data: Uint8Array, endOfMessage: boolean, onSent: (failure: unknown) => void): boolean;
   /**
    * Send expedited data. Present only when the protocol has it (`XP1_EXPEDITED_DATA`). `data` is
    * valid only during the call, as for `send`.

@@ -33,6 +33,17 @@ export class NodeStreamConnection implements StreamConnection {
   private resetCalled = false;
   private resetDelivered = false;
   private closeDelivered = false;
+  /** `writeOwned` callbacks, in write order: Node completes writes in order. */
+  private readonly ownedWritten: Array<(error: Error | null) => void> = [];
+  /**
+   * One callback for every owned write, so Node batches their completions in one tick. Node
+   * completes a write that `destroy()` cut short without an error: the socket's state says so.
+   */
+  private readonly onOwnedWritten = (error?: Error | null): void => {
+    const failure =
+      error ?? (this.socket.destroyed ? new NetworkError('ECONNRESET', 'the connection was reset') : null);
+    this.ownedWritten.shift()?.(failure);
+  };
 
   /** Wrap a connected socket; it is paused here and resumed by `setHandlers`. */
   constructor(private readonly socket: Socket) {
@@ -107,34 +118,20 @@ export class NodeStreamConnection implements StreamConnection {
   }
 
   /**
-   * `write` without the copy: Node sends from `data` itself. When the kernel took every byte at once
-   * (nothing is left in Node's queue once `socket.write` returns), `onReleased(true)` runs before
-   * this returns; otherwise it runs from the write's callback, once the bytes are in the kernel or
-   * were dropped (`false`) because the socket failed or was reset.
+   * Queue `data` itself (a `Buffer` view of it, no copy); `onWritten` runs once Node handed it to
+   * the kernel, or with the error that stopped it. Same checks and answer as `write`.
    */
-  writeInPlace(data: Uint8Array, onReleased: (sent: boolean) => void): boolean {
-    if (!(data instanceof Uint8Array)) throw new TypeError('writeInPlace: data must be a Uint8Array');
+  writeOwned(data: Uint8Array, onWritten: (error: Error | null) => void): boolean {
+    if (!(data instanceof Uint8Array)) throw new TypeError('writeOwned: data must be a Uint8Array');
     if (this.resetCalled) throw new NetworkError('EPIPE', 'write after reset()');
     if (this.endCalled) throw new NetworkError('EPIPE', 'write after end()');
-    const socket = this.socket;
-    if (socket.destroyed) {
-      onReleased(false);
+    if (this.socket.destroyed) {
+      queueMicrotask(() => onWritten(new NetworkError('EPIPE', 'the connection is gone')));
       return true;
     }
-    let released = false;
-    const ok = socket.write(data, (error?: Error | null) => {
-      if (released) return;
-      released = true;
-      // Node completes a write cut short by destroy() without an error: the socket's state says it.
-      onReleased(!error && !socket.destroyed);
-    });
-    // Node's callback comes a tick later even when the kernel took everything at once; an empty
-    // queue says so now.
-    if (!released && socket.writableLength === 0) {
-      released = true;
-      onReleased(true);
-    }
-    return ok;
+    const view = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    this.ownedWritten.push(onWritten);
+    return this.socket.write(view, this.onOwnedWritten);
   }
 
   /** `socket.end()`: FIN after everything queued. Idempotent. */

@@ -45,15 +45,13 @@ export interface StreamConnection {
    */
   write(data: Uint8Array): boolean;
   /**
-   * `write` without the copy, where the network can send from the caller's memory: the caller
-   * lends `data` and must leave those bytes unchanged until `onReleased` runs. It runs exactly once
-   * (never when `writeInPlace` throws): before `writeInPlace` returns when the network took every
-   * byte at once, else once the bytes have been handed on (`sent` true) or dropped because the
-   * connection failed or was reset (`sent` false). Returns the back-pressure answer of `write`.
-   * Optional: an owner falls back to `write` (and releases at once) when a network has no such
-   * method.
+   * Queue `data` without copying it: the caller keeps it unchanged until `onWritten` runs (the
+   * bytes left the connection's buffer for the network; with an error when they never will, the
+   * connection having failed or been reset first). `onWritten` runs once, never before
+   * `writeOwned` returns, in the order of the writes. Same back-pressure answer and failures as
+   * `write`. Optional: an owner falls back to `write` when a network has no such method.
    */
-  writeInPlace?(data: Uint8Array, onReleased: (sent: boolean) => void): boolean;
+  writeOwned?(data: Uint8Array, onWritten: (error: Error | null) => void): boolean;
   /** Send FIN after everything queued. Idempotent. */
   end(): void;
   /** Abort with RST now; queued bytes are discarded. Idempotent. */
