@@ -1,6 +1,7 @@
 /**
  * A/A controls: the same work as baseline and as variant. Their ratios should be 1; their spread
- * is the noise of this run on this machine, the yardstick for every other row.
+ * is the noise of this run on this machine, the yardstick for every other row. And one bound: what
+ * a single copy into the application's buffer costs raw `net` itself.
  * @module
  */
 
@@ -33,6 +34,30 @@ const netAgainstItself: Figure = {
   },
 };
 
+/**
+ * Not A/A but a bound: the same transfer where the receiver copies each byte once into a 64 KiB
+ * buffer of its own. `recv` fills the application's buffer, so this is the best throughput any
+ * recv-based API can reach against raw `net` — read the TCP throughput figures against it.
+ */
+const oneCopyBound: Figure = {
+  id: 'control.bound.one-copy',
+  title: 'bound: loopback net, receiver copying into a 64 KiB buffer, vs net (throughput)',
+  target: { kind: 'reference' },
+  rounds: { full: 11, quick: 3 },
+  run: (context) => {
+    const total = (context.quick ? 8 : 64) * MiB;
+    const round = (copy: boolean) => async (): Promise<number> => {
+      const pair = await netPair();
+      try {
+        return await netTransfer(pair, total, 64 * 1024, copy ? new Uint8Array(64 * 1024) : undefined);
+      } finally {
+        pair.close();
+      }
+    };
+    return interleave(context, { orientation: 'throughput', baseline: round(false), variant: round(true) });
+  },
+};
+
 const procTableAgainstItself: Figure = {
   id: 'control.aa.sync-call',
   title: 'A/A: proc-table getsockopt(SO_TYPE) vs itself',
@@ -56,4 +81,4 @@ const procTableAgainstItself: Figure = {
 };
 
 /** The figures of this family. */
-export const figures: Figure[] = [netAgainstItself, procTableAgainstItself];
+export const figures: Figure[] = [netAgainstItself, oneCopyBound, procTableAgainstItself];

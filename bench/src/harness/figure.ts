@@ -20,7 +20,9 @@ export type Target =
   /** Higher is better: the ratio must reach `value` (throughput). */
   | { kind: 'at-least'; value: number }
   /** An A/A control: the ratio should stay within the band; its spread is the noise of the run. */
-  | { kind: 'within'; low: number; high: number };
+  | { kind: 'within'; low: number; high: number }
+  /** No target: a reference the other figures are read against (a bound, a cost of Node itself). */
+  | { kind: 'reference' };
 
 /** What a figure's `run` is given. */
 export interface FigureContext {
@@ -74,10 +76,12 @@ export function meets(target: Target, ratio: number): boolean {
       return ratio >= target.value;
     case 'within':
       return ratio >= target.low && ratio <= target.high;
+    case 'reference':
+      return true;
   }
 }
 
-/** The target as the table prints it: `≤ 1.10×`, `≥ 0.90×`, `0.95–1.05×`, `none`. */
+/** The target as the table prints it: `≤ 1.10×`, `≥ 0.90×`, `0.95–1.05×`, `none`, `reference`. */
 export function describeTarget(target: Target, display: Figure['display'] = 'ratio'): string {
   if (display === 'check') return target.kind === 'at-most' && target.value === 0 ? 'none' : 'yes';
   switch (target.kind) {
@@ -87,5 +91,7 @@ export function describeTarget(target: Target, display: Figure['display'] = 'rat
       return `≥ ${target.value.toFixed(2)}×`;
     case 'within':
       return `${target.low.toFixed(2)}–${target.high.toFixed(2)}×`;
+    case 'reference':
+      return 'reference';
   }
 }

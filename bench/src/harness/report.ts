@@ -65,7 +65,7 @@ export function formatTable(results: readonly JudgedResult[]): string[] {
       formatValue(r.summary.median, r.display),
       spread,
       describeTarget(r.target, r.display),
-      r.met ? 'met' : 'NOT MET',
+      r.target.kind === 'reference' ? '—' : r.met ? 'met' : 'NOT MET',
       r.baseline && r.variant ? `${formatQuantity(r.baseline)} → ${formatQuantity(r.variant)}` : '',
     ];
   });
