@@ -26,6 +26,14 @@ import {
  * @throws CotpEncodeError when a field does not fit its wire encoding.
  */
 export function encodeTpdu(tpdu: Tpdu): Uint8Array {
+  return encodeTpduAfter(tpdu, 0);
+}
+
+/**
+ * `encodeTpdu` into a buffer that keeps `headroom` octets free before the TPDU: the TPKT header
+ * goes there, so a DT's user data is copied once, into the frame that goes on the wire.
+ */
+function encodeTpduAfter(tpdu: Tpdu, headroom: number): Uint8Array {
   const fixed: number[] = [];
   const params: number[] = [];
   let userData: Uint8Array = new Uint8Array(0);
@@ -93,13 +101,14 @@ export function encodeTpdu(tpdu: Tpdu): Uint8Array {
   if (li >= LI_RESERVED) throw new CotpEncodeError(`header of ${li} octets exceeds LI 254`);
   const total = 1 + li + userData.length;
   if (total > MAX_TPDU_SIZE) throw new CotpEncodeError(`TPDU of ${total} octets exceeds ${MAX_TPDU_SIZE}`);
-  const out = new Uint8Array(total);
+  const frame = new Uint8Array(headroom + total);
+  const out = headroom === 0 ? frame : frame.subarray(headroom);
   out[0] = li;
   out.set(fixed, 1);
   out.set(params, 1 + fixed.length);
   out.set(userData, 1 + li);
   if (checksumIndex >= 0) fillIsoChecksum(out, checksumIndex);
-  return out;
+  return frame;
 }
 
 /** Wraps an encoded TPDU in a TPKT header (RFC 1006 §6: version 3, reserved 0, length incl. header). */
@@ -117,7 +126,14 @@ export function wrapTpkt(tpdu: Uint8Array): Uint8Array {
 
 /** Encodes a TPDU inside its TPKT: the exact bytes to write to the TCP connection. */
 export function encodeTpkt(tpdu: Tpdu): Uint8Array {
-  return wrapTpkt(encodeTpdu(tpdu));
+  const frame = encodeTpduAfter(tpdu, TPKT_HEADER_LENGTH);
+  const length = frame.length;
+  if (length > 0xffff) throw new CotpEncodeError(`TPKT length ${length} out of range`);
+  frame[0] = TPKT_VERSION;
+  frame[1] = 0;
+  frame[2] = length >> 8;
+  frame[3] = length & 0xff;
+  return frame;
 }
 
 /** Encodes the class-option octet: class in the high nibble, bit 2 extended formats, bit 1 no explicit flow control. */

@@ -386,10 +386,17 @@ export class CotpLink implements TransportLink {
     return !this.writeBlocked;
   }
 
-  /** The state machine's `send`: must not throw. A write after TCP ended is lost with the connection. */
+  /**
+   * The state machine's `send`: must not throw. A write after TCP ended is lost with the connection.
+   * Every TPDU comes encoded in a buffer of its own that nothing touches afterwards: it is handed
+   * over (`writeOwned`) where the connection can send it without a copy.
+   */
   private write(bytes: Uint8Array): void {
     try {
-      if (!this.connection.write(bytes)) this.writeBlocked = true;
+      const accepted = this.connection.writeOwned
+        ? this.connection.writeOwned(bytes, handedOver)
+        : this.connection.write(bytes);
+      if (!accepted) this.writeBlocked = true;
     } catch {
       // EPIPE after end() or reset(): the connection is already going; its end is reported anyway.
     }
@@ -555,3 +562,6 @@ function describeDisconnect(indication: CotpDisconnectIndication): string {
   const reason = indication.reason === undefined ? '' : ` (DR reason 0x${indication.reason.toString(16)})`;
   return `the connect ended: ${indication.kind}${reason}`;
 }
+
+/** `writeOwned`'s completion for a TPDU the link gave away: nothing to do. */
+function handedOver(): void {}
