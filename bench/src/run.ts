@@ -93,7 +93,7 @@ async function runFigureProcess(file: string, figure: Figure, options: Options):
 }
 
 async function orchestrate(options: Options): Promise<void> {
-  const modules = loadRowModules(__dirname);
+  const modules = loadRowModules(__dirname, (text) => process.stderr.write(`warning: ${text}\n`));
   const selected = modules.flatMap((m) =>
     m.figures
       .filter((f) => options.only.length === 0 || options.only.some((word) => f.id.includes(word)))

@@ -26,14 +26,22 @@ function rank(family: string): number {
   return i < 0 ? FAMILY_ORDER.length : i;
 }
 
-/** The row modules in `directory`, loaded, in table order. */
-export function loadRowModules(directory: string): RowModule[] {
+/**
+ * The row modules in `directory`, loaded, in table order. A `*-bench.js` that exports no `figures`
+ * is left out with a warning (`warn`), so that a module written for another runner cannot stop
+ * the others from running.
+ */
+export function loadRowModules(directory: string, warn: (text: string) => void = () => {}): RowModule[] {
   const files = readdirSync(directory).filter((name) => name.endsWith('-bench.js'));
-  const modules = files.map((name): RowModule => {
+  const modules: RowModule[] = [];
+  for (const name of files) {
     const file = join(directory, name);
     const loaded = require(file) as { figures?: readonly Figure[] };
-    if (!Array.isArray(loaded.figures)) throw new Error(`${name} does not export figures: Figure[]`);
-    return { family: name.slice(0, -'-bench.js'.length), file, figures: loaded.figures };
-  });
+    if (!Array.isArray(loaded.figures)) {
+      warn(`${name} exports no figures (Figure[]): not part of the table`);
+      continue;
+    }
+    modules.push({ family: name.slice(0, -'-bench.js'.length), file, figures: loaded.figures });
+  }
   return modules.sort((a, b) => rank(a.family) - rank(b.family) || a.family.localeCompare(b.family));
 }
