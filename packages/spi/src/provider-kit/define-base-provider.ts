@@ -53,7 +53,8 @@ import type {
   WSATHREADID,
 } from '../spi/wsp-types';
 import type { WSPUPCALLTABLE } from '../spi/wsp-upcall-table';
-import { out } from '../types/out-cell';
+import { type Out, out } from '../types/out-cell';
+import type { SOCKADDR } from '../types/sockaddr';
 import type { WSPDATA } from '../types/wsadata';
 import { isOut, requireBuffers } from './buffer-io';
 import { codeOf, fail } from './kit-failure';
@@ -91,32 +92,44 @@ function setErr(lpErrno: LPINT, code: number): void {
   if (isOut(lpErrno)) lpErrno.value = code;
 }
 
-/** The settled outcome of a call that failed before it could wait (shared: a Promise never changes once settled). */
+/**
+ * The settled outcomes of a send or receive that completed at once (shared: a Promise never changes
+ * once settled), so that such a call creates no Promise and takes no microtask turn of its own.
+ */
 const FAILED: Promise<number> = Promise.resolve(SOCKET_ERROR);
-/** The settled outcome of a call that succeeded at once. */
 const SUCCEEDED: Promise<number> = Promise.resolve(0);
 
-/**
- * The Promise a send or receive without `WSAOVERLAPPED` returns: settled at once when the socket
- * answered synchronously (no further microtask turns), else when its Promise settles. `report`
- * writes the out-parameters and returns 0, or throws the Winsock error that goes to `lpErrno`.
- */
-function settle<T>(result: T | Promise<T>, report: (value: T) => number, lpErrno: LPINT): Promise<number> {
-  if (!(result instanceof Promise)) {
-    report(result);
-    return SUCCEEDED;
+/** A failed call's result, its code in `lpErrno`. */
+function failed(e: unknown, lpErrno: LPINT): number {
+  setErr(lpErrno, codeOf(e));
+  return SOCKET_ERROR;
+}
+
+/** The out-parameters of `WSPRecvFrom`, and the family's address length. */
+interface ReceiveCells {
+  lpNumberOfBytesRecvd: Out<number> | null;
+  lpFlags: Out<number>;
+  lpFrom: Out<SOCKADDR | null> | null;
+  lpFromlen: Out<number> | null;
+  length: number;
+}
+
+/** Writes what a receive produced into its out-parameters. */
+function writeReceive(r: ReceiveResult, cells: ReceiveCells): void {
+  if (isOut(cells.lpNumberOfBytesRecvd)) cells.lpNumberOfBytesRecvd.value = r.bytes;
+  cells.lpFlags.value = r.flags;
+  if (cells.lpFrom && cells.lpFromlen && r.from) {
+    cells.lpFrom.value = r.from;
+    cells.lpFromlen.value = cells.length;
   }
-  const failed = (e: unknown): number => {
-    setErr(lpErrno, codeOf(e));
-    return SOCKET_ERROR;
-  };
-  return result.then((value) => {
-    try {
-      return report(value);
-    } catch (e) {
-      return failed(e);
-    }
-  }, failed);
+}
+
+/** A receive's result for its caller: 0, or `SOCKET_ERROR` with the code (`WSAEMSGSIZE`) in `lpErrno`. */
+function reportReceive(r: ReceiveResult, cells: ReceiveCells, lpErrno: LPINT): number {
+  writeReceive(r, cells);
+  if (!r.error) return 0;
+  setErr(lpErrno, r.error);
+  return SOCKET_ERROR;
 }
 
 /** Builds a base provider from a definition. No state is created until `WSPStartup` runs. */
@@ -526,26 +539,23 @@ function buildProcTable(instance: ProviderInstance, onLastCleanup: () => void): 
           fail(WSAEFAULT);
         const blocking = !socket.nonBlocking || lpOverlapped !== null;
         const flags = lpFlags.value;
-        const report = (r: ReceiveResult): number => {
-          if (isOut(lpNumberOfBytesRecvd)) lpNumberOfBytesRecvd.value = r.bytes;
-          lpFlags.value = r.flags;
-          if (lpFrom && lpFromlen && r.from) {
-            lpFrom.value = r.from;
-            lpFromlen.value = length;
-          }
-          if (r.error) fail(r.error);
-          return 0;
-        };
+        const cells: ReceiveCells = { lpNumberOfBytesRecvd, lpFlags, lpFrom, lpFromlen, length };
         if (lpOverlapped) {
-          return callAsync(lpErrno, SOCKET_ERROR, async () =>
-            report(
-              await transfer(lpOverlapped, lpCompletionRoutine, lpThreadId, (onPending) =>
-                socket.receive(buffers, flags, lpFrom !== null, true, onPending),
-              ),
-            ),
-          );
+          return callAsync(lpErrno, SOCKET_ERROR, async () => {
+            const r = await transfer(lpOverlapped, lpCompletionRoutine, lpThreadId, (onPending) =>
+              socket.receive(buffers, flags, lpFrom !== null, true, onPending),
+            );
+            writeReceive(r, cells);
+            if (r.error) fail(r.error);
+            return 0;
+          });
         }
-        return settle(socket.receive(buffers, flags, lpFrom !== null, blocking), report, lpErrno);
+        const r = socket.receive(buffers, flags, lpFrom !== null, blocking);
+        if (!(r instanceof Promise)) return reportReceive(r, cells, lpErrno) === 0 ? SUCCEEDED : FAILED;
+        return r.then(
+          (got) => reportReceive(got, cells, lpErrno),
+          (e: unknown) => failed(e, lpErrno),
+        );
       } catch (e) {
         setErr(lpErrno, codeOf(e));
         return FAILED;
@@ -604,10 +614,6 @@ function buildProcTable(instance: ProviderInstance, onLastCleanup: () => void): 
         const socket = socketOf(s);
         const buffers = requireBuffers(lpBuffers, dwBufferCount);
         if (!isOut(lpNumberOfBytesSent) && !lpOverlapped) fail(WSAEFAULT);
-        const report = (bytes: number): number => {
-          if (isOut(lpNumberOfBytesSent)) lpNumberOfBytesSent.value = bytes;
-          return 0;
-        };
         if (lpOverlapped) {
           return callAsync(lpErrno, SOCKET_ERROR, async () => {
             const r = await transfer(lpOverlapped, lpCompletionRoutine, lpThreadId, async (onPending) => ({
@@ -615,12 +621,23 @@ function buildProcTable(instance: ProviderInstance, onLastCleanup: () => void): 
               flags: 0,
               error: 0,
             }));
-            report(r.bytes);
+            if (isOut(lpNumberOfBytesSent)) lpNumberOfBytesSent.value = r.bytes;
             if (r.error) fail(r.error);
             return 0;
           });
         }
-        return settle(socket.send(buffers, dwFlags, lpTo, iTolen, !socket.nonBlocking), report, lpErrno);
+        const sent = socket.send(buffers, dwFlags, lpTo, iTolen, !socket.nonBlocking);
+        if (!(sent instanceof Promise)) {
+          if (isOut(lpNumberOfBytesSent)) lpNumberOfBytesSent.value = sent;
+          return SUCCEEDED;
+        }
+        return sent.then(
+          (bytes) => {
+            if (isOut(lpNumberOfBytesSent)) lpNumberOfBytesSent.value = bytes;
+            return 0;
+          },
+          (e: unknown) => failed(e, lpErrno),
+        );
       } catch (e) {
         setErr(lpErrno, codeOf(e));
         return FAILED;

@@ -227,14 +227,9 @@ export abstract class KitSocket {
    */
   protected beginReceive(): ReceiveToken {
     const token: ReceiveToken = { exempt: false };
-    this.registerReceive(token);
-    return token;
-  }
-
-  /** `beginReceive` for a token the caller made (a waiting receive that carries its own state). */
-  protected registerReceive(token: ReceiveToken): void {
     this.receivers ??= new Set();
     this.receivers.add(token);
+    return token;
   }
 
   protected endReceive(token: ReceiveToken): void {

@@ -928,7 +928,8 @@ export class StreamSocket extends KitSocket {
       const accepted = link.sendOwned!(data, endOfMessage, (failure) => {
         this.lentSends--;
         if (!failure) resolve(length);
-        else reject(new WsaError(this.closed ? WSAEINTR : this.resetCode ? this.resetError() : codeOf(failure)));
+        else
+          reject(new WsaError(this.closed ? WSAEINTR : this.resetCode ? this.resetError() : codeOf(failure)));
       });
       this.lentSends++;
       if (!accepted) this.congested = true;
@@ -976,7 +977,7 @@ export class StreamSocket extends KitSocket {
    * A receive that must wait (or fill its buffers, `MSG_WAITALL`): queued on the socket, as a
    * receive posted to a Windows transport, and completed by whatever changes its outcome — data,
    * the end, a reset, the close — from inside that event (`notify`), not by polling. One Promise per
-   * waiting call. It is registered, so that an `SD_RECEIVE` arriving meanwhile lets it complete.
+   * waiting call. An `SD_RECEIVE` arriving meanwhile marks it (`exempt`), and it may still complete.
    */
   private receiveWaiting(
     buffers: WSABUF[],
@@ -1013,7 +1014,6 @@ export class StreamSocket extends KitSocket {
           return;
         }
       }
-      this.registerReceive(waiting);
       this.waitingReceives ??= [];
       this.waitingReceives.push(waiting);
       const timeout = this.options.receiveTimeout;
@@ -1024,7 +1024,6 @@ export class StreamSocket extends KitSocket {
           const i = queue.indexOf(waiting);
           if (i < 0) return;
           queue.splice(i, 1);
-          this.endReceive(waiting);
           this.received();
           reject(new WsaError(WSAETIMEDOUT));
         }, timeout);
@@ -1073,7 +1072,6 @@ export class StreamSocket extends KitSocket {
         }
         queue.shift();
         if (w.timer) clearTimeout(w.timer);
-        this.endReceive(w);
         this.received();
         if (result !== undefined) w.resolve(result);
         else w.reject(failure);
@@ -1081,6 +1079,17 @@ export class StreamSocket extends KitSocket {
     } finally {
       this.servicingReceives = false;
     }
+  }
+
+  /** `SD_RECEIVE` arrived: the receives waiting now may still complete. */
+  protected override exemptWaitingReceivers(): void {
+    if (this.waitingReceives) for (const w of this.waitingReceives) w.exempt = true;
+  }
+
+  /** True while a receive that was waiting when `SD_RECEIVE` came still waits. */
+  protected override get hasExemptReceiver(): boolean {
+    if (this.waitingReceives) for (const w of this.waitingReceives) if (w.exempt) return true;
+    return false;
   }
 
   override notify(): void {
