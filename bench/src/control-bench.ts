@@ -21,7 +21,7 @@ const netAgainstItself: Figure = {
   target: { kind: 'within', low: 0.95, high: 1.05 },
   rounds: { full: 11, quick: 3 },
   run: (context) => {
-    const total = (context.quick ? 8 : 64) * MiB;
+    const total = (context.quick ? 4 : 64) * MiB;
     const round = async (): Promise<number> => {
       const pair = await netPair();
       try {
@@ -45,7 +45,7 @@ const oneCopyBound: Figure = {
   target: { kind: 'reference' },
   rounds: { full: 11, quick: 3 },
   run: (context) => {
-    const total = (context.quick ? 8 : 64) * MiB;
+    const total = (context.quick ? 4 : 64) * MiB;
     const round = (copy: boolean) => async (): Promise<number> => {
       const pair = await netPair();
       try {

@@ -117,7 +117,7 @@ const lives: Figure = {
   target: { kind: 'at-most', value: 1.5 },
   rounds: { full: 7, quick: 3 },
   run: (context) => {
-    const count = context.quick ? 1000 : 10_000;
+    const count = context.quick ? 500 : 10_000;
     return interleave(context, { baseline: () => bareLives(count), variant: () => ws2Lives(count) });
   },
 };
@@ -128,7 +128,7 @@ const growth: Figure = {
   target: { kind: 'at-most', value: 1.2 },
   rounds: { full: 7, quick: 3 },
   run: async (context) => {
-    const small = context.quick ? 200 : 1000;
+    const small = context.quick ? 100 : 1000;
     const large = small * 10;
     const outcome = await interleave(context, {
       baseline: async () => (await ws2Lives(small)) * 10,
@@ -201,7 +201,7 @@ const heap: Figure = {
   target: { kind: 'at-most', value: 1.5 },
   rounds: { full: 7, quick: 3 },
   run: (context) => {
-    const count = context.quick ? 300 : 3000;
+    const count = context.quick ? 200 : 3000;
     return interleave(context, {
       unit: 'B',
       baseline: () => bareHeapPerConnection(count),

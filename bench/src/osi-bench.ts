@@ -47,7 +47,7 @@ const throughput: Figure = {
   target: { kind: 'at-least', value: 0.8 },
   rounds: { full: 11, quick: 3 },
   run: (context) => {
-    const total = (context.quick ? 16 : 256) * MiB;
+    const total = (context.quick ? 8 : 256) * MiB;
     return interleave(context, {
       orientation: 'throughput',
       baseline: () => withNetPair((pair) => netTransfer(pair, total, CHUNK)),
@@ -61,7 +61,7 @@ const pingPong: Figure = {
   title: 'ISO TP2 1-byte ping-pong latency: Ws2 vs net',
   target: { kind: 'at-most', value: 1.4 },
   run: (context) => {
-    const count = context.quick ? 300 : 3000;
+    const count = context.quick ? 200 : 3000;
     return interleave(context, {
       baseline: () => withNetPair((pair) => netPingPong(pair, count)),
       variant: () => withTp2Pair((ws2, pair) => ws2PingPong(ws2, pair, count)),

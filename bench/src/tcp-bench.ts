@@ -70,7 +70,7 @@ function throughput(via: 'Ws2' | 'Socket'): Figure {
     target: { kind: 'at-least', value: 0.9 },
     rounds: { full: 11, quick: 3 },
     run: (context: FigureContext) => {
-      const total = (context.quick ? 16 : 256) * MiB;
+      const total = (context.quick ? 8 : 256) * MiB;
       const transfer = via === 'Ws2' ? ws2Transfer : socketTransfer;
       return interleave(context, {
         orientation: 'throughput',
@@ -87,7 +87,7 @@ function pingPong(via: 'Ws2' | 'Socket', target: number): Figure {
     title: `loopback TCP 1-byte ping-pong latency: ${via} vs net`,
     target: { kind: 'at-most', value: target },
     run: (context: FigureContext) => {
-      const count = context.quick ? 300 : 3000;
+      const count = context.quick ? 200 : 3000;
       const exchange = via === 'Ws2' ? ws2PingPong : socketPingPong;
       return interleave(context, {
         baseline: () => withNetPair((pair) => netPingPong(pair, count)),
@@ -169,7 +169,7 @@ function lives(concurrency: number, target: number): Figure {
     target: { kind: 'at-most', value: target },
     rounds: { full: 9, quick: 3 },
     run: (context: FigureContext) => {
-      const count = context.quick ? 200 : 1000;
+      const count = context.quick ? 100 : 1000;
       const inFlight = Math.min(concurrency, count);
       // Both servers can queue the whole burst: raw net asks the kernel for the system's largest
       // queue, the Winsock server for `count` requests (SOMAXCONN_HINT; the TCP provider's kernel

@@ -57,6 +57,8 @@ export async function asyncLoopMs(count: number, call: () => Promise<unknown>): 
  * rounds with it so that a round is long enough to time and short enough to repeat.
  */
 export function calibrate(call: () => void, targetMs: number, minimum = 1000): number {
+  // Warm the call up first (the JIT's tiers), so that the count fits the code the rounds run.
+  loopMs(minimum * 10, call);
   let count = minimum;
   for (;;) {
     const ms = loopMs(count, call);
