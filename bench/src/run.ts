@@ -6,6 +6,7 @@
  * pnpm bench                  # every figure, full sizes (several minutes)
  * pnpm bench --quick          # small sizes, 3 rounds: checks that every figure runs (CI)
  * pnpm bench --json           # the results as JSON on stdout (progress stays on stderr)
+ * pnpm bench --markdown       # the table as Markdown (docs/benchmarks.md)
  * pnpm bench --only tcp,osi   # figures whose id contains one of the words
  * pnpm bench --rounds 25      # more rounds per figure than the figure's default
  * pnpm bench --clock cpu      # time rounds by CPU time instead of wall-clock (busy machines)
@@ -22,13 +23,14 @@ import { fork } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { describeTarget, type Figure, type FigureContext, type FigureOutcome } from './harness/figure';
-import { type FigureResult, formatTable, type JudgedResult, judge } from './harness/report';
+import { type FigureResult, formatMarkdown, formatTable, type JudgedResult, judge } from './harness/report';
 import { loadRowModules } from './harness/row-modules';
 import { type Clock, useClock } from './harness/timing';
 
 interface Options {
   quick: boolean;
   json: boolean;
+  markdown: boolean;
   list: boolean;
   only: string[];
   rounds?: number;
@@ -36,11 +38,19 @@ interface Options {
 }
 
 function parseOptions(argv: readonly string[]): Options {
-  const options: Options = { quick: false, json: false, list: false, only: [], clock: 'wall' };
+  const options: Options = {
+    quick: false,
+    json: false,
+    markdown: false,
+    list: false,
+    only: [],
+    clock: 'wall',
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--quick') options.quick = true;
     else if (arg === '--json') options.json = true;
+    else if (arg === '--markdown') options.markdown = true;
     else if (arg === '--list') options.list = true;
     else if (arg === '--only') options.only.push(...(argv[++i] ?? '').split(',').filter(Boolean));
     else if (arg.startsWith('--only=')) options.only.push(...arg.slice(7).split(',').filter(Boolean));
@@ -151,6 +161,14 @@ async function orchestrate(options: Options): Promise<void> {
   };
   if (options.json) {
     console.log(JSON.stringify(report, null, 2));
+  } else if (options.markdown) {
+    console.log(
+      `${machine.mode} run, ${machine.clock} clock: node ${machine.node}, ${machine.cpus}, load average ${machine.loadAverageAtStart.toFixed(2)} → ${report.loadAverageAtEnd.toFixed(2)}, ${report.seconds.toFixed(0)} s\n`,
+    );
+    for (const line of formatMarkdown(results)) console.log(line);
+    const notes = results.filter((r) => r.note);
+    if (notes.length > 0) console.log('');
+    for (const r of notes) console.log(`- \`${r.id}\`: ${r.note}`);
   } else {
     console.log(
       `\nws2spi benchmarks (${machine.mode}, ${machine.clock} clock) — node ${machine.node}, ${machine.cpus}, load ${machine.loadAverageAtStart.toFixed(2)} → ${report.loadAverageAtEnd.toFixed(2)}, ${report.seconds.toFixed(0)} s`,

@@ -85,3 +85,29 @@ export function formatTable(results: readonly JudgedResult[]): string[] {
   }
   return lines;
 }
+
+/** The table as Markdown (`--markdown`), for docs/benchmarks.md. */
+export function formatMarkdown(results: readonly JudgedResult[]): string[] {
+  const lines = [
+    '| figure | median | spread (p25–p75) | target | verdict | baseline → ws2spi (medians) |',
+    '|---|---|---|---|---|---|',
+  ];
+  for (const r of results) {
+    const id = `\`${r.id}\``;
+    if (!r.summary) {
+      lines.push(`| ${id} | failed | | ${describeTarget(r.target, r.display)} | not met | |`);
+      continue;
+    }
+    const spread =
+      r.display === 'check'
+        ? ''
+        : `${r.summary.p25.toFixed(2)}–${r.summary.p75.toFixed(2)} (n=${r.summary.count})`;
+    const verdict = r.target.kind === 'reference' ? '—' : r.met ? 'met' : '**not met**';
+    const detail =
+      r.baseline && r.variant ? `${formatQuantity(r.baseline)} → ${formatQuantity(r.variant)}` : '';
+    lines.push(
+      `| ${id} | ${formatValue(r.summary.median, r.display)} | ${spread} | ${describeTarget(r.target, r.display)} | ${verdict} | ${detail} |`,
+    );
+  }
+  return lines;
+}
