@@ -1,5 +1,6 @@
 import type { CatalogSnapshot } from '../catalog/catalog-entry';
 import { Ws2CatalogQueries } from './api/catalog-queries';
+import { Ws2CompletionPorts } from './api/completion-ports';
 import { Ws2Disconnect } from './api/disconnect';
 import { Ws2EventsAndSelect } from './api/events-and-select';
 import { Ws2NamesAndOptions } from './api/names-and-options';
@@ -28,7 +29,7 @@ export type { CatalogSource, Ws2Options } from './ws2-options';
  * The class holds the process's state and the call machinery (`Ws2Core`); the API is laid out one
  * Windows concept per file under `api/`, as ReactOS lays out ws2_32: `startup.ts`,
  * `socket-lifetime.ts`, `send.ts`, `receive.ts`, `disconnect.ts`, `names-and-options.ts`,
- * `events-and-select.ts`, `catalog-queries.ts`.
+ * `events-and-select.ts`, `catalog-queries.ts`, `completion-ports.ts`.
  */
 export class Ws2 extends Ws2Core {
   /** The number of `WSAStartup` calls not yet matched by `WSACleanup`. */
@@ -69,7 +70,8 @@ export interface Ws2
     Ws2Disconnect,
     Ws2NamesAndOptions,
     Ws2EventsAndSelect,
-    Ws2CatalogQueries {}
+    Ws2CatalogQueries,
+    Ws2CompletionPorts {}
 
 installApi(Ws2, [
   Ws2Startup,
@@ -80,6 +82,7 @@ installApi(Ws2, [
   Ws2NamesAndOptions,
   Ws2EventsAndSelect,
   Ws2CatalogQueries,
+  Ws2CompletionPorts,
 ]);
 
 /**

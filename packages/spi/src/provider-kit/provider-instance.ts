@@ -38,6 +38,7 @@ import { DatagramSocket } from './datagram-socket';
 import { fail } from './kit-failure';
 import type { KitSocket, SocketHost } from './kit-socket';
 import type { NetworkEventSink } from './network-event-recorder';
+import { hasRequestsInFlight, type OverlappedHost, type OverlappedRecord } from './overlapped-io';
 import { StreamSocket } from './stream-socket';
 import type { TransportDriver, TransportDriverFactory } from './transport-driver';
 
@@ -50,25 +51,15 @@ const MULTIPOINT_FLAGS =
 /** How a provider's handles are made. */
 export type HandleKind = 'ifs' | 'non-ifs';
 
-/** An overlapped send or receive as `WSPGetOverlappedResult` sees it. */
-export interface OverlappedRecord {
-  /** True once the `WSAOVERLAPPED` holds the result. */
-  done: boolean;
-  /** The output flags of a receive (`MSG_PARTIAL`). */
-  flags: number;
-  /** Settles when the operation completed and its `WSAOVERLAPPED` was filled. */
-  settled: Promise<void>;
-}
-
 /** The per-process state of a base provider built with `defineBaseProvider`. */
-export class ProviderInstance implements SocketHost {
+export class ProviderInstance implements SocketHost, OverlappedHost {
   /** Outstanding `WSPStartup`s. */
   startups = 0;
   private readonly sockets = new Map<SOCKET, KitSocket>();
   private readonly drivers = new Map<number, TransportDriver>();
   private readonly anyChange = new ChangeSignal();
   readonly eventSink: NetworkEventSink;
-  /** Overlapped operations by their `WSAOVERLAPPED`, for `WSPGetOverlappedResult`. */
+  /** Overlapped requests by their `WSAOVERLAPPED`, for `WSPGetOverlappedResult`. */
   readonly overlapped = new WeakMap<WSAOVERLAPPED, OverlappedRecord>();
 
   constructor(
@@ -94,6 +85,11 @@ export class ProviderInstance implements SocketHost {
         }
       },
     };
+  }
+
+  /** How this provider's handles are made. */
+  get handleKind(): HandleKind {
+    return this.handles;
   }
 
   /** The driver of a catalog entry, made on first use. */
@@ -189,10 +185,18 @@ export class ProviderInstance implements SocketHost {
     this.anyChange.notify();
   }
 
-  /** `WSPCloseSocket`. */
+  /**
+   * `WSPCloseSocket`. A non-IFS handle with overlapped requests still in flight is released once
+   * they have completed (their completions go through `WPUCompleteOverlappedRequest` on it).
+   */
   closeSocket(s: SOCKET): void {
     const socket = this.lookup(s);
     socket.close();
+    if (this.handles === 'non-ifs' && hasRequestsInFlight(socket)) return;
+    this.forget(socket);
+  }
+
+  requestsDrained(socket: KitSocket): void {
     this.forget(socket);
   }
 

@@ -154,8 +154,9 @@ export abstract class Ws2SocketLifetime extends Ws2Core {
   }
 
   /**
-   * `closesocket`: `WSPCloseSocket` (graceful unless `SO_LINGER {1,0}`), then the handle is
-   * forgotten. Never blocks.
+   * `closesocket`: `WSPCloseSocket` (graceful unless `SO_LINGER {1,0}`), then an IFS handle is
+   * forgotten. A non-IFS handle is its provider's to release (`WPUCloseSocketHandle`), which may
+   * wait until the overlapped requests in flight on it have completed. Never blocks.
    */
   closesocket(s: SOCKET): number {
     const socket = this.route(s);
@@ -168,7 +169,7 @@ export abstract class Ws2SocketLifetime extends Ws2Core {
       rc = thrown(error);
     }
     const result = this.leave(socket, 'lpWSPCloseSocket', rc, lpErrno);
-    if (result !== SOCKET_ERROR) this.current?.handles.delete(s);
+    if (result !== SOCKET_ERROR && !socket.nonIfs) this.current?.handles.delete(s);
     return result;
   }
 
