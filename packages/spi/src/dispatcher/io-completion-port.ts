@@ -104,7 +104,10 @@ export class IoCompletionPort {
       if (next) this.deliver(next);
       return;
     }
-    if (this.closed) return waiter.finish({ kind: 'closed' });
+    if (this.closed) {
+      waiter.finish({ kind: 'closed' });
+      return;
+    }
     // Someone polled the packets away meanwhile: wait on, at the front of the line.
     if (this.queued === 0) this.waiters.push(waiter);
     else waiter.finish({ kind: 'packets', packets: this.take(waiter.max) });

@@ -55,6 +55,6 @@ export function findProcess(pid: number): ProcessTarget | undefined {
   if (!Number.isInteger(pid)) return undefined;
   if (locals.get(pid)?.deref() !== undefined) return { kind: 'local', pid };
   const child = children.get(pid);
-  if (child && child.connected) return { kind: 'child', pid, child };
+  if (child?.connected) return { kind: 'child', pid, child };
   return undefined;
 }
