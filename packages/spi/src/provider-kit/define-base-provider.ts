@@ -62,8 +62,11 @@ import type { WSPUPCALLTABLE } from '../spi/wsp-upcall-table';
 import { out } from '../types/out-cell';
 import type { WSPDATA } from '../types/wsadata';
 import { isOut, requireBuffers } from './buffer-io';
+import { hasAcceptExPending } from './extension-functions/accept-ex';
+import { extensionIoctl, isExtensionIoctl } from './extension-ioctls';
 import { codeOf, fail } from './kit-failure';
 import type { KitSocket } from './kit-socket';
+import { getMswsockOption, isMswsockOption, setMswsockOption } from './mswsock-options';
 import { type OverlappedCall, runOverlapped } from './overlapped-io';
 import { type HandleKind, ProviderInstance } from './provider-instance';
 import { getSocketOption, setSocketOption } from './socket-options';
@@ -262,6 +265,8 @@ function buildProcTable(instance: ProviderInstance, onLastCleanup: () => void): 
       callAsync(lpErrno, SOCKET_ERROR, async () => {
         const socket = socketOf(s);
         if (lpSQOS || lpGQOS) fail(WSAEOPNOTSUPP);
+        // A socket an AcceptEx is pending into is the listener's to connect.
+        if (hasAcceptExPending(socket)) fail(WSAEINVAL);
         await socket.connect(name, namelen, lpCallerData, lpCalleeData);
         return 0;
       }),
@@ -345,6 +350,10 @@ function buildProcTable(instance: ProviderInstance, onLastCleanup: () => void): 
     lpWSPGetSockOpt: (s, level, optname, optval, optlen, lpErrno) =>
       call(lpErrno, SOCKET_ERROR, () => {
         const socket = socketOf(s);
+        if (isMswsockOption(level, optname)) {
+          getMswsockOption(socket, optname, optval, optlen);
+          return 0;
+        }
         getSocketOption(socket, driverOf(socket).options, level, optname, optval, optlen);
         return 0;
       }),
@@ -364,14 +373,29 @@ function buildProcTable(instance: ProviderInstance, onLastCleanup: () => void): 
       lpvOutBuffer,
       cbOutBuffer,
       lpcbBytesReturned,
-      _lpOverlapped,
-      _lpCompletionRoutine,
-      _lpThreadId,
+      lpOverlapped,
+      lpCompletionRoutine,
+      lpThreadId,
       lpErrno,
     ) =>
       call(lpErrno, SOCKET_ERROR, () => {
         const socket = socketOf(s);
         const code = dwIoControlCode >>> 0;
+        if (isExtensionIoctl(code)) {
+          return extensionIoctl(instance, {
+            s,
+            socket,
+            code,
+            lpvInBuffer,
+            cbInBuffer,
+            lpvOutBuffer,
+            cbOutBuffer,
+            lpcbBytesReturned,
+            lpOverlapped,
+            lpCompletionRoutine,
+            lpThreadId,
+          });
+        }
         if (code === FIONBIO) {
           if (typeof lpvInBuffer !== 'number' && typeof lpvInBuffer !== 'boolean') fail(WSAEFAULT);
           if (cbInBuffer < 4) fail(WSAEFAULT);
@@ -556,6 +580,10 @@ function buildProcTable(instance: ProviderInstance, onLastCleanup: () => void): 
     lpWSPSetSockOpt: (s, level, optname, optval, optlen, lpErrno) =>
       call(lpErrno, SOCKET_ERROR, () => {
         const socket = socketOf(s);
+        if (isMswsockOption(level, optname)) {
+          setMswsockOption(socket, optname, optval, optlen, socketOf);
+          return 0;
+        }
         setSocketOption(socket, driverOf(socket).options, level, optname, optval, optlen);
         return 0;
       }),

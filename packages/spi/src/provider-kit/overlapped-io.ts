@@ -85,6 +85,96 @@ export function hasRequestsInFlight(socket: KitSocket): boolean {
 }
 
 /**
+ * One overlapped request of the kit, started by `beginRequest`: it may pend (once), and ends once
+ * — by `complete` (also with an error that still completes, such as `WSAEMSGSIZE`) or `abandon`
+ * (the call failed before pending: nothing is signalled and the `OVERLAPPED` stays as it was).
+ */
+export interface KitRequest {
+  pending(): void;
+  complete(outcome: OverlappedOutcome, synchronous: boolean): void;
+  /** Completes a pended request with the error `reason` stands for (see `OverlappedCall.abortCode`). */
+  failPended(reason: unknown): void;
+  abandon(): void;
+}
+
+/** Starts the request of an overlapped call (`call.lpOverlapped` must be an object). */
+export function beginRequest(host: OverlappedHost, call: OverlappedCall): KitRequest {
+  const lpOverlapped = call.lpOverlapped as WSAOVERLAPPED;
+  const request = startRequest(host, call);
+  let settle: () => void = () => {};
+  const record: OverlappedRecord = {
+    done: false,
+    error: 0,
+    bytes: 0,
+    flags: 0,
+    settled: new Promise<void>((resolve) => (settle = resolve)),
+  };
+  host.overlapped.set(lpOverlapped, record);
+  let pended = false;
+  let ended = false;
+  const drained = (): void => {
+    const left = (inFlight.get(call.socket) ?? 1) - 1;
+    if (left > 0) inFlight.set(call.socket, left);
+    else {
+      inFlight.delete(call.socket);
+      if (call.socket.closed) host.requestsDrained(call.socket);
+    }
+  };
+  const complete = (outcome: OverlappedOutcome, synchronous: boolean): void => {
+    if (ended) return;
+    ended = true;
+    record.done = true;
+    record.error = outcome.error;
+    record.bytes = outcome.bytes;
+    record.flags = outcome.flags;
+    request.complete(outcome.error, outcome.bytes, outcome.flags, synchronous);
+    settle();
+    if (pended) drained();
+  };
+  return {
+    pending: () => {
+      if (pended || ended) return;
+      pended = true;
+      inFlight.set(call.socket, (inFlight.get(call.socket) ?? 0) + 1);
+      request.pending();
+    },
+    complete,
+    failPended: (reason) => {
+      let code = codeOf(reason);
+      // Closing the socket interrupts a wait with WSAEINTR; an overlapped request ends otherwise.
+      if (code === WSAEINTR && call.socket.closed) code = call.abortCode;
+      complete({ bytes: 0, flags: 0, error: code }, false);
+    },
+    abandon: () => {
+      if (ended) return;
+      ended = true;
+      if (host.overlapped.get(lpOverlapped) === record) host.overlapped.delete(lpOverlapped);
+      settle();
+      if (pended) drained();
+    },
+  };
+}
+
+/**
+ * For a call that always pends once its arguments are accepted (`AcceptEx`, `ConnectEx`, an
+ * overlapped `DisconnectEx`): the request pends now and completes with what `operation` comes to.
+ * Throws `WSA_IO_PENDING`, the call's return.
+ */
+export function pendRequest(
+  host: OverlappedHost,
+  call: OverlappedCall,
+  operation: (request: KitRequest) => Promise<OverlappedOutcome>,
+): never {
+  const request = beginRequest(host, call);
+  request.pending();
+  operation(request).then(
+    (outcome) => request.complete(outcome, false),
+    (reason: unknown) => request.failPended(reason),
+  );
+  return fail(WSA_IO_PENDING);
+}
+
+/**
  * Runs `run` as the call `call` asks: blocking (no `OVERLAPPED`), or overlapped as the module
  * comment says. `run(onPending)` calls `onPending` before it first waits. Returns the outcome of
  * a request that completed at once; throws `WSA_IO_PENDING` for one that pended, or the error of
@@ -98,25 +188,7 @@ export async function runOverlapped(
   const { lpOverlapped } = call;
   if (!lpOverlapped) return run(() => {});
   if (typeof lpOverlapped !== 'object') fail(WSAEFAULT);
-  const request = startRequest(host, call);
-  let settle: () => void = () => {};
-  const record: OverlappedRecord = {
-    done: false,
-    error: 0,
-    bytes: 0,
-    flags: 0,
-    settled: new Promise<void>((resolve) => (settle = resolve)),
-  };
-  host.overlapped.set(lpOverlapped, record);
-  const finish = (outcome: OverlappedOutcome, synchronous: boolean): void => {
-    record.done = true;
-    record.error = outcome.error;
-    record.bytes = outcome.bytes;
-    record.flags = outcome.flags;
-    request.complete(outcome.error, outcome.bytes, outcome.flags, synchronous);
-    settle();
-  };
-
+  const request = beginRequest(host, call);
   let pended = false;
   let markPending: () => void = () => {};
   const pendingNow = new Promise<'pending'>((resolve) => {
@@ -134,29 +206,15 @@ export async function runOverlapped(
   const first = await Promise.race([operation, pendingNow]);
   if (first !== 'pending') {
     if ('reason' in first) {
-      if (host.overlapped.get(lpOverlapped) === record) host.overlapped.delete(lpOverlapped);
-      settle();
+      request.abandon();
       throw first.reason;
     }
-    finish(first.outcome, true);
+    request.complete(first.outcome, true);
     return first.outcome;
   }
-  inFlight.set(call.socket, (inFlight.get(call.socket) ?? 0) + 1);
   void operation.then((settled) => {
-    if ('outcome' in settled) {
-      finish(settled.outcome, false);
-    } else {
-      let code = codeOf(settled.reason);
-      // Closing the socket interrupts a wait with WSAEINTR; an overlapped request ends otherwise.
-      if (code === WSAEINTR && call.socket.closed) code = call.abortCode;
-      finish({ bytes: 0, flags: 0, error: code }, false);
-    }
-    const left = (inFlight.get(call.socket) ?? 1) - 1;
-    if (left > 0) inFlight.set(call.socket, left);
-    else {
-      inFlight.delete(call.socket);
-      if (call.socket.closed) host.requestsDrained(call.socket);
-    }
+    if ('outcome' in settled) request.complete(settled.outcome, false);
+    else request.failPended(settled.reason);
   });
   return fail(WSA_IO_PENDING);
 }

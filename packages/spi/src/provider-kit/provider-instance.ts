@@ -35,6 +35,7 @@ import { out } from '../types/out-cell';
 import type { WSAPROTOCOL_INFOW } from '../types/protocol-info';
 import { ChangeSignal } from './change-signal';
 import { DatagramSocket } from './datagram-socket';
+import { acceptSocketClosed } from './extension-functions/accept-ex';
 import { fail } from './kit-failure';
 import type { KitSocket, SocketHost } from './kit-socket';
 import type { NetworkEventSink } from './network-event-recorder';
@@ -192,6 +193,7 @@ export class ProviderInstance implements SocketHost, OverlappedHost {
   closeSocket(s: SOCKET): void {
     const socket = this.lookup(s);
     socket.close();
+    acceptSocketClosed(socket);
     if (this.handles === 'non-ifs' && hasRequestsInFlight(socket)) return;
     this.forget(socket);
   }

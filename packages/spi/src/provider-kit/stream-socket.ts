@@ -93,7 +93,8 @@ import type {
   TransportLink,
 } from './transport-driver';
 
-type StreamState = 'unbound' | 'binding' | 'bound' | 'listening' | 'connecting' | 'connected';
+/** Where a stream socket is in its life. */
+export type StreamState = 'unbound' | 'binding' | 'bound' | 'listening' | 'connecting' | 'connected';
 
 /** A connection request waiting in the backlog. */
 interface PendingConnection {
@@ -141,6 +142,12 @@ export class StreamSocket extends KitSocket {
   private readonly expedited = new ByteReceiveQueue();
   /** Inline urgent data: bytes up to and including the last urgent byte still unread (`SIOCATMARK`). */
   private urgentAhead = 0;
+  /** How the connection was made: accepted (accept, AcceptEx) or connected (connect, ConnectEx). */
+  private origin: 'accepted' | 'connected' | null = null;
+  /** When the connection was made (`SO_CONNECT_TIME`), or null. */
+  private connectedAt: number | null = null;
+  /** A connection given up by `DisconnectEx(TF_REUSE_SOCKET)`, still finishing its graceful close. */
+  private lingeringLink: TransportLink | null = null;
 
   constructor(
     host: SocketHost,
@@ -339,6 +346,8 @@ export class StreamSocket extends KitSocket {
 
   /** An accepted connection becomes this socket's. */
   private adopt(link: TransportLink): void {
+    this.origin = 'accepted';
+    this.connectedAt = Date.now();
     this.state = 'connected';
     this.link = link;
     this.localName = link.local;
@@ -349,11 +358,13 @@ export class StreamSocket extends KitSocket {
 
   // ---- connect ---------------------------------------------------------------------------
 
+  /** `overlapped` (ConnectEx): the call waits whatever the blocking mode, and `onPending` runs when it does. */
   async connect(
     name: SOCKADDR | null,
     namelen: number,
     callerBuffer: WSABUF | null,
     calleeBuffer: WSABUF | null,
+    overlapped?: { onPending(): void },
   ): Promise<void> {
     if (!name) fail(WSAEFAULT);
     const bad = this.driver.checkAddress(name, namelen, 'connect');
@@ -385,7 +396,7 @@ export class StreamSocket extends KitSocket {
       default:
         break;
     }
-    const blocking = !this.nonBlocking;
+    const blocking = overlapped !== undefined || !this.nonBlocking;
     this.state = 'connecting';
     this.connectFailure = 0;
     const completion = this.driver
@@ -411,7 +422,7 @@ export class StreamSocket extends KitSocket {
       code = c;
       this.notify();
     });
-    const result = await this.waitFor(true, 0, () => code);
+    const result = await this.waitFor(true, 0, () => code, undefined, overlapped?.onPending);
     if (result) fail(result);
   }
 
@@ -421,6 +432,8 @@ export class StreamSocket extends KitSocket {
       return WSAEINTR;
     }
     this.binding = null;
+    this.origin = 'connected';
+    this.connectedAt = Date.now();
     this.state = 'connected';
     this.link = link;
     this.localName = link.local;
@@ -845,10 +858,101 @@ export class StreamSocket extends KitSocket {
     };
   }
 
+  // ---- mswsock extensions (AcceptEx, ConnectEx, DisconnectEx with TF_REUSE_SOCKET) -----------
+  // The calls themselves live in extension-functions/; these are the state changes they need.
+
+  /** Where the socket is in its life (the extension functions' argument checks). */
+  get connectionState(): StreamState {
+    return this.state;
+  }
+
+  /** True once the sending side is shut (`SD_SEND`, `WSASendDisconnect`, `DisconnectEx`). */
+  get sendingShut(): boolean {
+    return this.sendShut;
+  }
+
+  /** Seconds connected (`SO_CONNECT_TIME`), or undefined while not connected. */
+  get secondsConnected(): number | undefined {
+    if (this.state !== 'connected' || this.connectedAt === null) return undefined;
+    return Math.floor((Date.now() - this.connectedAt) / 1000);
+  }
+
+  /**
+   * `AcceptEx`'s listener side, as a pended request: waits for the next connection in the backlog
+   * (a deferred one included) and takes it. `check` runs at every look and may fail the request:
+   * when it fails with a connection waiting (the address slots are too small), the connection
+   * stays queued for a later accept.
+   */
+  async takeNextConnection(onPending: () => void, check: (waiting: boolean) => void): Promise<TransportLink> {
+    if (this.state !== 'listening') fail(WSAEINVAL);
+    const pending = await this.waitFor(
+      true,
+      0,
+      () => {
+        if (this.state !== 'listening') fail(WSAEINVAL);
+        const head = this.backlog[0];
+        check(head !== undefined);
+        return head;
+      },
+      undefined,
+      onPending,
+    );
+    this.removePending(pending);
+    this.events.reenable(FD_ACCEPT);
+    const link = pending.link ?? pending.incoming.accept(null);
+    this.refreshEvents();
+    return link;
+  }
+
+  /** `AcceptEx`'s accept side: this unbound socket becomes the accepted connection's. */
+  adoptAccepted(link: TransportLink): void {
+    this.adopt(link);
+    this.notify();
+  }
+
+  /**
+   * `DisconnectEx(TF_REUSE_SOCKET)` once the sending side is shut: the connection is left to finish
+   * its graceful close on its own, and the socket starts over — "neither bound nor connected" after
+   * an accept (for `AcceptEx`), "not connected but still bound" after a connect (for `ConnectEx`,
+   * which then takes a new local port: TCP's TIME_WAIT keeps the old one).
+   */
+  resetForReuse(): void {
+    if (this.state !== 'connected') fail(WSAENOTCONN);
+    const link = this.link;
+    // The connection finishes its graceful close on its own (the FIN is sent); one such connection
+    // is remembered, so the provider's cleanup can still reset it.
+    if (link && !this.resetCode) {
+      link.close(null);
+      this.lingeringLink = link;
+    }
+    this.link = null;
+    this.state = this.origin === 'connected' ? 'bound' : 'unbound';
+    if (this.state === 'unbound') this.localName = null;
+    this.remoteName = null;
+    this.origin = null;
+    this.connectedAt = null;
+    this.connectFailure = 0;
+    this.sendShut = false;
+    this.receiveShut = false;
+    this.peerClosed = false;
+    this.peerDisconnectData = null;
+    this.resetCode = 0;
+    this.closeError = null;
+    this.linkEnded = false;
+    this.congested = false;
+    this.wouldBlockOnSend = false;
+    this.paused = false;
+    this.dropReceived();
+    this.events.reenable(FD_READ | FD_WRITE | FD_OOB | FD_CONNECT | FD_CLOSE | FD_ACCEPT);
+    this.notify();
+  }
+
   // ---- close -----------------------------------------------------------------------------
 
   close(): void {
     if (this.closed) return;
+    // A connection given up for reuse finishes its graceful close on its own.
+    this.lingeringLink = null;
     const lingerZero = this.options.linger.l_onoff !== 0 && this.options.linger.l_linger === 0;
     const abortive = lingerZero || !this.hasFlag(XP1_GRACEFUL_CLOSE);
     this.closed = true;
@@ -872,6 +976,8 @@ export class StreamSocket extends KitSocket {
   }
 
   abort(): void {
+    this.lingeringLink?.reset();
+    this.lingeringLink = null;
     this.events.mute();
     if (!this.closed) {
       this.closed = true;
