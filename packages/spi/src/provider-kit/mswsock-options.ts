@@ -49,6 +49,14 @@ export function getMswsockOption(
   optlen.value = 4;
 }
 
+function lookupOr(lookup: (s: number) => KitSocket, s: number): KitSocket {
+  try {
+    return lookup(s);
+  } catch {
+    return fail(WSAENOTSOCK);
+  }
+}
+
 /** `WSPSetSockOpt` for the options above; `lookup` finds the listening socket `optval` names. */
 export function setMswsockOption(
   socket: KitSocket,
@@ -60,12 +68,7 @@ export function setMswsockOption(
   if (optname === SO_CONNECT_TIME) fail(WSAENOPROTOOPT);
   if (optname === SO_UPDATE_CONNECT_CONTEXT) return;
   if (typeof optval !== 'number' || optlen < SIZEOF_SOCKET) fail(WSAEFAULT);
-  let listener: KitSocket;
-  try {
-    listener = lookup(optval);
-  } catch {
-    return fail(WSAENOTSOCK);
-  }
+  const listener = lookupOr(lookup, optval);
   if (!listener.listening || !(socket instanceof StreamSocket) || socket.connectionState !== 'connected')
     fail(WSAEINVAL);
   Object.assign(socket.options, listener.options, { linger: { ...listener.options.linger } });
