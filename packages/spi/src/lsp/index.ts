@@ -2,6 +2,7 @@ export * from './application-lsp-filter';
 export * from './chain-position-hint';
 export * from './define-layered-provider';
 export * from './disconnect-data-layer';
+export * from './extension-call-shapes';
 export * from './fault-injector-layer';
 export * from './ifs-pass-through';
 export * from './install-layered-provider-pre-vista';

@@ -67,7 +67,7 @@ import { extensionIoctl, isExtensionIoctl } from './extension-ioctls';
 import { codeOf, fail } from './kit-failure';
 import type { KitSocket } from './kit-socket';
 import { getMswsockOption, isMswsockOption, setMswsockOption } from './mswsock-options';
-import { type OverlappedCall, runOverlapped } from './overlapped-io';
+import { beginRequest, type OverlappedCall, runOverlapped } from './overlapped-io';
 import { type HandleKind, ProviderInstance } from './provider-instance';
 import { getSocketOption, setSocketOption } from './socket-options';
 import type { TransportDriver, TransportDriverFactory } from './transport-driver';
@@ -396,6 +396,21 @@ function buildProcTable(instance: ProviderInstance, onLastCleanup: () => void): 
             lpThreadId,
           });
         }
+        // These complete at once; overlapped, the request still completes (event, routine, port).
+        const completed = (bytes: number): number => {
+          if (lpOverlapped && typeof lpOverlapped === 'object') {
+            const call = overlappedCall(
+              s,
+              socket,
+              lpOverlapped,
+              lpCompletionRoutine,
+              lpThreadId,
+              WSA_OPERATION_ABORTED,
+            );
+            beginRequest(instance, call).complete({ bytes, flags: 0, error: 0 }, true);
+          }
+          return 0;
+        };
         if (code === FIONBIO) {
           if (typeof lpvInBuffer !== 'number' && typeof lpvInBuffer !== 'boolean') fail(WSAEFAULT);
           if (cbInBuffer < 4) fail(WSAEFAULT);
@@ -404,13 +419,13 @@ function buildProcTable(instance: ProviderInstance, onLastCleanup: () => void): 
           if (!on && socket.events.active) fail(WSAEINVAL);
           socket.nonBlocking = on;
           if (isOut(lpcbBytesReturned)) lpcbBytesReturned.value = 0;
-          return 0;
+          return completed(0);
         }
         if (code === FIONREAD || code === SIOCATMARK) {
           if (!isOut(lpvOutBuffer) || cbOutBuffer < 4) fail(WSAEFAULT);
           lpvOutBuffer.value = code === FIONREAD ? socket.bytesReadable() : socket.atOobMark();
           if (isOut(lpcbBytesReturned)) lpcbBytesReturned.value = 4;
-          return 0;
+          return completed(4);
         }
         return fail(WSAEINVAL);
       }),
