@@ -34,6 +34,13 @@ import {
   type LayerContext,
   type LayeredProvider,
 } from './define-layered-provider';
+import {
+  checkExtensionRules,
+  type ExtensionFaultRule,
+  extensionFaults,
+  type InjectedExtensionFault,
+  refusingBaseHandle,
+} from './fault-injector-extensions';
 import type { LayerStyle } from './layer-instance';
 import { errnoArgument, WSP_CALL_SHAPES } from './wsp-call-shapes';
 
@@ -79,11 +86,20 @@ export interface FaultInjectorOptions {
   rules?: readonly FaultRule[];
   /** Close every socket abortively (`SO_LINGER {1, 0}` below it), so the peer sees a reset. */
   resetOnClose?: boolean;
+  /** Faults in the extension functions the layer hands out (`AcceptEx`, `ConnectEx` …). */
+  extensionRules?: readonly ExtensionFaultRule[];
+  /**
+   * Refuse `SIO_BASE_HANDLE` with `WSAEFAULT` (and answer `SIO_BSP_HANDLE_SELECT` with the layer's
+   * own handle), as Komodia-based LSPs do: libraries asking for the base handle must fall back.
+   */
+  refuseBaseHandle?: boolean;
 }
 
 /** A fault-injecting layered provider, with the record of what it injected. */
 export interface FaultInjector extends LayeredProvider {
   readonly injected: InjectedFault[];
+  /** What the injector did to extension functions. */
+  readonly injectedExtension: InjectedExtensionFault[];
   /** How many sockets the injector keeps counters for (closed sockets are forgotten). */
   readonly trackedSockets: number;
 }
@@ -244,14 +260,20 @@ export function createFaultInjectorLayer(options: FaultInjectorOptions = {}): Fa
     for (const counts of byteCounts.values()) counts.delete(s);
   }
 
+  const extensionRules = options.extensionRules ?? [];
+  checkExtensionRules(extensionRules);
+  const injectedExtension: InjectedExtensionFault[] = [];
   const provider = defineLayeredProvider({
     description: options.description ?? 'fault injector',
     style: options.style ?? 'non-ifs',
     around: wrap,
+    aroundExtension: extensionFaults(extensionRules, injectedExtension),
+    calls: options.refuseBaseHandle ? { lpWSPIoctl: refusingBaseHandle } : undefined,
   });
   return {
     ...provider,
     injected,
+    injectedExtension,
     get trackedSockets(): number {
       const sockets = new Set<SOCKET | 'layer'>();
       for (const counts of [...callCounts.values(), ...byteCounts.values()])

@@ -15,11 +15,17 @@
  * @module
  */
 
-import { WSA_IO_INCOMPLETE, WSA_IO_PENDING, WSAENETDOWN, WSAENOBUFS } from '../constants/error-codes';
+import {
+  WSA_IO_INCOMPLETE,
+  WSA_IO_PENDING,
+  WSAENETDOWN,
+  WSAENOBUFS,
+  WSAENOTSOCK,
+} from '../constants/error-codes';
 import { STATUS_PENDING } from '../constants/ntstatus';
 import { SOCKET_ERROR } from '../constants/socket-api';
 import { isWsaEvent, type WsaEvent } from '../dispatcher/event-object';
-import { ntStatusFromWsaError } from '../spi/completion-status';
+import { ntStatusFromWsaError, wsaErrorFromNtStatus } from '../spi/completion-status';
 import { eventOfHandle } from '../spi/event-handle-low-bit';
 import type { LPINT, LPWSAOVERLAPPED_COMPLETION_ROUTINE, WSAOVERLAPPED, WSATHREADID } from '../spi/wsp-types';
 import { out } from '../types/out-cell';
@@ -152,6 +158,13 @@ export class NonIfsOverlapped {
         );
       } catch {
         errno.value = WSAENETDOWN; // the lower provider broke
+      }
+      if (!ok && errno.value === WSAENOTSOCK) {
+        // The lower socket is already closed (the application closed it, which ended the request):
+        // the lower OVERLAPPED still says how it ended.
+        ok = lowerOverlapped.Internal === 0;
+        errno.value = wsaErrorFromNtStatus(lowerOverlapped.Internal);
+        bytes.value = lowerOverlapped.InternalHigh;
       }
       this.layer.upcalls.lpWPUCloseEvent(event, out(0));
       record.done = true;

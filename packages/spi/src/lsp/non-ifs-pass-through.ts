@@ -14,6 +14,7 @@
  */
 
 import { WSAEINVAL, WSAENOTSOCK } from '../constants/error-codes';
+import { SO_UPDATE_ACCEPT_CONTEXT } from '../constants/mswsock';
 import { INVALID_SOCKET, SOCKET_ERROR, WSA_FLAG_OVERLAPPED } from '../constants/socket-api';
 import { SO_PROTOCOL_INFOW, SOL_SOCKET } from '../constants/socket-options';
 import type { WSPPROC_TABLE } from '../spi/wsp-proc-table';
@@ -486,9 +487,17 @@ export function nonIfsPassThrough(layer: LayerInstance): WSPPROC_TABLE {
       ),
 
     lpWSPSetSockOpt: (s, level, optname, optval, optlen, lpErrno) =>
-      withSocket(s, lpErrno, SOCKET_ERROR, (socket) =>
-        socket.route.lower.lpWSPSetSockOpt(socket.lower, level, optname, optval, optlen, lpErrno),
-      ),
+      withSocket(s, lpErrno, SOCKET_ERROR, (socket) => {
+        let value = optval;
+        if (level === SOL_SOCKET && optname === SO_UPDATE_ACCEPT_CONTEXT && typeof optval === 'number') {
+          // The value is a socket — the listener, by the application's handle: the provider below
+          // knows it by the layer's lower handle (the sample translates it too).
+          const listener = layer.lookup(optval, lpErrno);
+          if (!listener) return SOCKET_ERROR;
+          value = listener.lower;
+        }
+        return socket.route.lower.lpWSPSetSockOpt(socket.lower, level, optname, value, optlen, lpErrno);
+      }),
 
     lpWSPShutdown: (s, how, lpErrno) =>
       withSocket(s, lpErrno, SOCKET_ERROR, (socket) =>

@@ -15,7 +15,38 @@
 import { wsaErrorName } from '../constants/error-codes';
 import type { WspProcName } from '../spi/wsp-proc-table';
 import type { SOCKET } from '../spi/wsp-types';
+import {
+  EXTENSION_CALL_SHAPES,
+  type ExtensionFunctionName,
+  isExtensionFunctionName,
+} from './extension-call-shapes';
 import { WSP_CALL_SHAPES } from './wsp-call-shapes';
+
+/** A traced call: one of the 30 WSP functions, or an extension function (`AcceptEx` …). */
+export type TracedCallName = WspProcName | ExtensionFunctionName;
+
+/** How a traced call shows: its socket arguments, its failure value, whether it returns a socket. */
+function shapeOf(name: TracedCallName): {
+  sockets: readonly number[];
+  failure: unknown;
+  returnsSocket: boolean;
+} {
+  if (isExtensionFunctionName(name)) {
+    const shape = EXTENSION_CALL_SHAPES[name];
+    return { sockets: shape.socketArgs, failure: shape.failure, returnsSocket: false };
+  }
+  const shape = WSP_CALL_SHAPES[name];
+  return {
+    sockets: shape.socketArg === undefined ? [] : [shape.socketArg],
+    failure: shape.failure,
+    returnsSocket: shape.returnsSocket,
+  };
+}
+
+/** The traced name a record's `call` stands for. */
+function nameOf(call: string): TracedCallName {
+  return isExtensionFunctionName(call) ? call : (`lp${call}` as WspProcName);
+}
 
 /** One traced call in one layer. */
 export interface TraceRecord {
@@ -23,7 +54,7 @@ export interface TraceRecord {
   readonly seq: number;
   /** The tracer's name. */
   readonly layer: string;
-  /** The function, without the `lp` prefix: `'WSPSend'`. */
+  /** The function, without the `lp` prefix: `'WSPSend'`; an extension function by its name (`'AcceptEx'`). */
   readonly call: string;
   /** The arguments as passed, without `lpErrno` (objects by reference: they may change later). */
   readonly args: readonly unknown[];
@@ -33,7 +64,7 @@ export interface TraceRecord {
   done: boolean;
   /** The return value, once done. */
   result?: unknown;
-  /** The `lpErrno` code when the call failed, once done. */
+  /** The `lpErrno` code (an extension function's last error) when the call failed, once done. */
   error?: number;
   /** What the call threw (a provider failure), if it did. */
   thrown?: unknown;
@@ -54,10 +85,10 @@ export class TraceLog {
   private readonly handleNames = new Map<string, Map<SOCKET, number>>();
 
   /** Appends the record of a call entering `layer`. */
-  begin(layer: string, name: WspProcName, args: readonly unknown[]): TraceRecord {
-    const call = name.slice(2);
-    const shape = WSP_CALL_SHAPES[name];
-    const shown = args.map((arg, i) => this.format(layer, arg, i === shape.socketArg));
+  begin(layer: string, name: TracedCallName, args: readonly unknown[]): TraceRecord {
+    const call = isExtensionFunctionName(name) ? name : name.slice(2);
+    const { sockets } = shapeOf(name);
+    const shown = args.map((arg, i) => this.format(layer, arg, sockets.includes(i)));
     const record: TraceRecord = {
       seq: this.records.length,
       layer,
@@ -71,13 +102,13 @@ export class TraceLog {
   }
 
   /** Completes a record with the call's result and, for a failure, its `lpErrno`. */
-  end(record: TraceRecord, name: WspProcName, result: unknown, errno: number | undefined): void {
+  end(record: TraceRecord, name: TracedCallName, result: unknown, errno: number | undefined): void {
     record.done = true;
     record.result = result;
-    const failed = result === WSP_CALL_SHAPES[name].failure;
+    const failed = result === shapeOf(name).failure;
     if (failed && errno) record.error = errno;
     const count = record.args[3] as { value?: unknown } | null | undefined;
-    if (!failed && BYTE_COUNT_CALLS.has(name) && typeof count?.value === 'number')
+    if (!failed && BYTE_COUNT_CALLS.has(name as WspProcName) && typeof count?.value === 'number')
       record.transferred = count.value;
   }
 
@@ -109,8 +140,7 @@ export class TraceLog {
     if (!record.done) return `${head} pending`;
     if (record.thrown !== undefined)
       return `${head} threw ${String((record.thrown as Error)?.message ?? record.thrown)}`;
-    const name = `lp${record.call}` as WspProcName;
-    const shape = WSP_CALL_SHAPES[name];
+    const shape = shapeOf(nameOf(record.call));
     const failed = record.result === shape.failure;
     let result: string;
     if (failed)
