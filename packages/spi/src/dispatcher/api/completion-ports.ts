@@ -283,7 +283,14 @@ export abstract class Ws2CompletionPorts extends Ws2Core {
     socket.busy++;
     let pending: Promise<boolean>;
     try {
-      pending = provider.procTable.lpWSPGetOverlappedResult(s, lpOverlapped, lpcbTransfer, fWait, lpdwFlags, lpErrno);
+      pending = provider.procTable.lpWSPGetOverlappedResult(
+        s,
+        lpOverlapped,
+        lpcbTransfer,
+        fWait,
+        lpdwFlags,
+        lpErrno,
+      );
     } catch (error) {
       pending = Promise.reject(error);
     } finally {

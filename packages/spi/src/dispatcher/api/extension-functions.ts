@@ -31,7 +31,8 @@ import type { LPWSAOVERLAPPED_COMPLETION_ROUTINE, SOCKET, WSAOVERLAPPED } from '
 import type { GUID } from '../../types/guid';
 import { type Out, out } from '../../types/out-cell';
 import type { SOCKADDR } from '../../types/sockaddr';
-import { Ws2Core } from '../ws2-core';
+import { thrown } from '../async-call';
+import { MAIN_THREAD_ID, Ws2Core } from '../ws2-core';
 
 /** The directly exported extension functions of `Ws2`; installed on its prototype, never instantiated. */
 export abstract class Ws2ExtensionFunctions extends Ws2Core {
@@ -125,9 +126,13 @@ export abstract class Ws2ExtensionFunctions extends Ws2Core {
    * the last error), or the error: `WSANOTINITIALISED`, `WSAENOTSOCK`, the provider's refusal.
    */
   private extensionOf<F extends ExtensionFunction>(s: SOCKET, guid: GUID): F | number {
+    const socket = this.route(s);
+    if (typeof socket === 'number') return socket;
     const pointer = out<unknown>(null);
-    const outcome = this.invokeSync(s, 'lpWSPIoctl', (t, errno) =>
-      t.lpWSPIoctl(
+    const lpErrno = this.enter(socket);
+    let rc: unknown;
+    try {
+      rc = socket.provider.procTable.lpWSPIoctl(
         s,
         SIO_GET_EXTENSION_FUNCTION_POINTER,
         guid,
@@ -137,11 +142,14 @@ export abstract class Ws2ExtensionFunctions extends Ws2Core {
         out(0),
         null,
         null,
-        this.threadId(),
-        errno,
-      ),
-    );
-    if (outcome.failed) return outcome.error;
+        MAIN_THREAD_ID,
+        lpErrno,
+      );
+    } catch (error) {
+      rc = thrown(error);
+    }
+    const error = lpErrno.value;
+    if (!this.leaveQuietly(socket, 'lpWSPIoctl', rc, lpErrno)) return error || WSASYSCALLFAILURE;
     return typeof pointer.value === 'function' ? (pointer.value as F) : WSASYSCALLFAILURE;
   }
 }
