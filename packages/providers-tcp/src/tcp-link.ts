@@ -88,6 +88,16 @@ export class TcpLink implements TransportLink {
     this.connection.reset();
   }
 
+  /** The `net.Socket` behind the connection, for a child process (`WSADuplicateSocketW`). */
+  exportHandle(): unknown {
+    return this.connection.nativeHandle?.();
+  }
+
+  /** Lets go of this process's descriptor: the connection lives on in the other process. */
+  release(): void {
+    this.connection.forget?.();
+  }
+
   /** Stops reading from the socket (the kit's receive buffer is full): TCP's window closes. */
   pause(): void {
     this.connection.pause();

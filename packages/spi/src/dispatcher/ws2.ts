@@ -2,6 +2,7 @@ import type { CatalogSnapshot } from '../catalog/catalog-entry';
 import { Ws2CatalogQueries } from './api/catalog-queries';
 import { Ws2CompletionPorts } from './api/completion-ports';
 import { Ws2Disconnect } from './api/disconnect';
+import { Ws2DuplicateSocket } from './api/duplicate-socket';
 import { Ws2EventsAndSelect } from './api/events-and-select';
 import { Ws2ExtensionFunctions } from './api/extension-functions';
 import { Ws2NamesAndOptions } from './api/names-and-options';
@@ -30,7 +31,7 @@ export type { CatalogSource, Ws2Options } from './ws2-options';
  * The class holds the process's state and the call machinery (`Ws2Core`); the API is laid out one
  * Windows concept per file under `api/`, as ReactOS lays out ws2_32: `startup.ts`,
  * `socket-lifetime.ts`, `send.ts`, `receive.ts`, `disconnect.ts`, `names-and-options.ts`,
- * `events-and-select.ts`, `catalog-queries.ts`, and the mswsock side: `extension-functions.ts`
+ * `events-and-select.ts`, `catalog-queries.ts`, `duplicate-socket.ts`, and the mswsock side: `extension-functions.ts`
  * (the direct exports `AcceptEx`, `TransmitFile`, `GetAcceptExSockaddrs`, `WSASendMsg`; every
  * extension function is the provider's, got with `WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER)`)
  * and `completion-ports.ts` (I/O completion ports and overlapped results, over the one completion
@@ -76,6 +77,7 @@ export interface Ws2
     Ws2NamesAndOptions,
     Ws2EventsAndSelect,
     Ws2CatalogQueries,
+    Ws2DuplicateSocket,
     Ws2ExtensionFunctions,
     Ws2CompletionPorts {}
 
@@ -88,6 +90,7 @@ installApi(Ws2, [
   Ws2NamesAndOptions,
   Ws2EventsAndSelect,
   Ws2CatalogQueries,
+  Ws2DuplicateSocket,
   Ws2ExtensionFunctions,
   Ws2CompletionPorts,
 ]);

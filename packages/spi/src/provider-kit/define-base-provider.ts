@@ -16,7 +16,6 @@
  * Functions that do not apply, and why:
  * - `WSPCancelBlockingCall`: Winsock 1.1 only → `WSAEOPNOTSUPP`.
  * - `WSPJoinLeaf`: kit providers offer no multipoint → `WSAEOPNOTSUPP`.
- * - `WSPDuplicateSocket`: sockets are not shared across processes here → `WSAEOPNOTSUPP`.
  * - `WSPGetQOSByName`: no QoS templates → FALSE with `WSAEINVAL` (`WSAEFAULT` without `lpQOS`).
  * - QoS in `WSPConnect` (`lpSQOS`/`lpGQOS` non-NULL) cannot be satisfied → `WSAEOPNOTSUPP`.
  * - Overlapped calls return as Windows' do — the result at once, `WSA_IO_PENDING` once they pend
@@ -24,6 +23,8 @@
  *   failed before pending, which completes nothing — and complete through one path
  *   (`overlapped-io.ts`): the `WSAOVERLAPPED` fields, the event, the completion routine or the
  *   completion port. `WSPGetOverlappedResult` reads the result back.
+ * - `WSPDuplicateSocket` makes another descriptor of the same socket, for a `Ws2` process of this
+ *   Node process or a child Node process (`socket-duplication.ts`).
  * - `WSPIoctl` answers `SIO_GET_EXTENSION_FUNCTION_POINTER` with the kit's extension functions
  *   (`AcceptEx`, `ConnectEx`, `DisconnectEx`, `TransmitFile`, `GetAcceptExSockaddrs`,
  *   `WSARecvMsg`, `WSASendMsg`) and the base-handle ioctls with the socket's own handle
@@ -69,6 +70,7 @@ import type { KitSocket } from './kit-socket';
 import { getMswsockOption, isMswsockOption, setMswsockOption } from './mswsock-options';
 import { beginRequest, type OverlappedCall, runOverlapped } from './overlapped-io';
 import { type HandleKind, ProviderInstance } from './provider-instance';
+import { duplicateSocket } from './socket-duplication';
 import { getSocketOption, setSocketOption } from './socket-options';
 import type { TransportDriver, TransportDriverFactory } from './transport-driver';
 
@@ -271,11 +273,11 @@ function buildProcTable(instance: ProviderInstance, onLastCleanup: () => void): 
         return 0;
       }),
 
-    lpWSPDuplicateSocket: (s, _dwProcessId, lpProtocolInfo, lpErrno) =>
+    lpWSPDuplicateSocket: (s, dwProcessId, lpProtocolInfo, lpErrno) =>
       call(lpErrno, SOCKET_ERROR, () => {
-        socketOf(s);
-        if (!isOut(lpProtocolInfo)) fail(WSAEFAULT);
-        return fail(WSAEOPNOTSUPP);
+        live();
+        duplicateSocket(instance, s, dwProcessId, lpProtocolInfo);
+        return 0;
       }),
 
     lpWSPEnumNetworkEvents: (s, hEventObject, lpNetworkEvents, lpErrno) =>

@@ -148,6 +148,8 @@ export class StreamSocket extends KitSocket {
   private connectedAt: number | null = null;
   /** A connection given up by `DisconnectEx(TF_REUSE_SOCKET)`, still finishing its graceful close. */
   private lingeringLink: TransportLink | null = null;
+  /** The connection was duplicated into another OS process, which holds it too. */
+  private sharedAcrossProcesses = false;
 
   constructor(
     host: SocketHost,
@@ -596,7 +598,10 @@ export class StreamSocket extends KitSocket {
     // posted receives, so a receive must be able to get the next bytes (0 >= 0 would pause the
     // link before anything arrived, and a blocking recv would wait for ever).
     const queued = this.receiveQueued;
-    const full = queued > 0 && queued >= this.options.receiveBuffer;
+    // A connection shared with another process is read only while a receive waits for it.
+    const full =
+      (queued > 0 && queued >= this.options.receiveBuffer) ||
+      (this.sharedAcrossProcesses && this.receivers.size === 0);
     // A message larger than the buffer must still be received whole before anyone can read it.
     const mustReadOn = this.messageOriented && this.messages.headIncomplete;
     if (full && !mustReadOn && !this.paused) {
@@ -702,6 +707,7 @@ export class StreamSocket extends KitSocket {
     this.events.reenable(FD_READ | FD_OOB);
     if (this.state !== 'connected') fail(WSAENOTCONN);
     const token = this.beginReceive();
+    if (this.sharedAcrossProcesses) this.applyFlowControl();
     let filled = 0;
     try {
       const result = await this.waitFor(
@@ -947,6 +953,25 @@ export class StreamSocket extends KitSocket {
     this.notify();
   }
 
+  /**
+   * The connection's operating-system handle, for a child process (`WSPDuplicateSocket`);
+   * undefined when the socket is not connected or its transport has none.
+   */
+  exportConnection(): unknown {
+    if (this.state !== 'connected' || !this.link || this.resetCode) return undefined;
+    return this.link.exportHandle?.();
+  }
+
+  /**
+   * Another OS process now holds the connection too: this socket reads from it only while a
+   * receive waits (the bytes stay in the system for whichever process asks), and closing it lets go
+   * of this process's descriptor without ending the connection.
+   */
+  shareAcrossProcesses(): void {
+    this.sharedAcrossProcesses = true;
+    this.applyFlowControl();
+  }
+
   // ---- close -----------------------------------------------------------------------------
 
   close(): void {
@@ -960,7 +985,11 @@ export class StreamSocket extends KitSocket {
     this.releaseListening();
     this.binding?.release();
     this.binding = null;
-    if (this.link && !this.resetCode) {
+    if (this.link && this.sharedAcrossProcesses) {
+      // Another process holds the connection too: only this process's descriptor goes.
+      this.link.release?.();
+      this.link = null;
+    } else if (this.link && !this.resetCode) {
       // TCP resets when unread data is thrown away by the close; graceful otherwise.
       const unread = this.driver.resetOnDataAfterReceiveShutdown && this.receiveQueued > 0;
       if (abortive || unread) {
@@ -978,6 +1007,11 @@ export class StreamSocket extends KitSocket {
   abort(): void {
     this.lingeringLink?.reset();
     this.lingeringLink = null;
+    if (this.link && this.sharedAcrossProcesses) {
+      // The other process's descriptor keeps the connection: this process only lets go.
+      this.link.release?.();
+      this.link = null;
+    }
     this.events.mute();
     if (!this.closed) {
       this.closed = true;

@@ -45,6 +45,17 @@ export interface StreamConnection {
   end(): void;
   /** Abort with RST now; queued bytes are discarded. Idempotent. */
   reset(): void;
+  /**
+   * The operating system's handle behind the connection (Node's `net.Socket`), which a child
+   * process can be given over IPC (`WSADuplicateSocketW` into a child). Optional: a simulated
+   * network has none.
+   */
+  nativeHandle?(): unknown;
+  /**
+   * Lets go of this process's handle without ending the connection (no FIN, no RST): another
+   * process holds it too, and the system ends the connection when the last holder closes. Optional.
+   */
+  forget?(): void;
   /** Stop delivering `onData` (receive flow control); the network buffers or applies back-pressure. */
   pause(): void;
   /** Resume delivering `onData`. */
