@@ -100,9 +100,8 @@ export function duplicateSocket(
       if (!dropDescriptor(dropped.socket)) dropped.socket.close();
     }
   } else {
-    if (!(socket instanceof StreamSocket)) return fail(WSAEINVAL);
-    const native = socket.exportConnection();
-    if (native === undefined) fail(WSAEINVAL);
+    const native = socket instanceof StreamSocket ? socket.exportConnection() : undefined;
+    if (native === undefined || !(socket instanceof StreamSocket)) fail(WSAEINVAL);
     target.child.send({ type: DUPLICATED_SOCKET_MESSAGE, token }, native as never, { keepOpen: true });
     socket.shareAcrossProcesses();
   }
