@@ -88,6 +88,11 @@ export class TcpLink implements TransportLink {
     this.connection.reset();
   }
 
+  /** Reads once after the peer's FIN, so an RST that followed it is reported (see `StreamConnection`). */
+  probeReset(): Promise<void> {
+    return this.connection.probeAfterEnd?.() ?? Promise.resolve();
+  }
+
   /** The `net.Socket` behind the connection, for a child process (`WSADuplicateSocketW`). */
   exportHandle(): unknown {
     return this.connection.nativeHandle?.();

@@ -12,6 +12,7 @@
  *   `WSAEFAULT`; overlapped without a byte count → `WSAEFAULT`; `SIO_BSP_HANDLE_POLL` overlapped →
  *   `WSAEFAULT`. The others overlapped pend and complete with `WSAEOPNOTSUPP` (`ERROR_NOT_SUPPORTED`
  *   on the port), the output unwritten.
+ * - `SIO_EXT_POLL`: `WSAPoll` for the provider's sockets (see `extPoll`).
  * @module
  */
 
@@ -21,9 +22,11 @@ import {
   SIO_BSP_HANDLE,
   SIO_BSP_HANDLE_POLL,
   SIO_BSP_HANDLE_SELECT,
+  SIO_EXT_POLL,
   SIO_GET_EXTENSION_FUNCTION_POINTER,
 } from '../constants/mswsock';
-import { SIZEOF_POINTER, SIZEOF_SOCKET } from '../spi/mswsock-types';
+import { POLLNVAL, POLLRDNORM, POLLWRNORM } from '../constants/socket-api';
+import { SIZEOF_POINTER, SIZEOF_SOCKET, type WSAPOLLDATA } from '../spi/mswsock-types';
 import type {
   LPWSAOVERLAPPED_COMPLETION_ROUTINE,
   SOCKET,
@@ -37,6 +40,7 @@ import { fail } from './kit-failure';
 import type { KitSocket } from './kit-socket';
 import { beginRequest, type OverlappedCall, pendRequest } from './overlapped-io';
 import type { ProviderInstance } from './provider-instance';
+import { StreamSocket } from './stream-socket';
 
 /** `sizeof(GUID)`. */
 const SIZEOF_GUID = 16;
@@ -65,11 +69,46 @@ export interface IoctlCall {
 
 /** True for the codes `extensionIoctl` answers. */
 export function isExtensionIoctl(code: number): boolean {
-  return code === SIO_GET_EXTENSION_FUNCTION_POINTER || BASE_HANDLE_CODES.has(code);
+  return code === SIO_GET_EXTENSION_FUNCTION_POINTER || code === SIO_EXT_POLL || BASE_HANDLE_CODES.has(code);
+}
+
+/**
+ * `SIO_EXT_POLL`: `WSAPoll` evaluated by the provider, which knows what `select` cannot tell (the
+ * peer's close behind unread data, a reset). Each entry's `revents` is set now (no waiting: the
+ * dispatcher waits with `WSPSelect`); a handle that is not one of this provider's live sockets is
+ * `POLLNVAL`.
+ */
+function extPoll(instance: ProviderInstance, call: IoctlCall): number {
+  const data = call.lpvInBuffer as WSAPOLLDATA | null;
+  if (typeof data !== 'object' || data === null || !Array.isArray(data.fdArray)) fail(WSAEFAULT);
+  const count = Math.min(data.fds >>> 0, data.fdArray.length);
+  let ready = 0;
+  for (let i = 0; i < count; i++) {
+    const pfd = data.fdArray[i]!;
+    let socket: KitSocket | undefined;
+    try {
+      socket = instance.lookup(pfd.fd);
+    } catch {
+      socket = undefined;
+    }
+    if (!socket) pfd.revents = POLLNVAL;
+    else if (socket instanceof StreamSocket) pfd.revents = socket.pollEvents(pfd.events);
+    else {
+      const readiness = socket.readiness();
+      pfd.revents =
+        (readiness.readable ? pfd.events & POLLRDNORM : 0) |
+        (readiness.writable ? pfd.events & POLLWRNORM : 0);
+    }
+    if (pfd.revents) ready++;
+  }
+  data.result = ready;
+  if (isOut(call.lpcbBytesReturned)) call.lpcbBytesReturned.value = 0;
+  return 0;
 }
 
 /** Answers one of the codes above: 0 (or a thrown Winsock error, `WSA_IO_PENDING` included). */
 export function extensionIoctl(instance: ProviderInstance, call: IoctlCall): number {
+  if (call.code === SIO_EXT_POLL) return extPoll(instance, call);
   const overlapped = typeof call.lpOverlapped === 'object' && call.lpOverlapped !== null;
   const request: OverlappedCall = {
     socket: call.socket,

@@ -68,6 +68,12 @@ import {
   MSG_PEEK,
   MSG_PUSH_IMMEDIATE,
   MSG_WAITALL,
+  POLLERR,
+  POLLHUP,
+  POLLPRI,
+  POLLRDBAND,
+  POLLRDNORM,
+  POLLWRNORM,
   SD_BOTH,
   SD_RECEIVE,
   SD_SEND,
@@ -148,6 +154,8 @@ export class StreamSocket extends KitSocket {
   private connectedAt: number | null = null;
   /** A connection given up by `DisconnectEx(TF_REUSE_SOCKET)`, still finishing its graceful close. */
   private lingeringLink: TransportLink | null = null;
+  /** Data went out after the peer's graceful close (its reset may follow: see `receive`). */
+  private sentAfterPeerClose = false;
   /** The connection was duplicated into another OS process, which holds it too. */
   private sharedAcrossProcesses = false;
 
@@ -681,6 +689,7 @@ export class StreamSocket extends KitSocket {
       this.notify();
       return data.byteLength;
     }
+    if (this.peerClosed) this.sentAfterPeerClose = true;
     if (flags & MSG_OOB) {
       link.sendExpedited!(data);
     } else if (!link.send(data, !(flags & MSG_PARTIAL))) {
@@ -706,6 +715,9 @@ export class StreamSocket extends KitSocket {
     if (waitAll && (oob || peek || this.messageOriented || !blocking)) fail(WSAEOPNOTSUPP);
     this.events.reenable(FD_READ | FD_OOB);
     if (this.state !== 'connected') fail(WSAENOTCONN);
+    // Data sent after the peer's close provokes its reset, which Windows' next recv reports
+    // (WSAECONNABORTED); a transport that stopped reading at the end is asked for it first.
+    if (this.sentAfterPeerClose && !this.resetCode && this.link?.probeReset) await this.link.probeReset();
     const token = this.beginReceive();
     if (this.sharedAcrossProcesses) this.applyFlowControl();
     let filled = 0;
@@ -945,12 +957,34 @@ export class StreamSocket extends KitSocket {
     this.resetCode = 0;
     this.closeError = null;
     this.linkEnded = false;
+    this.sentAfterPeerClose = false;
     this.congested = false;
     this.wouldBlockOnSend = false;
     this.paused = false;
     this.dropReceived();
     this.events.reenable(FD_READ | FD_WRITE | FD_OOB | FD_CONNECT | FD_CLOSE | FD_ACCEPT);
     this.notify();
+  }
+
+  /**
+   * `WSAPoll`'s answer for this socket (`SIO_EXT_POLL`), as Windows gives it: a listener with a
+   * connection waiting is readable; after the peer's reset `POLLERR | POLLHUP` (and `POLLWRNORM`
+   * when asked); after its graceful close `POLLHUP`, with `POLLRDNORM` while data is still unread;
+   * otherwise data is `POLLRDNORM`, expedited data `POLLRDBAND`/`POLLPRI`, room to send `POLLWRNORM`
+   * — each readiness bit only when asked for, `POLLERR`/`POLLHUP` always; a failed connect is
+   * `POLLERR | POLLHUP`.
+   */
+  pollEvents(events: number): number {
+    if (this.state === 'listening') return this.backlog.length > 0 ? events & POLLRDNORM : 0;
+    if (this.connectFailure !== 0) return POLLERR | POLLHUP;
+    if (this.state !== 'connected') return 0;
+    if (this.resetCode) return POLLERR | POLLHUP | (events & POLLWRNORM);
+    let revents = 0;
+    if (this.dataReadable) revents |= events & POLLRDNORM;
+    if (this.expedited.size > 0) revents |= events & (POLLRDBAND | POLLPRI);
+    if (!this.congested && !this.sendShut && !this.linkEnded) revents |= events & POLLWRNORM;
+    if (this.peerClosed) revents |= POLLHUP;
+    return revents;
   }
 
   /**

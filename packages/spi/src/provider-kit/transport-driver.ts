@@ -110,6 +110,12 @@ export interface TransportLink {
   /** Abortive close now (RST); queued bytes are discarded. Idempotent. */
   reset(): void;
   /**
+   * After the peer's graceful close, checks whether a reset followed it (the peer's answer to data
+   * sent after it closed) and reports it (`onReset`) before resolving. Optional: links whose
+   * transport reports such resets by itself need none.
+   */
+  probeReset?(): Promise<void>;
+  /**
    * The operating system's handle of the connection, to hand to a child process over IPC
    * (`WSADuplicateSocketW` into a child). Optional: links over simulated networks have none.
    */

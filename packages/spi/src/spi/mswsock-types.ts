@@ -13,7 +13,7 @@
 import type { Out } from '../types/out-cell';
 import type { SOCKADDR } from '../types/sockaddr';
 import type { WSABUF } from '../types/wsabuf';
-import type { LPWSAOVERLAPPED_COMPLETION_ROUTINE, SOCKET, WSAOVERLAPPED } from './wsp-types';
+import type { LPWSAOVERLAPPED_COMPLETION_ROUTINE, SOCKET, WSAOVERLAPPED, WSAPOLLFD } from './wsp-types';
 
 /**
  * `AcceptEx`: accepts the listener's next connection into `sAcceptSocket` (unbound, unconnected),
@@ -137,6 +137,20 @@ export type LPFN_WSASENDMSG = (
   lpOverlapped: WSAOVERLAPPED | null,
   lpCompletionRoutine: LPWSAOVERLAPPED_COMPLETION_ROUTINE | null,
 ) => Promise<number>;
+
+/**
+ * `WSAPOLLDATA` (ws2spi.h): the argument block of `SIO_EXT_POLL`, which ws2_32 sends to the
+ * provider (the handle `SIO_BSP_HANDLE_POLL` named) to have `WSAPoll` evaluated there.
+ */
+export interface WSAPOLLDATA {
+  /** Out: how many entries have `revents`. */
+  result: number;
+  /** In: how many entries of `fdArray` to look at. */
+  fds: number;
+  /** In: how long to wait, in ms (providers here evaluate at once: 0). */
+  timeout: number;
+  fdArray: WSAPOLLFD[];
+}
 
 /** Any extension function a GUID names. */
 export type ExtensionFunction =

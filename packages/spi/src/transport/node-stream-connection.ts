@@ -8,6 +8,9 @@ import {
   type StreamConnectionHandlers,
 } from './stream-network';
 
+/** What `probeAfterEnd` writes: nothing. */
+const EMPTY = Buffer.alloc(0);
+
 /**
  * Stops the socket's reads from the kernel now (libuv's `uv_read_stop` through the handle) and for
  * as long as it is paused. A paused `net.Socket` otherwise keeps reading ahead into its own buffer
@@ -172,6 +175,22 @@ export class NodeStreamConnection implements StreamConnection {
       return;
     }
     socket.resetAndDestroy();
+  }
+
+  /**
+   * After the peer's FIN a reset that follows it (the peer's answer to data sent after it closed)
+   * never reaches a reader: the kernel answers every read with the end first, and the reset only
+   * surfaces at the next write. An empty write is such a write that sends nothing — the kernel
+   * fails it with the reset's error, or does nothing — so it brings the reset in now (`onReset`).
+   * Resolves once the write has answered and its error has been delivered.
+   */
+  probeAfterEnd(): Promise<void> {
+    if (!this.socket.readableEnded || this.endCalled || this.resetCalled || this.socket.destroyed) {
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      this.socket.write(EMPTY, () => setImmediate(resolve));
+    });
   }
 
   /**

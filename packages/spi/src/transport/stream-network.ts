@@ -46,6 +46,13 @@ export interface StreamConnection {
   /** Abort with RST now; queued bytes are discarded. Idempotent. */
   reset(): void;
   /**
+   * After the peer's FIN (`onEnd`): checks whether a reset followed it — the peer's answer to data
+   * sent after it closed — and reports it (`onReset`); otherwise it would surface only at the next
+   * write. Sends nothing. Resolves once the check has answered. Optional: a network that reports
+   * such resets by itself needs none.
+   */
+  probeAfterEnd?(): Promise<void>;
+  /**
    * The operating system's handle behind the connection (Node's `net.Socket`), which a child
    * process can be given over IPC (`WSADuplicateSocketW` into a child). Optional: a simulated
    * network has none.

@@ -11,6 +11,7 @@ import {
   WSAEINVAL,
   WSANOTINITIALISED,
 } from '../../constants/error-codes';
+import { SIO_EXT_POLL } from '../../constants/mswsock';
 import {
   FIONREAD,
   POLLERR,
@@ -28,6 +29,7 @@ import {
   WSA_WAIT_TIMEOUT,
 } from '../../constants/socket-api';
 import { SO_ACCEPTCONN, SOL_SOCKET } from '../../constants/socket-options';
+import type { WSAPOLLDATA } from '../../spi/mswsock-types';
 import type {
   fd_set,
   HWND,
@@ -315,6 +317,10 @@ export abstract class Ws2EventsAndSelect extends Ws2Core {
     this.unmarkBusy(marked);
     const error = await this.settleQuietly(socket, call, 'lpWSPSelect', pending);
     if (error !== 0) return { error };
+    // The provider's own answer when it gives one (SIO_EXT_POLL): it knows what select cannot
+    // tell, such as the peer's close behind unread data.
+    const exact = this.providerPoll(all[0] as SOCKET, group);
+    if (exact !== undefined) return exact;
     let ready = 0;
     for (const pfd of group) {
       let revents = 0;
@@ -331,6 +337,46 @@ export abstract class Ws2EventsAndSelect extends Ws2Core {
       if (revents) ready++;
     }
     return ready;
+  }
+
+  /**
+   * `WSAPoll` evaluated by the provider (`WSPIoctl(SIO_EXT_POLL)` on the group's first socket, as
+   * ws2_32 sends it to the handle `SIO_BSP_HANDLE_POLL` names): the number of entries with
+   * `revents`, or undefined when the provider does not answer it.
+   */
+  private providerPoll(s: SOCKET, group: WSAPOLLFD[]): number | undefined {
+    const socket = this.route(s);
+    if (typeof socket === 'number') return undefined;
+    const data: WSAPOLLDATA = {
+      result: 0,
+      fds: group.length,
+      timeout: 0,
+      fdArray: group.map((p) => ({ fd: p.fd, events: p.events, revents: 0 })),
+    };
+    const lpErrno = this.enter(socket);
+    let rc: unknown;
+    try {
+      rc = socket.provider.procTable.lpWSPIoctl(
+        s,
+        SIO_EXT_POLL,
+        data,
+        0,
+        null,
+        0,
+        out(0),
+        null,
+        null,
+        MAIN_THREAD_ID,
+        lpErrno,
+      );
+    } catch (error) {
+      rc = thrown(error);
+    }
+    if (!this.leaveQuietly(socket, 'lpWSPIoctl', rc, lpErrno)) return undefined;
+    group.forEach((pfd, i) => {
+      pfd.revents = data.fdArray[i]?.revents ?? 0;
+    });
+    return group.filter((pfd) => pfd.revents !== 0).length;
   }
 
   /** `SO_ACCEPTCONN`, asked of the provider directly (no last error is touched). */
