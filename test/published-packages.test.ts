@@ -175,7 +175,9 @@ const address: SOCKADDR_IN = sockaddrIn('127.0.0.1', 0);
 const network: SimNetwork = new SimNetwork();
 export const used = [ids, osiIds, ws2, address, network, sockaddrTp];
 `;
-  const imports = (from: 'esm' | 'cjs') => `import { Catalog, createProviderContainer, registerProvider, sockaddrIn, Ws2, type SOCKADDR_IN } from '@ws2spi/spi';
+  const imports = (
+    from: 'esm' | 'cjs',
+  ) => `import { Catalog, createProviderContainer, registerProvider, sockaddrIn, Ws2, type SOCKADDR_IN } from '@ws2spi/spi';
 import { SimNetwork } from '@ws2spi/spi/testing';
 import { installTcpProviders, WSPStartup } from '@ws2spi/providers-tcp';
 import { installOsiProviders, sockaddrTp } from '@ws2spi/providers-osi';
@@ -251,7 +253,9 @@ describeRegistry(`the packed packages${skipReason ? ` (skipped: ${skipReason})` 
 
     it('ships the LICENSE (the root one), the README, and no tests or build state', () => {
       const { files, root } = tarballs.get(name) as Tarball;
-      expect(files).toEqual(expect.arrayContaining(['package/LICENSE', 'package/README.md', 'package/package.json']));
+      expect(files).toEqual(
+        expect.arrayContaining(['package/LICENSE', 'package/README.md', 'package/package.json']),
+      );
       expect(fs.readFileSync(path.join(root, 'package', 'LICENSE'), 'utf8')).toBe(
         fs.readFileSync(path.join(REPO_ROOT, 'LICENSE'), 'utf8'),
       );

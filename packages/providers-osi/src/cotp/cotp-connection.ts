@@ -627,7 +627,7 @@ export class CotpConnection {
     if (tsapTooLong(cr.parameters.callingTsap) || tsapTooLong(cr.parameters.calledTsap)) {
       // No user of this stack can be named by a TSAP over 32 octets (SOCKADDR_TP's tp_tsel_len), so
       // the CR is refused before any indication. Class 0 allows only reasons 0-3: "address
-      // unknown"; a class-2 CR gets 0x8A, "header or parameter length invalid" (osi-transport.md §4.1).
+      // unknown"; a class-2 CR gets 0x8A, "header or parameter length invalid" (X.224's DR reasons).
       this.autoRefuse(
         cr.classOption.protocolClass === 0
           ? DisconnectReason.ADDRESS_UNKNOWN
@@ -716,7 +716,8 @@ export class CotpConnection {
       }
       case 'DR':
         this.clearConnectTimer();
-        // Confirm a class-2 refusal that names a reference (the conservative choice of osi-transport.md §4.3).
+        // Confirm a class-2 refusal that names a reference: X.224's class-4 table sends a DC when the
+        // DR's SRC-REF is not 0; for class 2 that is the conservative choice.
         if (offer.preferredClass === 2 && tpdu.srcRef !== 0) {
           this.sendTpdu({ type: 'DC', dstRef: tpdu.srcRef, srcRef: this.localRef });
         }

@@ -1,6 +1,6 @@
 /**
  * The COTP decoder: one TPKT (RFC 1006 §6) and the TPDU in it (X.224 / ISO 8073 §13) into a `Tpdu`,
- * strict as osi-transport.md §6.4 asks — a TPKT version other than 3, a bad LI, a parameter that is
+ * strict as a receiver should be — a TPKT version other than 3, a bad LI, a parameter that is
  * malformed, out of range or unknown outside a CR, user data beyond the service limits — each a
  * `CotpDecodeError` with its offset and the ER reject cause, never a throw.
  * @module

@@ -259,7 +259,8 @@ export class CotpLink implements TransportLink {
   /**
    * Responder: the DR refusing the CR, then the TCP close. A class-2 CR refused by the application
    * gets reason 0x80 ("normal disconnect initiated by the session entity": the user decided); a
-   * class-0 CR can only be refused with reasons 0–3 (osi-transport.md §4.1), and gets 0 ("not
+   * class-0 CR can only be refused with reasons 0–3 (X.224: reasons 0x80 and up are for classes
+   * 1–4), and gets 0 ("not
    * specified"). The class is the pending CR's: nothing is agreed before the CC.
    */
   refuseIncoming(): void {

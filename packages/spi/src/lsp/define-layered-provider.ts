@@ -14,7 +14,8 @@
  *
  * A chain that cannot be walked, that does not contain the layer, or whose next provider cannot be
  * loaded makes `WSPStartup` fail with `WSAEPROVIDERFAILEDINIT` — what the application then gets
- * from `socket()` (§4.7). The reasons are kept in `startupFailures`.
+ * from `socket()` ("The requested service provider could not be loaded or initialized", as
+ * Microsoft's KB811259 describes for broken LSP chains). The reasons are kept in `startupFailures`.
  *
  * @example
  * // An inspector that counts the bytes an application sends.

@@ -2,7 +2,8 @@
  * `WSCInstallProviderAndChains` (ws2spi.h, Vista+): installs a layered service provider and its
  * protocol chains in one call, over the catalog's public store (one atomic update).
  *
- * What it writes (winsock-spi.md §3.1; SDK docs of the function; §4.2 for the entry contents):
+ * What it writes (Microsoft Learn: "WSCInstallProviderAndChains function (ws2spi.h)"; the entry
+ * contents as the Windows 7 SDK LSP sample's `lspadd.cpp` builds them):
  * - the LSP's **layered entry** (its hidden "dummy", ChainLen 0) under `lpProviderId`, named
  *   `lpszLspName`: a copy of the first target entry with `iSocketType` and `iProtocol` 0,
  *   `PFL_HIDDEN` set and `PFL_MATCHES_PROTOCOL_ZERO` cleared, and `XP1_IFS_HANDLES` as
@@ -117,7 +118,7 @@ export function layeredEntryFor(first: WSAPROTOCOL_INFOW, lspName: string, ifs: 
   return info;
 }
 
-/** A chain entry putting the layer `layeredId` on top of `target` (§4.2 step 3, Vista convention). */
+/** A chain entry putting the layer `layeredId` on top of `target` (Vista convention: `[layer, …target's chain]`). */
 export function chainEntryOver(
   target: WSAPROTOCOL_INFOW,
   layeredId: number,
