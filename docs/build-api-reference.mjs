@@ -58,7 +58,7 @@ child.on('close', (status, signal) => {
       console.error(`  ${file}\n    ${names.join('\n    ')}`);
     }
   }
-  const warnings = (plain.match(/^\[(warning|error)\]/gm) ?? []).length;
+  const warnings = (plain.match(/^\[(warning|error)\] (?!Found \d+ errors)/gm) ?? []).length;
   if (/intentionally not documented/i.test(plain)) {
     console.error(
       '\npnpm run docs: names in docs/undocumented-exports.json are documented now (or gone): delete them from that list.',
