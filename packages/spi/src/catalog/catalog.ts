@@ -7,12 +7,18 @@ import {
 } from '../constants/error-codes';
 import { ProviderInfoAudit, ProviderInfoLspCategories } from '../constants/lsp-categories';
 import { NO_ERROR, SOCKET_ERROR } from '../constants/socket-api';
+import { WsaError } from '../errors/wsa-error';
 import type { GUID } from '../types/guid';
 import type { Out } from '../types/out-cell';
 import type { WSAPROTOCOL_INFOW } from '../types/protocol-info';
 import { readApplicationIdentity } from './application-identity';
 import type { CatalogEntry, CatalogSnapshot } from './catalog-entry';
-import { isDword, toStoredProtocolInfo } from './catalog-entry-rules';
+import {
+  describeProtocolInfoProblem,
+  describeProviderPathProblem,
+  isDword,
+  toStoredProtocolInfo,
+} from './catalog-entry-rules';
 import type { CatalogState } from './catalog-state';
 import { cloneCatalogEntry } from './catalog-state';
 import type { CatalogStore } from './catalog-store';
@@ -467,6 +473,67 @@ export class Catalog {
     }
     pPermittedLspCategories.value = known.permittedLspCategories;
     return NO_ERROR;
+  }
+
+  /**
+   * `netsh winsock reset` at the catalog level, as one write (not a Windows function): every entry
+   * is removed and `replacement` takes its place, in its order, with new catalog entry IDs from the
+   * counter; `serial` goes up by one and the application categories stay.
+   *
+   * The `dwCatalogEntryId`s of `replacement` are only labels (any distinct DWORDs, such as the IDs
+   * a staging catalog gave them). The new IDs follow the order of the labels, so entries staged in
+   * another catalog keep their relative numbering, as if installed here one call after another; a
+   * chain naming a label is renumbered with it, and a base entry's chain names its own new ID. IDs a
+   * chain names that are not labels of `replacement` stay as they are (orphaned chains can be
+   * installed, as on Windows).
+   *
+   * IDs are never reused.
+   *
+   * Returns the new IDs, in the order of `replacement`. Throws a `WsaError`: `WSAEINVAL` for a
+   * malformed entry or a label used twice, or the store's `CatalogStoreError`.
+   */
+  resetEntries(replacement: readonly CatalogEntry[]): number[] {
+    const seen = new Set<number>();
+    replacement.forEach((entry, i) => {
+      const where = `replacement[${i}]`;
+      const problem =
+        describeProviderPathProblem(entry?.path, `${where}.path`) ??
+        describeProtocolInfoProblem(entry?.info, `${where}.info`, { identity: true });
+      if (problem) throw new WsaError(WSAEINVAL, problem);
+      if (!isDword(entry.lspCategories))
+        throw new WsaError(WSAEINVAL, `${where}.lspCategories: expected a DWORD`);
+      const label = entry.info.dwCatalogEntryId;
+      if (seen.has(label)) throw new WsaError(WSAEINVAL, `${where}: ID ${label} is used twice`);
+      seen.add(label);
+    });
+    const rank = new Map([...seen].sort((a, b) => a - b).map((label, i) => [label, i]));
+    let ids: number[] = [];
+    try {
+      this.store.update((state) => {
+        state.entries = [];
+        const base = state.nextCatalogEntryId;
+        state.nextCatalogEntryId += replacement.length;
+        const renumber = (id: number) => {
+          const position = rank.get(id);
+          return position === undefined ? id : base + position;
+        };
+        ids = replacement.map(({ info }) => renumber(info.dwCatalogEntryId));
+        state.entries = replacement.map(({ path, info, lspCategories }, i) => {
+          const chain = info.ProtocolChain;
+          // A base entry's chain becomes its own new ID in toStoredProtocolInfo; a chain is renumbered.
+          const renumbered =
+            chain.ChainLen > 1
+              ? { ...info, ProtocolChain: { ...chain, ChainEntries: chain.ChainEntries.map(renumber) } }
+              : info;
+          return { path, info: toStoredProtocolInfo(renumbered, info.ProviderId, ids[i]!), lspCategories };
+        });
+        state.serial++;
+        return true;
+      });
+    } catch (error) {
+      throw this.#asStoreError(error);
+    }
+    return ids;
   }
 
   /**
