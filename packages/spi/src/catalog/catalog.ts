@@ -12,6 +12,7 @@ import type { GUID } from '../types/guid';
 import type { Out } from '../types/out-cell';
 import type { WSAPROTOCOL_INFOW } from '../types/protocol-info';
 import { readApplicationIdentity } from './application-identity';
+import { reserveCatalogEntryIds } from './catalog-capacity';
 import type { CatalogEntry, CatalogSnapshot } from './catalog-entry';
 import {
   describeProtocolInfoProblem,
@@ -20,7 +21,7 @@ import {
   toStoredProtocolInfo,
 } from './catalog-entry-rules';
 import type { CatalogState } from './catalog-state';
-import { cloneCatalogEntry } from './catalog-state';
+import { cloneCatalogEntry, FIRST_CATALOG_ENTRY_ID } from './catalog-state';
 import type { CatalogStore } from './catalog-store';
 import { CatalogStoreError, isCatalogStoreError } from './catalog-store-error';
 import { enumerateProtocols } from './enumerate-protocols';
@@ -86,8 +87,9 @@ export class Catalog {
    * it references (unchecked, as on Windows, where orphaned chains are possible).
    *
    * Errors: argument checks as in `checkProviderArguments` (`WSAEFAULT` / `WSAEINVAL`); a GUID
-   * already installed → `WSANO_RECOVERY` (Windows' "the provider is already installed"); store
-   * failure → `WSANO_RECOVERY`.
+   * already installed → `WSANO_RECOVERY` (Windows' "the provider is already installed"); no room
+   * for the entries (`MAX_CATALOG_ENTRIES`) or no ID left in the DWORD range →
+   * `WSA_NOT_ENOUGH_MEMORY` (see `reserveCatalogEntryIds`); store failure → `WSANO_RECOVERY`.
    */
   WSCInstallProvider(
     lpProviderId: GUID,
@@ -111,8 +113,13 @@ export class Catalog {
         refusal = { code: WSANO_RECOVERY, reason: `provider ${lpProviderId} is already installed` };
         return false;
       }
+      const first = reserveCatalogEntryIds(state, dwNumberOfEntries);
+      if (typeof first !== 'number') {
+        refusal = first;
+        return false;
+      }
       for (let i = 0; i < dwNumberOfEntries; i++) {
-        const id = state.nextCatalogEntryId++;
+        const id = first + i;
         state.entries.push({
           path: lpszProviderDllPath,
           info: toStoredProtocolInfo(list[i], lpProviderId, id),
@@ -487,10 +494,14 @@ export class Catalog {
    * chain names that are not labels of `replacement` stay as they are (orphaned chains can be
    * installed, as on Windows).
    *
-   * IDs are never reused.
+   * IDs are never reused, with one exception: when the counter cannot number the new entries
+   * within the DWORD range (see `LAST_CATALOG_ENTRY_ID`), numbering starts again at 1001 — every
+   * entry that could clash is gone, as when Windows recreates a deleted catalog key. So a catalog
+   * whose IDs ran out can always be reset.
    *
    * Returns the new IDs, in the order of `replacement`. Throws a `WsaError`: `WSAEINVAL` for a
-   * malformed entry or a label used twice, or the store's `CatalogStoreError`.
+   * malformed entry or a label used twice, `WSA_NOT_ENOUGH_MEMORY` over `MAX_CATALOG_ENTRIES`, or
+   * the store's `CatalogStoreError`.
    */
   resetEntries(replacement: readonly CatalogEntry[]): number[] {
     const seen = new Set<number>();
@@ -508,11 +519,21 @@ export class Catalog {
     });
     const rank = new Map([...seen].sort((a, b) => a - b).map((label, i) => [label, i]));
     let ids: number[] = [];
+    let refusal: ArgumentProblem | undefined;
     try {
       this.store.update((state) => {
         state.entries = [];
-        const base = state.nextCatalogEntryId;
-        state.nextCatalogEntryId += replacement.length;
+        let first = reserveCatalogEntryIds(state, replacement.length);
+        if (typeof first !== 'number' && state.nextCatalogEntryId !== FIRST_CATALOG_ENTRY_ID) {
+          // The counter is exhausted: with every entry gone, nothing can clash with IDs from 1001.
+          state.nextCatalogEntryId = FIRST_CATALOG_ENTRY_ID;
+          first = reserveCatalogEntryIds(state, replacement.length);
+        }
+        if (typeof first !== 'number') {
+          refusal = first;
+          return false;
+        }
+        const base = first;
         const renumber = (id: number) => {
           const position = rank.get(id);
           return position === undefined ? id : base + position;
@@ -533,6 +554,7 @@ export class Catalog {
     } catch (error) {
       throw this.#asStoreError(error);
     }
+    if (refusal) throw new WsaError(refusal.code, refusal.reason);
     return ids;
   }
 

@@ -1,4 +1,5 @@
 export * from './catalog';
+export * from './catalog-capacity';
 export * from './catalog-entry';
 export * from './catalog-file-format';
 export * from './catalog-state';

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { LAST_CATALOG_ENTRY_ID } from './catalog-capacity';
 import { parseCatalogFile, serializeCatalogState } from './catalog-file-format';
 import type { CatalogState } from './catalog-state';
 import { emptyCatalogState } from './catalog-state';
@@ -74,7 +75,7 @@ export class JsonFileCatalogStore implements CatalogStore {
           // Read inside the lock: what another process wrote a moment ago must be kept.
           const state = this.read();
           if (!mutate(state)) return false;
-          this.#writeAtomically(serializeCatalogState(state));
+          this.#writeAtomically(this.#serializeReadable(state));
           return true;
         },
         this.#lock,
@@ -122,7 +123,7 @@ export class JsonFileCatalogStore implements CatalogStore {
           fs.renameSync(this.location, backup);
           const fresh = emptyCatalogState();
           fresh.nextCatalogEntryId = Math.max(fresh.nextCatalogEntryId, readableNextId(text));
-          this.#writeAtomically(serializeCatalogState(fresh));
+          this.#writeAtomically(this.#serializeReadable(fresh));
           return backup;
         },
         this.#lock,
@@ -131,6 +132,27 @@ export class JsonFileCatalogStore implements CatalogStore {
       if (error instanceof CatalogStoreError) throw error;
       throw this.#fsError(error, 'recover');
     }
+  }
+
+  /**
+   * The file text of `state`, checked by the reader's own rules first: a state this store would
+   * refuse to read (an ID counter past the DWORD range, say) is never written, so a bug in a writer
+   * fails that one write with `WSANO_RECOVERY` instead of leaving a file nobody can open.
+   */
+  #serializeReadable(state: CatalogState): string {
+    const text = serializeCatalogState(state);
+    try {
+      parseCatalogFile(text, this.location);
+    } catch (error) {
+      const problem = error instanceof Error ? error.message : String(error);
+      throw new CatalogStoreError(
+        'invalid',
+        this.location,
+        `refusing to write catalog file ${this.location}: the new content would not read back (${problem})`,
+        { cause: error },
+      );
+    }
+    return text;
   }
 
   #writeAtomically(text: string): void {
@@ -178,13 +200,20 @@ export class JsonFileCatalogStore implements CatalogStore {
   }
 }
 
-/** The `nextCatalogEntryId` a damaged file still states, or 0: IDs handed out before must not return. */
+/**
+ * The `nextCatalogEntryId` a damaged file still states, or 0: IDs handed out before must not
+ * return. A value past the DWORD range (an older ws2spi wrote 4294967296) reads as the exhausted
+ * counter 0xFFFFFFFF, which `Catalog.resetEntries` restarts from 1001 once the entries are gone.
+ */
 function readableNextId(text: string): number {
+  let value: unknown;
   try {
-    const value = (JSON.parse(text) as { nextCatalogEntryId?: unknown }).nextCatalogEntryId;
-    return typeof value === 'number' && Number.isSafeInteger(value) ? value : 0;
+    value = (JSON.parse(text) as { nextCatalogEntryId?: unknown }).nextCatalogEntryId;
   } catch {
     const match = /"nextCatalogEntryId"\s*:\s*(\d+)/.exec(text);
-    return match ? Number(match[1]) : 0;
+    value = match ? Number(match[1]) : 0;
   }
+  return typeof value === 'number' && Number.isInteger(value) && value > 0
+    ? Math.min(value, LAST_CATALOG_ENTRY_ID + 1)
+    : 0;
 }
