@@ -494,6 +494,108 @@ describe('CotpConnection timers (injected clock)', () => {
   });
 });
 
+describe('CotpConnection: a TPDU that stops half-way (issue 12, fault 6)', () => {
+  const T = 3_000;
+  /** A DT for `dstRef` whose TPKT announces 4 + 5 + 10 octets: header, DT header and 3 octets of data. */
+  const halfDt = (dstRef: number) =>
+    fromHex(`03000013 04f0${dstRef.toString(16).padStart(4, '0')}80 414243`.replace(/ /g, ''));
+
+  it('class 2: no octet for a period ends the connection with a DR (reason 0), receive-timeout', () => {
+    const wire = openWire(41, { responder: { reassemblyTimeoutMs: T } });
+    expect(wire.timers.pending).toBe(0);
+    const sent = wire.sent.responder.length;
+    wire.inject('responder', halfDt(wire.responder.localReference));
+    expect(wire.timers.pending).toBe(1);
+    wire.timers.advance(T - 1);
+    expect(wire.responder.state).toBe('open');
+    wire.timers.advance(1);
+    expect(wire.first('responder', 'onDisconnect')).toEqual({
+      initiatedBy: 'provider',
+      kind: 'receive-timeout',
+      data: new Uint8Array(0),
+    });
+    expect(wire.first('responder', 'onClosed')).toEqual({ cause: 'receive-timeout' });
+    expect(decodeAll(wire.sent.responder.slice(sent))).toEqual([
+      {
+        type: 'DR',
+        dstRef: wire.initiator.localReference,
+        srcRef: wire.responder.localReference,
+        reason: DisconnectReason.NOT_SPECIFIED,
+        userData: new Uint8Array(0),
+      },
+    ]);
+    expect(wire.responder.localReference).not.toBe(0);
+    expect(wire.timers.pending).toBe(0);
+    expect(wire.references.size).toBe(1); // the initiator's; the responder released its reference
+  });
+
+  it('class 0: the connection closes without a DR (class 0 has none in the data phase)', () => {
+    const wire = openWire(42, { initiator: { preferredClass: 0 }, responder: { reassemblyTimeoutMs: T } });
+    const sent = wire.sent.responder.length;
+    wire.inject('responder', fromHex('0300000c02f080')); // announces 12 octets, 7 arrive
+    wire.timers.advance(T);
+    expect(wire.first('responder', 'onClosed')).toEqual({ cause: 'receive-timeout' });
+    expect(wire.sent.responder.length).toBe(sent);
+    expect(wire.timers.pending).toBe(0);
+  });
+
+  it('a TPKT that keeps arriving, however slowly, is not cut off; one that then stops is', () => {
+    const wire = openWire(43, { responder: { reassemblyTimeoutMs: T } });
+    const ref = wire.responder.localReference;
+    // A DT announcing 4 + 5 + 40 octets, fed one octet every half period.
+    const dt = encodeTpkt({
+      type: 'DT',
+      format: 'normal',
+      dstRef: ref,
+      nr: 0,
+      eot: true,
+      userData: sequenceBytes(40),
+    });
+    for (let i = 0; i < dt.length - 1; i++) {
+      wire.inject('responder', dt.subarray(i, i + 1));
+      wire.timers.advance(T / 2);
+    }
+    expect(wire.responder.state).toBe('open');
+    wire.inject('responder', dt.subarray(dt.length - 1));
+    expect(wire.received('responder')).toEqual([sequenceBytes(40)]);
+    expect(wire.timers.pending).toBe(0);
+    // The next one stops after its header: gone within two periods.
+    wire.inject('responder', dt.subarray(0, 4));
+    wire.timers.advance(2 * T);
+    expect(wire.first('responder', 'onClosed')).toEqual({ cause: 'receive-timeout' });
+  });
+
+  it('does not run out while the owner holds input (receive flow control), and runs again after', () => {
+    const wire = openWire(44, { responder: { reassemblyTimeoutMs: T } });
+    wire.responder.holdInput(true);
+    wire.inject('responder', halfDt(wire.responder.localReference));
+    wire.timers.advance(10 * T);
+    expect(wire.responder.state).toBe('open');
+    wire.responder.holdInput(false);
+    wire.timers.advance(2 * T);
+    expect(wire.first('responder', 'onClosed')).toEqual({ cause: 'receive-timeout' });
+  });
+
+  it('a responder whose CR waits for the user refuses it with DR reason 0 when the next TPDU stops', () => {
+    const wire = new CotpWire({ seed: 45, responder: { reassemblyTimeoutMs: T } });
+    wire.initiator.connect({});
+    wire.pump();
+    expect(wire.responder.state).toBe('wait-user');
+    wire.inject('responder', fromHex('030000'));
+    wire.timers.advance(T);
+    expect(decodeAll(wire.sent.responder)).toEqual([
+      {
+        type: 'DR',
+        dstRef: wire.initiator.localReference,
+        srcRef: 0,
+        reason: DisconnectReason.NOT_SPECIFIED,
+        userData: new Uint8Array(0),
+      },
+    ]);
+    expect(wire.first('responder', 'onClosed')).toEqual({ cause: 'receive-timeout' });
+  });
+});
+
 describe('CotpConnection protocol errors', () => {
   it('answers garbage before the CR (not TPKT at all) with an ER and closes', () => {
     const end = rawEnd('responder');

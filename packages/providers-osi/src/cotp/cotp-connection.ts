@@ -62,6 +62,7 @@ const DEFAULT_MAX_TSDU_SIZE = 1 << 20;
 const DEFAULT_MAX_SEND_QUEUE_BYTES = 1 << 20;
 const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
 const DEFAULT_DISCONNECT_TIMEOUT_MS = 10_000;
+const DEFAULT_REASSEMBLY_TIMEOUT_MS = 30_000;
 const EMPTY = new Uint8Array(0);
 /** DT header octets: class 0 `LI F0 EOT`; class 2 normal `LI F0 DST-REF EOT|NR`. */
 const DT_HEADER = { class0: 3, normal: 5 } as const;
@@ -77,6 +78,7 @@ interface ResolvedOptions {
   maxSendQueueBytes: number;
   connectTimeoutMs: number;
   disconnectTimeoutMs: number;
+  reassemblyTimeoutMs: number;
   nonDisruptiveDisconnect: boolean;
   acceptsCalledTsap: ((calledTsap: Uint8Array | undefined) => boolean) | undefined;
 }
@@ -107,7 +109,8 @@ interface FailOptions {
  * - Connect data ≤ 32 octets each way; TSDUs of any size, segmented into DTs of the negotiated
  *   TPDU size and reassembled (bounded by `maxTsduSize`); expedited data (ED, optionally EA) when
  *   negotiated.
- * - Timers: a CC that never comes, a DC that never comes. All cleared on close.
+ * - Timers: a CC that never comes, a DC that never comes, a TPKT that stops half-way. All cleared
+ *   on close.
  * - Strict on input: a framing or TPDU error is answered as X.224 prescribes (ER in class 0 and
  *   before class 2 is set up, DR 0x85 in class 2), reported by `onProtocolError`, and closes.
  *
@@ -138,6 +141,12 @@ export class CotpConnection {
 
   private connectTimer: CotpTimerHandle | undefined;
   private disconnectTimer: CotpTimerHandle | undefined;
+  /** Runs while a TPKT is partly received (see `reassemblyTimeoutMs`). */
+  private reassemblyTimer: CotpTimerHandle | undefined;
+  /** An octet arrived since the reassembly timer was (re)armed. */
+  private receivedSinceArmed = false;
+  /** The owner stopped reading TCP (`holdInput`): a stalled TPKT is ours, not the peer's. */
+  private inputHeld = false;
   private closingBecause: 'user' | 'error' = 'user';
 
   private tsduParts: Uint8Array[] = [];
@@ -172,6 +181,7 @@ export class CotpConnection {
       maxSendQueueBytes: options.maxSendQueueBytes ?? DEFAULT_MAX_SEND_QUEUE_BYTES,
       connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
       disconnectTimeoutMs: options.disconnectTimeoutMs ?? DEFAULT_DISCONNECT_TIMEOUT_MS,
+      reassemblyTimeoutMs: options.reassemblyTimeoutMs ?? DEFAULT_REASSEMBLY_TIMEOUT_MS,
       nonDisruptiveDisconnect: options.nonDisruptiveDisconnect ?? true,
       acceptsCalledTsap: options.acceptsCalledTsap,
     };
@@ -490,9 +500,19 @@ export class CotpConnection {
   receive(chunk: Uint8Array): void {
     if (this.stateValue === 'closed') return;
     this.reassembler.push(chunk);
+    this.receivedSinceArmed = true;
     // Bytes that arrive while a handler or command runs (a peer answering synchronously) wait for it to finish.
     if (this.processing) return;
     this.drainInput();
+  }
+
+  /**
+   * The owner stops (`true`) or resumes (`false`) reading TCP — receive flow control. While input
+   * is held, a partly received TPKT waits for the owner, not for the peer, so the reassembly
+   * timer does not expire.
+   */
+  holdInput(held: boolean): void {
+    this.inputHeld = held;
   }
 
   /** The peer ended its side of TCP (FIN). Class 0: the peer's T-DISCONNECT. Class 2: a transport loss. */
@@ -546,6 +566,7 @@ export class CotpConnection {
     } finally {
       this.processing = false;
     }
+    this.watchPartialTpkt();
     const end = this.deferredTransportEnd;
     if (end !== undefined) {
       this.deferredTransportEnd = undefined;
@@ -1011,6 +1032,87 @@ export class CotpConnection {
     this.finish('connect-timeout');
   }
 
+  /** Arms the reassembly timer while a TPKT is partly received, and clears it at a frame boundary. */
+  private watchPartialTpkt(): void {
+    const partial = this.stateValue !== 'closed' && this.reassembler.buffered > 0 && !this.reassembler.failed;
+    if (!partial) {
+      this.clearReassemblyTimer();
+      return;
+    }
+    if (this.reassemblyTimer !== undefined) return;
+    this.receivedSinceArmed = false;
+    this.reassemblyTimer = this.timers.setTimeout(
+      () => this.onReassemblyTimer(),
+      this.config.reassemblyTimeoutMs,
+    );
+  }
+
+  private onReassemblyTimer(): void {
+    this.reassemblyTimer = undefined;
+    // Octets came in the last period, or the owner is not reading: keep waiting.
+    if (this.receivedSinceArmed || this.inputHeld) {
+      this.watchPartialTpkt();
+      return;
+    }
+    if (this.stateValue === 'closed' || this.reassembler.buffered === 0) return;
+    this.guarded(() => this.onReceiveTimeout());
+  }
+
+  /** A TPKT stopped half-way: the peer is gone or stuck; end the connection (see `reassemblyTimeoutMs`). */
+  private onReceiveTimeout(): void {
+    const timedOut: CotpDisconnectIndication = {
+      initiatedBy: 'provider',
+      kind: 'receive-timeout',
+      data: EMPTY,
+    };
+    switch (this.stateValue) {
+      case 'wait-cc':
+        // No CC in time, as far as the caller can tell.
+        this.clearConnectTimer();
+        this.indicateDisconnect({ ...timedOut, kind: 'connect-timeout' });
+        this.finish('connect-timeout');
+        return;
+      case 'wait-user':
+        // Refuse the waiting CR (reason 0: valid for both classes), as no CC gave the peer our reference.
+        this.pending = undefined;
+        this.sendTpdu({
+          type: 'DR',
+          dstRef: this.remoteRef,
+          srcRef: 0,
+          reason: DisconnectReason.NOT_SPECIFIED,
+          userData: EMPTY,
+        });
+        this.indicateDisconnect(timedOut);
+        break;
+      case 'open':
+        // Class 2: tell the peer, though no DC can be read through the stuck TPKT. Class 0 has no DR here.
+        if (this.agreement!.protocolClass === 2) {
+          this.sendTpdu({
+            type: 'DR',
+            dstRef: this.remoteRef,
+            srcRef: this.localRef,
+            reason: DisconnectReason.NOT_SPECIFIED,
+            userData: EMPTY,
+          });
+        }
+        this.indicateDisconnect(timedOut);
+        break;
+      case 'closing':
+        // The disconnect timer ends this state.
+        return;
+      default:
+        break;
+    }
+    this.finish('receive-timeout');
+  }
+
+  private clearReassemblyTimer(): void {
+    if (this.reassemblyTimer !== undefined) {
+      this.timers.clearTimeout(this.reassemblyTimer);
+      this.reassemblyTimer = undefined;
+    }
+  }
+
   private enterClosing(because: 'user' | 'error'): void {
     this.stateValue = 'closing';
     this.closingBecause = because;
@@ -1035,6 +1137,7 @@ export class CotpConnection {
     if (this.stateValue === 'closed') return;
     this.stateValue = 'closed';
     this.clearConnectTimer();
+    this.clearReassemblyTimer();
     if (this.disconnectTimer !== undefined) {
       this.timers.clearTimeout(this.disconnectTimer);
       this.disconnectTimer = undefined;
