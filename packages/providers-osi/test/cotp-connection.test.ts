@@ -602,7 +602,9 @@ describe('CotpConnection protocol errors', () => {
     end.conn.receive(ascii('GET / HTTP/1.1\r\n\r\n'));
     expect(end.log.map(([n]) => n)).toEqual(['onProtocolError', 'onClosed']);
     expect(end.log[0]![1]).toMatchObject({ code: 'BAD_TPKT_VERSION', streamOffset: 0, reported: 'ER' });
-    expect(end.tpdus()).toEqual([{ type: 'ER', dstRef: 0, rejectCause: 0 }]);
+    // Class 0 makes the invalid-TPDU parameter mandatory (X.224 13.12): it quotes the broken TPKT
+    // up to its faulty octet, here the version octet 'G'.
+    expect(end.tpdus()).toEqual([{ type: 'ER', dstRef: 0, rejectCause: 0, invalidTpdu: ascii('G') }]);
     // Nothing after the close.
     end.conn.receive(fromHex('0300000902f0804142'));
     expect(end.out).toHaveLength(1);
@@ -763,6 +765,92 @@ describe('CotpConnection protocol errors', () => {
       data: new Uint8Array(0),
     });
     expect(wire.first('responder', 'onClosed')).toEqual({ cause: 'transport-closed' });
+  });
+});
+
+describe('CotpConnection interop: echoing class-0 peers, and the ER (issue 12, fault 7)', () => {
+  it('connects class 0 to a peer whose CC echoes the CR’s parameters (TSAPs, C0, C6)', () => {
+    const end = rawEnd('initiator', { preferredClass: 0, expedited: true });
+    end.conn.connect({ callingTsap: ascii('PG'), calledTsap: ascii('PLC') });
+    const cr = end.tpdus()[0] as CrTpdu;
+    expect(cr.parameters.preferredMaxTpduUnits).toBeUndefined();
+    end.conn.receive(
+      encodeTpkt({
+        type: 'CC',
+        dstRef: cr.srcRef,
+        srcRef: 0x4321,
+        classOption: cr.classOption,
+        parameters: cr.parameters,
+        userData: new Uint8Array(0),
+      }),
+    );
+    expect(end.log[0]).toEqual([
+      'onConnected',
+      expect.objectContaining({
+        protocolClass: 0,
+        maxTpduSize: 2048,
+        expedited: true,
+        remoteReference: 0x4321,
+      }),
+    ]);
+  });
+
+  it('connects to a peer whose CC echoes both C0 and F0 of a class-2 CR with class-0 fallback', () => {
+    const end = rawEnd('initiator', { allowClass0Fallback: true, maxTpduSize: 65531 });
+    end.conn.connect({});
+    const cr = end.tpdus()[0] as CrTpdu;
+    expect(cr.parameters).toMatchObject({ tpduSizeCode: 11, preferredMaxTpduUnits: 511 });
+    end.conn.receive(
+      encodeTpkt({
+        type: 'CC',
+        dstRef: cr.srcRef,
+        srcRef: 0x4321,
+        classOption: { protocolClass: 0, extendedFormats: false, noExplicitFlowControl: false },
+        parameters: { tpduSizeCode: 11, preferredMaxTpduUnits: 511 },
+        userData: new Uint8Array(0),
+      }),
+    );
+    expect(end.conn.info).toMatchObject({ protocolClass: 0, maxTpduSize: 2048 });
+    // It sends 2048-octet TPDUs, and takes the 65408 the peer may think were agreed.
+    end.conn.sendData(sequenceBytes(3000));
+    expect(end.out.slice(1).map((f) => f.length - 4)).toEqual([2048, 3000 - 2045 + 3]);
+    const big = encodeTpkt({
+      type: 'DT',
+      format: 'class0',
+      dstRef: 0,
+      nr: 0,
+      eot: true,
+      userData: sequenceBytes(60_000),
+    });
+    end.conn.receive(big);
+    expect(end.log.filter(([n]) => n === 'onData').map(([, v]) => (v as Uint8Array).length)).toEqual([
+      60_000,
+    ]);
+  });
+
+  it('answers a CC that fails to decode with an ER to the CC’s SRC-REF, quoting it to the faulty octet', () => {
+    const end = rawEnd('initiator', { preferredClass: 0 });
+    end.conn.connect({});
+    const ref = end.conn.localReference.toString(16).padStart(4, '0');
+    // A class-0 CC with credit 1 in its code octet (RFC 2126 §6.5: must be 0).
+    end.conn.receive(fromHex(`0300000b06d1${ref}432100`));
+    expect(end.log[0]![1]).toMatchObject({ code: 'BAD_CODE_BITS', reported: 'ER' });
+    expect(end.tpdus().slice(1)).toEqual([
+      { type: 'ER', dstRef: 0x4321, rejectCause: 3, invalidTpdu: fromHex('06d1') },
+    ]);
+  });
+
+  it('class 0: a TPKT over the agreed size gets an ER quoting the TPKT header (the invalid-TPDU parameter is mandatory)', () => {
+    const wire = openWire(46, { initiator: { preferredClass: 0, maxTpduSize: 128 } });
+    expect(wire.responder.info).toMatchObject({ protocolClass: 0, maxTpduSize: 128 });
+    wire.inject('responder', fromHex('03000085'));
+    expect(decodeAll(wire.sent.responder).at(-1)).toEqual({
+      type: 'ER',
+      dstRef: wire.initiator.localReference,
+      rejectCause: 0,
+      invalidTpdu: fromHex('03000085'),
+    });
+    expect(wire.first('responder', 'onClosed')).toEqual({ cause: 'protocol-error' });
   });
 });
 

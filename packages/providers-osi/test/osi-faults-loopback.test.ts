@@ -377,6 +377,40 @@ describe('OSI provider faults over loopback TCP', () => {
     await stillServing();
   });
 
+  it('a class-0 peer that answers the CR by echoing its parameters (PLC style): TP0 connects and data flows (issue 12, fault 7)', async () => {
+    const server = await rawServer();
+    const client = await bag.open(0);
+    const connecting = client.connect(sockaddrTp('PLC', '127.0.0.1', server.port));
+    const peer = await server.peer();
+    const cr = await peer.next('CR');
+    // What RFC 1006 peers know: TSAPs, C0 (≤ 2048) and C6 for expedited data; no F0.
+    expect(cr.classOption.protocolClass).toBe(0);
+    expect(cr.parameters).toEqual({
+      calledTsap: utf8('PLC'),
+      tpduSizeCode: 11,
+      additionalOptions: 1,
+    });
+    peer.send({
+      type: 'CC',
+      dstRef: cr.srcRef,
+      srcRef: PEER_REF,
+      classOption: cr.classOption,
+      parameters: cr.parameters,
+      userData: new Uint8Array(0),
+    });
+    await connecting;
+    await client.send(utf8('read DB1'));
+    const dt = await peer.next('DT');
+    expect({ format: dt.format, eot: dt.eot, data: text(dt.userData) }).toEqual({
+      format: 'class0',
+      eot: true,
+      data: 'read DB1',
+    });
+    peer.send({ type: 'DT', format: 'class0', dstRef: 0, nr: 0, eot: true, userData: utf8('DB1 = 42') });
+    expect(text(await client.recv())).toBe('DB1 = 42');
+    await stillServing();
+  });
+
   it('a TCP client that never sends a CR is dropped, and the listener keeps serving', async () => {
     const peer = await raw();
     expect(await peer.closed()).toBe('reset');

@@ -47,6 +47,7 @@ import {
   NORMAL_SEQUENCE_MODULUS,
   RejectCause,
   TPKT_HEADER_LENGTH,
+  TpduCode,
 } from './tpdu-codes';
 import { decodeTpkt } from './tpdu-decoder';
 import { encodeTpkt } from './tpdu-encoder';
@@ -87,6 +88,8 @@ interface ResolvedOptions {
 interface FailOptions {
   /** The frame that carried the error, to quote its header in an ER. */
   frame?: Uint8Array;
+  /** What an ER quotes when there is no whole frame (the TPKT framing broke). */
+  quote?: Uint8Array;
   /** False when the TPKT framing itself broke: nothing more can be read, so no DC can be waited for. */
   framingIntact: boolean;
   /** `close-only`: send nothing (class-0 CC rejection, a truncated stream, a local limit in class 0). */
@@ -557,7 +560,11 @@ export class CotpConnection {
               streamOffset: next.streamOffset,
               decodeError: next.error,
             },
-            { framingIntact: false, rejectCause: next.error.rejectCause },
+            {
+              framingIntact: false,
+              rejectCause: next.error.rejectCause,
+              quote: framingQuote(next.head, next.error.offset),
+            },
           );
           break;
         }
@@ -593,6 +600,8 @@ export class CotpConnection {
         this.finish('protocol-error');
         return;
       }
+      // A CC the initiator cannot decode is still answered to its SRC-REF, when it got that far.
+      if (this.stateValue === 'wait-cc') this.remoteRef = ccSourceReference(frame) ?? this.remoteRef;
       this.fail(
         {
           code: error.code,
@@ -971,7 +980,7 @@ export class CotpConnection {
       type: 'ER',
       dstRef: this.remoteRef,
       rejectCause: options.rejectCause ?? RejectCause.NOT_SPECIFIED,
-      ...erQuote(options.frame, options.faultyOctet),
+      ...(options.quote ? { invalidTpdu: options.quote } : erQuote(options.frame, options.faultyOctet)),
     });
     this.report(error, 'ER');
     this.finish('protocol-error');
@@ -1160,7 +1169,8 @@ export class CotpConnection {
   private open(agreement: CotpAgreement): void {
     this.agreement = agreement;
     this.stateValue = 'open';
-    this.reassembler.maxFrameLength = TPKT_HEADER_LENGTH + agreement.maxTpduSize;
+    this.reassembler.maxFrameLength =
+      TPKT_HEADER_LENGTH + (agreement.receiveTpduSize ?? agreement.maxTpduSize);
   }
 
   private requireSendable(): CotpAgreement {
@@ -1283,6 +1293,23 @@ function erQuote(
   const headerEnd = li === LI_RESERVED ? 1 : Math.min(tpdu.length, li + 1);
   const end = Math.max(1, Math.min(faultyOctet + 1, headerEnd));
   return { invalidTpdu: tpdu.slice(0, end) };
+}
+
+/**
+ * What an ER quotes when the TPKT framing itself broke: the frame's octets up to the faulty field
+ * (the version octet, or the whole 16-bit length). X.224 makes the invalid-TPDU parameter
+ * mandatory in class 0, and the broken TPKT is all there is of the rejected unit.
+ */
+function framingQuote(head: Uint8Array, faultyOctet: number): Uint8Array | undefined {
+  const end = faultyOctet === 0 ? 1 : TPKT_HEADER_LENGTH;
+  return head.length > 0 ? head.slice(0, Math.min(end, head.length)) : undefined;
+}
+
+/** The SRC-REF of a frame holding a CC whose fixed part arrived (TPDU octets 5–6), or undefined. */
+function ccSourceReference(frame: Uint8Array): number | undefined {
+  const tpdu = frame.subarray(TPKT_HEADER_LENGTH);
+  if (tpdu.length < 6 || tpdu[1]! >> 4 !== TpduCode.CC) return undefined;
+  return (tpdu[4]! << 8) | tpdu[5]!;
 }
 
 function concat(parts: Uint8Array[], length: number): Uint8Array {
