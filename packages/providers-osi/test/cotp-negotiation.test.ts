@@ -69,6 +69,11 @@ describe('ITOT negotiation (RFC 2126 §6.3, §6.4)', () => {
     // No size in the CR: RFC 1006's default 65531, but C0 can only say 8192 (2048 in class 0).
     expect(size({}, 65531)).toEqual([8192, 13, undefined]);
     expect(size({}, 65531, 0)).toEqual([2048, 11, undefined]);
+    // Bounds: an F0 of 2^32 − 1 units (a 4-octet F0) is capped at 511 units (65408 ≤ 65531), and at
+    // this end's maximum; a class-0 CR's C0 13 at 2^11, X.224's class-0 maximum.
+    expect(size({ preferredMaxTpduUnits: 0xffffffff }, 65531)).toEqual([65408, undefined, 511]);
+    expect(size({ preferredMaxTpduUnits: 0xffffffff }, 200)).toEqual([128, undefined, 1]);
+    expect(size({ tpduSizeCode: 13 }, 65531, 0)).toEqual([2048, 11, undefined]);
   });
 
   it('grants expedited data and EA only when asked and allowed, and answers C6 only if the CR had it', () => {

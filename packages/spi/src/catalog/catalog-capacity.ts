@@ -19,6 +19,19 @@ export const LAST_CATALOG_ENTRY_ID = 0xfffffffe;
 export const MAX_CATALOG_ENTRIES = 10_000;
 
 /**
+ * The most applications `WSCSetApplicationCategory` keeps categories for: the same bound, for the
+ * same reason (they live in the catalog and are read with it).
+ */
+export const MAX_APPLICATION_CATEGORIES = 10_000;
+
+/**
+ * The largest catalog file read, in bytes: four times what `MAX_CATALOG_ENTRIES` entries with the
+ * longest paths and names take, so no valid catalog comes near it, while a huge or endless file is
+ * refused before it is read into memory.
+ */
+export const MAX_CATALOG_FILE_BYTES = 64 * 1024 * 1024;
+
+/**
  * Makes room for `count` new entries in `state`: checks the entry bound and the ID counter, and on
  * success advances the counter and returns the first of the `count` consecutive IDs. Nothing is
  * changed when it refuses.

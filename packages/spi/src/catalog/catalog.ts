@@ -1,4 +1,5 @@
 import {
+  WSA_NOT_ENOUGH_MEMORY,
   WSAEFAULT,
   WSAEINVAL,
   WSAEINVALIDPROVIDER,
@@ -12,7 +13,7 @@ import type { GUID } from '../types/guid';
 import type { Out } from '../types/out-cell';
 import type { WSAPROTOCOL_INFOW } from '../types/protocol-info';
 import { readApplicationIdentity } from './application-identity';
-import { reserveCatalogEntryIds } from './catalog-capacity';
+import { MAX_APPLICATION_CATEGORIES, reserveCatalogEntryIds } from './catalog-capacity';
 import type { CatalogEntry, CatalogSnapshot } from './catalog-entry';
 import {
   describeProtocolInfoProblem,
@@ -413,8 +414,9 @@ export class Catalog {
    * application `(Path, Extra)` — ORed with what was set before, as documented, so one executable
    * hosting several services accumulates them — and writes the previous value to
    * `pPrevPermLspCat` (0 for an application seen for the first time) unless it is NULL.
-   * Errors: see `readApplicationIdentity`; a non-DWORD category set → `WSAEINVAL`; store failure →
-   * `WSANO_RECOVERY`.
+   * Errors: see `readApplicationIdentity`; a non-DWORD category set → `WSAEINVAL`; a new
+   * application when `MAX_APPLICATION_CATEGORIES` are already kept → `WSA_NOT_ENOUGH_MEMORY`; store
+   * failure → `WSANO_RECOVERY`.
    */
   WSCSetApplicationCategory(
     Path: string | null,
@@ -435,8 +437,16 @@ export class Catalog {
       });
     }
     let previous = 0;
+    let refusal: ArgumentProblem | undefined;
     const written = this.#update((state) => {
       const known = state.appCategories.find((entry) => entry.path === app.path && entry.extra === app.extra);
+      if (!known && state.appCategories.length >= MAX_APPLICATION_CATEGORIES) {
+        refusal = {
+          code: WSA_NOT_ENOUGH_MEMORY,
+          reason: `categories are kept for ${state.appCategories.length} applications, the most the catalog holds (MAX_APPLICATION_CATEGORIES)`,
+        };
+        return false;
+      }
       previous = known?.permittedLspCategories ?? 0;
       const combined = (previous | PermittedLspCategories) >>> 0;
       if (known) known.permittedLspCategories = combined;
@@ -444,7 +454,7 @@ export class Catalog {
       state.serial++;
       return true;
     });
-    if (written === undefined) return this.#storeFailure(lpErrno);
+    if (written === undefined || refusal) return this.#finish(lpErrno, written, refusal);
     if (pPrevPermLspCat) pPrevPermLspCat.value = previous;
     return NO_ERROR;
   }

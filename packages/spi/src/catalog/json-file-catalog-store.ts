@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { hostname } from 'node:os';
 import * as path from 'node:path';
-import { LAST_CATALOG_ENTRY_ID } from './catalog-capacity';
+import { LAST_CATALOG_ENTRY_ID, MAX_CATALOG_FILE_BYTES } from './catalog-capacity';
 import { parseCatalogFile, serializeCatalogState } from './catalog-file-format';
 import type { CatalogState } from './catalog-state';
 import { emptyCatalogState } from './catalog-state';
@@ -78,8 +78,18 @@ export class JsonFileCatalogStore implements CatalogStore {
   read(): CatalogState {
     let text: string;
     try {
+      const size = fs.statSync(this.location).size;
+      if (size > MAX_CATALOG_FILE_BYTES) {
+        // Refused before it is read into memory; `recoverDamaged` (catalog reset) moves it aside.
+        throw new CatalogStoreError(
+          'invalid',
+          this.location,
+          `catalog file ${this.location} is invalid: ${size} bytes, more than any catalog takes (${MAX_CATALOG_FILE_BYTES})`,
+        );
+      }
       text = fs.readFileSync(this.location, 'utf8');
     } catch (error) {
+      if (error instanceof CatalogStoreError) throw error;
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyCatalogState();
       throw this.#fsError(error, 'read');
     }
@@ -138,8 +148,12 @@ export class JsonFileCatalogStore implements CatalogStore {
         () => {
           let text = '';
           try {
-            text = fs.readFileSync(this.location, 'utf8');
-            parseCatalogFile(text, this.location);
+            // Of an oversized file only the start is read: the counter comes near the top.
+            text =
+              fs.statSync(this.location).size <= MAX_CATALOG_FILE_BYTES
+                ? fs.readFileSync(this.location, 'utf8')
+                : readStart(this.location, 64 * 1024);
+            this.read();
             return undefined; // repaired by another process meanwhile
           } catch (error) {
             if (!(error instanceof CatalogStoreError)) throw this.#fsError(error, 'read');
@@ -253,6 +267,18 @@ export class JsonFileCatalogStore implements CatalogStore {
       `cannot ${action} catalog file ${this.location}: ${reason}`,
       { cause: error },
     );
+  }
+}
+
+/** The first `bytes` bytes of a file, as text. */
+function readStart(file: string, bytes: number): string {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buffer = Buffer.alloc(bytes);
+    const n = fs.readSync(fd, buffer, 0, bytes, 0);
+    return buffer.subarray(0, n).toString('utf8');
+  } finally {
+    fs.closeSync(fd);
   }
 }
 
