@@ -7,12 +7,14 @@ export type TpktNext =
   | { kind: 'frame'; frame: Uint8Array; streamOffset: number }
   /** No whole frame is buffered; push more bytes. */
   | { kind: 'need-more' }
-  /**
-   * The stream is broken at `error.offset` (counted from the frame start); `streamOffset` counts
-   * from the first byte ever pushed; `head` is what arrived of the broken frame's 4-octet TPKT
-   * header (what an ER quotes). Sticky.
-   */
-  | { kind: 'error'; error: CotpDecodeError; streamOffset: number; head: Uint8Array };
+  /** The stream is broken at `error.offset` (counted from the frame start); `streamOffset` counts from the first byte ever pushed. Sticky. */
+  | {
+      kind: 'error';
+      error: CotpDecodeError;
+      streamOffset: number;
+      /** What arrived of the broken frame's 4-octet TPKT header: what an ER quotes of it. */
+      head: Uint8Array;
+    };
 
 /**
  * Cuts a TCP byte stream into TPKT frames (RFC 1006 §6). Chunks may split a frame anywhere (even

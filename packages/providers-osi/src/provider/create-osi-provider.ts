@@ -34,6 +34,7 @@ export const OSI_PROVIDER_DEFAULTS = {
   connectTimeoutMs: 30_000,
   disconnectTimeoutMs: 10_000,
   incomingTimeoutMs: 30_000,
+  /** The rest of a TPDU whose first octets arrived (classes 0 and 2 have no inactivity timer). */
   reassemblyTimeoutMs: 30_000,
 } as const;
 
