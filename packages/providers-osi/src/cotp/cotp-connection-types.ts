@@ -184,9 +184,9 @@ export interface CotpConnectionOptions {
   disconnectTimeoutMs?: number;
   /**
    * How long a TPKT whose first octets arrived may go without another octet. X.224 gives classes
-   * 0 and 2 no inactivity timer (the `F2` inactivity timer is a class-4 parameter) and RFC 2126
-   * §6.1 leaves liveness to TCP keepalive, so a peer that stops in the middle of a TPDU would hold
-   * the connection forever: this local timer bounds it. On expiry the connection closes with
+   * 0 and 2 no inactivity timer (the `F2` inactivity timer is a class-4 parameter), and
+   * RFC 2126 §6.1 leaves liveness to TCP keepalive, so a peer that stops in the middle of a TPDU
+   * would hold the connection forever: this local timer bounds it. On expiry the connection closes with
    * `receive-timeout` (class 2 open: after a DR with reason 0x00, "not specified"; class 0: the TCP
    * close only). Detected between one and two periods after the last octet; not counted while the
    * owner holds input (`holdInput`). Default 30 s.
