@@ -1,6 +1,6 @@
 /**
  * I/O completion ports with the provider's sockets, and Windows' rules for which requests queue a
- * packet (mswsock-iocp.md §4, from Wine's tests run against Windows): a request that pends does, and
+ * packet (as Wine's tests, run against Windows, observe them): a request that pends does, and
  * so does one that completes at once (unless the handle skips the port on success); one that fails
  * at once, `shutdown`, `WSASendDisconnect` and `WSARecvDisconnect` never do; an overlapped
  * `DisconnectEx` always does; a request whose event has its low bit set, or that has a completion

@@ -1,7 +1,7 @@
 /**
  * The extension functions of mswsock.h, got per socket with
  * `WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER)`, as Windows answers them (Wine's tests, run against
- * Windows, and the SDK's documentation — mswsock-iocp.md §2–§3, §6): `AcceptEx` and
+ * Windows, and the SDK's documentation): `AcceptEx` and
  * `GetAcceptExSockaddrs`, `ConnectEx`, `DisconnectEx` with and without `TF_REUSE_SOCKET`,
  * `TransmitFile` over a real file, `WSARecvMsg` / `WSASendMsg`, and the base-handle ioctls. Their
  * completions are observed through events and `WSAGetOverlappedResult` here; the completion-port
