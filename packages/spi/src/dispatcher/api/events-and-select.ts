@@ -26,6 +26,7 @@ import {
   WSA_MAXIMUM_WAIT_EVENTS,
   WSA_WAIT_EVENT_0,
   WSA_WAIT_FAILED,
+  WSA_WAIT_IO_COMPLETION,
   WSA_WAIT_TIMEOUT,
 } from '../../constants/socket-api';
 import { SO_ACCEPTCONN, SOL_SOCKET } from '../../constants/socket-options';
@@ -85,14 +86,15 @@ export abstract class Ws2EventsAndSelect extends Ws2Core {
   /**
    * `WSAWaitForMultipleEvents`: `WSA_WAIT_EVENT_0 + i` for the first signalled event (all of them
    * with `fWaitAll`), `WSA_WAIT_TIMEOUT`, or `WSA_WAIT_FAILED`. `dwTimeout` in ms; `WSA_INFINITE`
-   * (0xFFFFFFFF) waits for ever.
+   * (0xFFFFFFFF) waits for ever. An alertable wait also ends with `WSA_WAIT_IO_COMPLETION` when an
+   * APC (a completion routine) ran while it waited.
    */
   async WSAWaitForMultipleEvents(
     cEvents: number,
     lphEvents: WSAEVENT[],
     fWaitAll: boolean,
     dwTimeout: number,
-    _fAlertable: boolean,
+    fAlertable: boolean,
   ): Promise<number> {
     const cell = this.lastError.claim();
     if (
@@ -120,9 +122,40 @@ export abstract class Ws2EventsAndSelect extends Ws2Core {
       return i < 0 ? -1 : WSA_WAIT_EVENT_0 + i;
     };
     const deadline = dwTimeout === WSA_INFINITE ? Number.POSITIVE_INFINITY : Date.now() + dwTimeout;
+    let apcRan = false;
+    let wakeOnApc: () => void = () => {};
+    const unsubscribe = fAlertable
+      ? this.io.onApc(() => {
+          apcRan = true;
+          wakeOnApc();
+        })
+      : undefined;
+    try {
+      return await this.waitForEvents(
+        cell,
+        live,
+        ready,
+        deadline,
+        () => apcRan,
+        (wake) => (wakeOnApc = wake),
+      );
+    } finally {
+      unsubscribe?.();
+    }
+  }
+
+  private async waitForEvents(
+    cell: ReturnType<Ws2Core['lastError']['claim']>,
+    live: WsaEvent[],
+    ready: () => number,
+    deadline: number,
+    apcRan: () => boolean,
+    onApc: (wake: () => void) => void,
+  ): Promise<number> {
     for (;;) {
       const r = ready();
       if (r >= 0) return r;
+      if (apcRan()) return WSA_WAIT_IO_COMPLETION;
       const remaining = deadline - Date.now();
       if (remaining <= 0) return WSA_WAIT_TIMEOUT;
       const waits = live.map((e) => e.wait());
@@ -133,7 +166,8 @@ export abstract class Ws2EventsAndSelect extends Ws2Core {
             timer = setTimeout(resolve, Math.min(remaining, MAX_TIMER_MS));
           })
         : new Promise<void>(() => {});
-      await Promise.race([...waits.map((w) => w.promise), timeout]);
+      const apc = new Promise<void>((resolve) => onApc(resolve));
+      await Promise.race([...waits.map((w) => w.promise), timeout, apc]);
       if (timer) clearTimeout(timer);
       for (const w of waits) w.cancel();
       // Closing an event wakes its waiters; the wait then fails instead of calling it signalled.
