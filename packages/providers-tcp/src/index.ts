@@ -1,11 +1,11 @@
 /**
- * @packageDocumentation
  * `@ws2spi/providers-tcp`: the TCP/IP and UDP/IP base providers (IPv4 and IPv6), advertised like
  * Windows' `MSAFD Tcpip` catalog entries, over Node's `net` and `dgram` or over `SimNetwork`.
  *
  * - `installTcpProviders(catalog)` installs the four entries (the default catalog calls it).
  * - `WSPStartup` is the provider over real sockets, found by the dispatcher at the entries' path.
  * - `createTcpProvider({ streams, datagrams })` is the same provider over other networks.
+ * @module @ws2spi/providers-tcp
  */
 export { createTcpProvider, TCP_PROVIDER_DESCRIPTION, type TcpProviderNetworks } from './create-tcp-provider';
 export {

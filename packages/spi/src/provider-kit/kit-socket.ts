@@ -134,6 +134,8 @@ export abstract class KitSocket {
   private changeSignal: ChangeSignal | null = null;
   /** Receive calls waiting (see `beginReceive`); made by the first one. */
   private receivers: Set<ReceiveToken> | null = null;
+  /** The other processes holding a descriptor of this socket (see `shareWith`). */
+  private sharedHosts: SocketHost[] | null = null;
 
   /**
    * Most sockets never wait, set an option or select events; what only those need is made on
@@ -251,6 +253,17 @@ export abstract class KitSocket {
   notify(): void {
     this.changeSignal?.notify();
     this.host.changed();
+    if (this.sharedHosts !== null) for (const host of this.sharedHosts) host.changed();
+  }
+
+  /**
+   * A duplicate of this socket was opened in another process (`WSPDuplicateSocket`): that
+   * process's `WSPSelect` is woken by the socket's changes too.
+   */
+  shareWith(host: SocketHost): void {
+    if (host === this.host) return;
+    this.sharedHosts ??= [];
+    if (!this.sharedHosts.includes(host)) this.sharedHosts.push(host);
   }
 
   /**

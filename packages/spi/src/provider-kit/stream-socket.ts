@@ -44,6 +44,7 @@ import {
   WSAEINVAL,
   WSAEISCONN,
   WSAEMSGSIZE,
+  WSAENETRESET,
   WSAENOPROTOOPT,
   WSAENOTCONN,
   WSAEOPNOTSUPP,
@@ -73,6 +74,12 @@ import {
   MSG_PEEK,
   MSG_PUSH_IMMEDIATE,
   MSG_WAITALL,
+  POLLERR,
+  POLLHUP,
+  POLLPRI,
+  POLLRDBAND,
+  POLLRDNORM,
+  POLLWRNORM,
   SD_BOTH,
   SD_RECEIVE,
   SD_SEND,
@@ -106,7 +113,8 @@ import type {
   TransportLink,
 } from './transport-driver';
 
-type StreamState = 'unbound' | 'binding' | 'bound' | 'listening' | 'connecting' | 'connected';
+/** Where a stream socket is in its life. */
+export type StreamState = 'unbound' | 'binding' | 'bound' | 'listening' | 'connecting' | 'connected';
 
 /** A connection request waiting in the backlog. */
 interface PendingConnection {
@@ -154,6 +162,8 @@ const StreamFlag = {
   WouldBlockOnSend: KitFlag.FirstFree << 5,
   Paused: KitFlag.FirstFree << 6,
   ServicingReceives: KitFlag.FirstFree << 7,
+  SentAfterPeerClose: KitFlag.FirstFree << 8,
+  SharedAcrossProcesses: KitFlag.FirstFree << 9,
 } as const;
 
 /** A connection-oriented socket. */
@@ -192,6 +202,12 @@ export class StreamSocket extends KitSocket {
   private lentSends = 0;
   /** Receives waiting, oldest first (see `receiveWaiting`); made by the first one. */
   private waitingReceives: WaitingReceive[] | null = null;
+  /** How the connection was made: accepted (accept, AcceptEx) or connected (connect, ConnectEx). */
+  private origin: 'accepted' | 'connected' | null = null;
+  /** When the connection was made (`SO_CONNECT_TIME`), or null. */
+  private connectedAt: number | null = null;
+  /** A connection given up by `DisconnectEx(TF_REUSE_SOCKET)`, still finishing its graceful close. */
+  private lingeringLink: TransportLink | null = null;
 
   constructor(
     host: SocketHost,
@@ -272,6 +288,28 @@ export class StreamSocket extends KitSocket {
 
   private set servicingReceives(on: boolean) {
     this.flags = on ? this.flags | StreamFlag.ServicingReceives : this.flags & ~StreamFlag.ServicingReceives;
+  }
+
+  /** Data went out after the peer's graceful close (its reset may follow: see `receive`). */
+  private get sentAfterPeerClose(): boolean {
+    return (this.flags & StreamFlag.SentAfterPeerClose) !== 0;
+  }
+
+  private set sentAfterPeerClose(on: boolean) {
+    this.flags = on
+      ? this.flags | StreamFlag.SentAfterPeerClose
+      : this.flags & ~StreamFlag.SentAfterPeerClose;
+  }
+
+  /** The connection was duplicated into another OS process, which holds it too. */
+  private get sharedAcrossProcesses(): boolean {
+    return (this.flags & StreamFlag.SharedAcrossProcesses) !== 0;
+  }
+
+  private set sharedAcrossProcesses(on: boolean) {
+    this.flags = on
+      ? this.flags | StreamFlag.SharedAcrossProcesses
+      : this.flags & ~StreamFlag.SharedAcrossProcesses;
   }
 
   get listening(): boolean {
@@ -478,6 +516,8 @@ export class StreamSocket extends KitSocket {
 
   /** An accepted connection becomes this socket's. */
   private adopt(link: TransportLink): void {
+    this.origin = 'accepted';
+    this.connectedAt = Date.now();
     this.state = 'connected';
     this.link = link;
     this.localName = link.local;
@@ -488,11 +528,13 @@ export class StreamSocket extends KitSocket {
 
   // ---- connect ---------------------------------------------------------------------------
 
+  /** `overlapped` (ConnectEx): the call waits whatever the blocking mode, and `onPending` runs when it does. */
   async connect(
     name: SOCKADDR | null,
     namelen: number,
     callerBuffer: WSABUF | null,
     calleeBuffer: WSABUF | null,
+    overlapped?: { onPending(): void },
   ): Promise<void> {
     if (!name) fail(WSAEFAULT);
     const bad = this.driver.checkAddress(name, namelen, 'connect');
@@ -524,7 +566,7 @@ export class StreamSocket extends KitSocket {
       default:
         break;
     }
-    const blocking = !this.nonBlocking;
+    const blocking = overlapped !== undefined || !this.nonBlocking;
     this.state = 'connecting';
     this.connectFailure = 0;
     const completion = this.driver
@@ -550,7 +592,7 @@ export class StreamSocket extends KitSocket {
       code = c;
       this.notify();
     });
-    const result = await this.waitFor(true, 0, () => code);
+    const result = await this.waitFor(true, 0, () => code, undefined, overlapped?.onPending);
     if (result) fail(result);
   }
 
@@ -560,6 +602,8 @@ export class StreamSocket extends KitSocket {
       return WSAEINTR;
     }
     this.binding = null;
+    this.origin = 'connected';
+    this.connectedAt = Date.now();
     this.state = 'connected';
     this.link = link;
     this.localName = link.local;
@@ -748,10 +792,13 @@ export class StreamSocket extends KitSocket {
   /**
    * What send, receive (normal or `MSG_OOB`) and `WSPSendDisconnect` report once the connection is
    * gone abortively: `WSAECONNABORTED` when this side aborted it (or the peer's reset answered a
-   * send after its close), else `WSAECONNRESET` — the same code on every call.
+   * send after its close), `WSAETIMEDOUT` / `WSAENETRESET` when the link said the connection was
+   * dropped for that (as Windows' recv and send report them), else `WSAECONNRESET` — the same code
+   * on every call.
    */
   private resetError(): number {
-    return this.resetCode === WSAECONNABORTED ? WSAECONNABORTED : WSAECONNRESET;
+    const code = this.resetCode;
+    return code === WSAECONNABORTED || code === WSAETIMEDOUT || code === WSAENETRESET ? code : WSAECONNRESET;
   }
 
   /** Abort the connection from this side (RST); the socket then reports `WSAECONNABORTED`. */
@@ -780,7 +827,10 @@ export class StreamSocket extends KitSocket {
     // SO_RCVBUF queued is not full either, so that a reader keeping up with chunks of that size
     // does not pause and resume the link for each of them.
     const queued = this.receiveQueued;
-    const full = queued > this.options.receiveBuffer;
+    // A connection shared with another process is read only while a receive waits for it.
+    const full =
+      queued > this.options.receiveBuffer ||
+      (this.sharedAcrossProcesses && (this.waitingReceives === null || this.waitingReceives.length === 0));
     // A message larger than the buffer must still be received whole before anyone can read it.
     const mustReadOn = this.messageQueue?.headIncomplete === true;
     if (full && !mustReadOn && !this.paused) {
@@ -894,6 +944,7 @@ export class StreamSocket extends KitSocket {
       this.notify();
       return length;
     }
+    if (this.peerClosed) this.sentAfterPeerClose = true;
     if (flags & MSG_OOB) {
       link.sendExpedited!(bytesOf(buffers));
       return length;
@@ -954,6 +1005,26 @@ export class StreamSocket extends KitSocket {
     if (waitAll && (oob || peek || this.messageOriented || !blocking)) fail(WSAEOPNOTSUPP);
     this.eventRecord?.reenable(FD_READ | FD_OOB);
     if (this.state !== 'connected') fail(WSAENOTCONN);
+    if (this.closed) fail(WSAEINTR);
+    // Data sent after the peer's close provokes its reset, which Windows' next recv reports
+    // (WSAECONNABORTED); a transport that stopped reading at the end is asked for it first.
+    if (this.sentAfterPeerClose && !this.resetCode && this.link?.probeReset) {
+      return this.link
+        .probeReset()
+        .then(() => this.receiveChecked(buffers, oob, peek, waitAll, blocking, onPending));
+    }
+    return this.receiveChecked(buffers, oob, peek, waitAll, blocking, onPending);
+  }
+
+  /** `receive` once its arguments are checked: what is there now without a Promise, else a wait. */
+  private receiveChecked(
+    buffers: WSABUF[],
+    oob: boolean,
+    peek: boolean,
+    waitAll: boolean,
+    blocking: boolean,
+    onPending: (() => void) | undefined,
+  ): ReceiveResult | Promise<ReceiveResult> {
     if (this.closed) fail(WSAEINTR);
     if (!waitAll) {
       // What is there now (data, the end, an error) needs no Promise.
@@ -1016,6 +1087,8 @@ export class StreamSocket extends KitSocket {
       }
       this.waitingReceives ??= [];
       this.waitingReceives.push(waiting);
+      // A connection shared with another process is read while a receive waits for it.
+      if (this.sharedAcrossProcesses) this.applyFlowControl();
       const timeout = this.options.receiveTimeout;
       if (timeout > 0) {
         waiting.timer = setTimeout(() => {
@@ -1248,10 +1321,142 @@ export class StreamSocket extends KitSocket {
     };
   }
 
+  // ---- mswsock extensions (AcceptEx, ConnectEx, DisconnectEx with TF_REUSE_SOCKET) -----------
+  // The calls themselves live in extension-functions/; these are the state changes they need.
+
+  /** Where the socket is in its life (the extension functions' argument checks). */
+  get connectionState(): StreamState {
+    return this.state;
+  }
+
+  /** True once the sending side is shut (`SD_SEND`, `WSASendDisconnect`, `DisconnectEx`). */
+  get sendingShut(): boolean {
+    return this.sendShut;
+  }
+
+  /** Seconds connected (`SO_CONNECT_TIME`), or undefined while not connected. */
+  get secondsConnected(): number | undefined {
+    if (this.state !== 'connected' || this.connectedAt === null) return undefined;
+    return Math.floor((Date.now() - this.connectedAt) / 1000);
+  }
+
+  /**
+   * `AcceptEx`'s listener side, as a pended request: waits for the next connection in the backlog
+   * (a deferred one included) and takes it. `check` runs at every look and may fail the request:
+   * when it fails with a connection waiting (the address slots are too small), the connection
+   * stays queued for a later accept.
+   */
+  async takeNextConnection(onPending: () => void, check: (waiting: boolean) => void): Promise<TransportLink> {
+    if (this.state !== 'listening') fail(WSAEINVAL);
+    const pending = await this.waitFor(
+      true,
+      0,
+      () => {
+        if (this.state !== 'listening') fail(WSAEINVAL);
+        const head = this.backlog[0];
+        check(head !== undefined);
+        return head;
+      },
+      undefined,
+      onPending,
+    );
+    this.removePending(pending);
+    this.eventRecord?.reenable(FD_ACCEPT);
+    const link = pending.link ?? pending.incoming.accept(null);
+    this.refreshEvents();
+    return link;
+  }
+
+  /** `AcceptEx`'s accept side: this unbound socket becomes the accepted connection's. */
+  adoptAccepted(link: TransportLink): void {
+    this.adopt(link);
+    this.notify();
+  }
+
+  /**
+   * `DisconnectEx(TF_REUSE_SOCKET)` once the sending side is shut: the connection is left to finish
+   * its graceful close on its own, and the socket starts over — "neither bound nor connected" after
+   * an accept (for `AcceptEx`), "not connected but still bound" after a connect (for `ConnectEx`,
+   * which then takes a new local port: TCP's TIME_WAIT keeps the old one).
+   */
+  resetForReuse(): void {
+    if (this.state !== 'connected') fail(WSAENOTCONN);
+    const link = this.link;
+    // The connection finishes its graceful close on its own (the FIN is sent); one such connection
+    // is remembered, so the provider's cleanup can still reset it.
+    if (link && !this.resetCode) {
+      link.close(null);
+      this.lingeringLink = link;
+    }
+    this.link = null;
+    this.state = this.origin === 'connected' ? 'bound' : 'unbound';
+    if (this.state === 'unbound') this.localName = null;
+    this.remoteName = null;
+    this.origin = null;
+    this.connectedAt = null;
+    this.connectFailure = 0;
+    this.sendShut = false;
+    this.receiveShut = false;
+    this.peerClosed = false;
+    this.peerDisconnectData = null;
+    this.resetCode = 0;
+    this.closeError = null;
+    this.linkEnded = false;
+    this.sentAfterPeerClose = false;
+    this.congested = false;
+    this.wouldBlockOnSend = false;
+    this.paused = false;
+    this.dropReceived();
+    this.eventRecord?.reenable(FD_READ | FD_WRITE | FD_OOB | FD_CONNECT | FD_CLOSE | FD_ACCEPT);
+    this.notify();
+  }
+
+  /**
+   * `WSAPoll`'s answer for this socket (`SIO_EXT_POLL`), as Windows gives it: a listener with a
+   * connection waiting is readable; after the peer's reset `POLLERR | POLLHUP` (and `POLLWRNORM`
+   * when asked); after its graceful close `POLLHUP`, with `POLLRDNORM` while data is still unread;
+   * otherwise data is `POLLRDNORM`, expedited data `POLLRDBAND`/`POLLPRI`, room to send `POLLWRNORM`
+   * — each readiness bit only when asked for, `POLLERR`/`POLLHUP` always; a failed connect is
+   * `POLLERR | POLLHUP`.
+   */
+  pollEvents(events: number): number {
+    if (this.state === 'listening') return this.backlog.length > 0 ? events & POLLRDNORM : 0;
+    if (this.connectFailure !== 0) return POLLERR | POLLHUP;
+    if (this.state !== 'connected') return 0;
+    if (this.resetCode) return POLLERR | POLLHUP | (events & POLLWRNORM);
+    let revents = 0;
+    if (this.dataReadable) revents |= events & POLLRDNORM;
+    if (this.expeditedSize > 0) revents |= events & (POLLRDBAND | POLLPRI);
+    if (!this.congested && !this.sendShut && !this.linkEnded) revents |= events & POLLWRNORM;
+    if (this.peerClosed) revents |= POLLHUP;
+    return revents;
+  }
+
+  /**
+   * The connection's operating-system handle, for a child process (`WSPDuplicateSocket`);
+   * undefined when the socket is not connected or its transport has none.
+   */
+  exportConnection(): unknown {
+    if (this.state !== 'connected' || !this.link || this.resetCode) return undefined;
+    return this.link.exportHandle?.();
+  }
+
+  /**
+   * Another OS process now holds the connection too: this socket reads from it only while a
+   * receive waits (the bytes stay in the system for whichever process asks), and closing it lets go
+   * of this process's descriptor without ending the connection.
+   */
+  shareAcrossProcesses(): void {
+    this.sharedAcrossProcesses = true;
+    this.applyFlowControl();
+  }
+
   // ---- close -----------------------------------------------------------------------------
 
   close(): void {
     if (this.closed) return;
+    // A connection given up for reuse finishes its graceful close on its own.
+    this.lingeringLink = null;
     const lingerZero = this.options.linger.l_onoff !== 0 && this.options.linger.l_linger === 0;
     const abortive = lingerZero || !this.hasFlag(XP1_GRACEFUL_CLOSE);
     this.closed = true;
@@ -1259,7 +1464,11 @@ export class StreamSocket extends KitSocket {
     this.releaseListening();
     this.binding?.release();
     this.binding = null;
-    if (this.link && !this.resetCode) {
+    if (this.link && this.sharedAcrossProcesses) {
+      // Another process holds the connection too: only this process's descriptor goes.
+      this.link.release?.();
+      this.link = null;
+    } else if (this.link && !this.resetCode) {
       // TCP resets when unread data is thrown away by the close; so does a send cancelled while
       // the link holds its buffer (see `transmitOwned`); graceful otherwise.
       const unread = this.driver.resetOnDataAfterReceiveShutdown && this.receiveQueued > 0;
@@ -1276,6 +1485,13 @@ export class StreamSocket extends KitSocket {
   }
 
   abort(): void {
+    this.lingeringLink?.reset();
+    this.lingeringLink = null;
+    if (this.link && this.sharedAcrossProcesses) {
+      // The other process's descriptor keeps the connection: this process only lets go.
+      this.link.release?.();
+      this.link = null;
+    }
     this.eventRecord?.mute();
     if (!this.closed) {
       this.closed = true;

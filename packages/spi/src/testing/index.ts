@@ -1,7 +1,7 @@
 /**
- * @packageDocumentation
  * `@ws2spi/spi/testing`: a deterministic in-memory network, an in-memory base provider over it,
  * the provider conformance suite, and jest helpers.
+ * @module @ws2spi/spi/testing
  */
 
 export * from './capture';
