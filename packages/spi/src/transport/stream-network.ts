@@ -25,6 +25,11 @@ export interface StreamConnectionHandlers {
   onReset(error: NetworkError): void;
   /** The send buffer drained below its high-water mark after `write` returned false. */
   onDrain(): void;
+  /**
+   * This end's FIN went out after every byte written before `end()`: the sending direction is
+   * finished. Optional; called at most once.
+   */
+  onFinish?(): void;
   /** Both directions are finished and resources are released. Called exactly once. */
   onClose(): void;
 }

@@ -1,0 +1,180 @@
+/**
+ * The send side of a WSK connection, and the order it keeps with a graceful `WskDisconnect`.
+ *
+ * A `WskSend` goes to the transport at once when nothing is queued ahead of it; its IRP completes
+ * (with the byte count) as soon as the transport took the bytes below its high-water mark, or — the
+ * transport pushing back — when the transport drained (`onDrain`). Sends made while the transport
+ * pushes back wait here, in order, and can still be cancelled (`STATUS_CANCELLED`); a send the
+ * transport already holds can no longer be withdrawn.
+ *
+ * A graceful `WskDisconnect` joins the same queue: after every send queued before it, its final
+ * buffer (if any) goes out and then the transport's graceful close; its IRP completes only when
+ * the transport reports that close finished (`onSendClosed`: TCP's FIN after the last byte, ISO
+ * transport's DC), or — for a transport that does not report it — when the transport released the
+ * connection. Cancelling it before it ran withdraws it; after, it aborts the connection.
+ *
+ * The ideal send backlog (`SIO_WSK_QUERY_IDEAL_SEND_BACKLOG`, `WskSendBacklogEvent`) is what the
+ * transport took between two drains when it first pushed back: how much must be outstanding to
+ * keep it busy. It starts at 64 KiB and changes when the transport shows another figure.
+ * @module
+ */
+
+import type { TransportLink } from '../provider-kit/transport-driver';
+import { completeIrp, type IRP, IoSetCancelRoutine, pendIrp } from './irp';
+import { type NTSTATUS, STATUS_CANCELLED, STATUS_SUCCESS } from './ntstatus';
+import { ntStatusFromTransportFailure } from './transport-status';
+
+/** The ideal send backlog before the transport has shown one. */
+export const INITIAL_IDEAL_SEND_BACKLOG = 64 * 1024;
+
+/** What the send queue needs of its connection. */
+export interface SendHost {
+  readonly link: TransportLink;
+  /** The transport failed a send: the connection is no longer usable. */
+  sendFailed(status: NTSTATUS): void;
+  /** The ideal send backlog changed. */
+  idealBacklogChanged(bytes: number): void;
+  /** A graceful disconnect was cancelled after it started: abort the connection. */
+  abortFromCancel(): void;
+}
+
+interface SendEntry {
+  kind: 'send';
+  irp: IRP;
+  data: Uint8Array;
+  expedited: boolean;
+}
+
+type Entry = SendEntry | { kind: 'disconnect'; irp: IRP; data: Uint8Array | null };
+
+/** The send side of one connection. */
+export class WskSendQueue {
+  private queue: Entry[] = [];
+  /** A send the transport holds above its high-water mark; completes at the next drain. */
+  private blocked: SendEntry | null = null;
+  /** The graceful disconnect that ran and waits for the transport to finish it. */
+  private closing: IRP | null = null;
+  /** The transport's graceful close was called. */
+  closeIssued = false;
+  /** A graceful disconnect was accepted (queued or run). */
+  disconnectRequested = false;
+  private sinceDrain = 0;
+  idealBacklog = INITIAL_IDEAL_SEND_BACKLOG;
+
+  constructor(private readonly host: SendHost) {}
+
+  /** `WskSend` (checked by the connection): sends now, or queues behind earlier sends. */
+  send(irp: IRP, data: Uint8Array, expedited: boolean): NTSTATUS {
+    const entry: Entry = { kind: 'send', irp, data, expedited };
+    if (this.blocked || this.queue.length > 0) return this.enqueue(entry);
+    return this.run(entry);
+  }
+
+  /** Graceful `WskDisconnect`: the final buffer and the close, after every queued send. */
+  disconnect(irp: IRP, data: Uint8Array | null): NTSTATUS {
+    this.disconnectRequested = true;
+    const entry: Entry = { kind: 'disconnect', irp, data };
+    if (this.blocked || this.queue.length > 0) return this.enqueue(entry);
+    return this.run(entry);
+  }
+
+  /** The transport drained below its high-water mark. */
+  onDrain(): void {
+    const blocked = this.blocked;
+    this.blocked = null;
+    this.sinceDrain = 0;
+    if (blocked) completeIrp(blocked.irp, STATUS_SUCCESS, blocked.data.byteLength, 'WskSend');
+    while (this.queue.length > 0 && !this.blocked) {
+      const entry = this.queue.shift()!;
+      IoSetCancelRoutine(entry.irp, null);
+      this.run(entry);
+    }
+  }
+
+  /** The transport finished the graceful close. */
+  onSendClosed(): void {
+    const irp = this.closing;
+    this.closing = null;
+    if (irp) completeIrp(irp, STATUS_SUCCESS, 0, 'WskDisconnect');
+  }
+
+  /** Every send and disconnect still pending completes with `status` (abort, reset, close). */
+  failAll(status: NTSTATUS): void {
+    const entries = this.blocked ? [this.blocked, ...this.queue] : [...this.queue];
+    this.blocked = null;
+    this.queue = [];
+    for (const entry of entries) completeIrp(entry.irp, status, 0, entry.kind === 'send' ? 'WskSend' : 'WskDisconnect');
+    this.onSendClosedWith(status);
+  }
+
+  /** Completes the running graceful disconnect with `status`. */
+  onSendClosedWith(status: NTSTATUS): void {
+    const irp = this.closing;
+    this.closing = null;
+    if (irp) completeIrp(irp, status, 0, 'WskDisconnect');
+  }
+
+  /** A graceful disconnect is waiting for the transport. */
+  get closingPending(): boolean {
+    return this.closing !== null;
+  }
+
+  private enqueue(entry: Entry): NTSTATUS {
+    this.queue.push(entry);
+    return pendIrp(entry.irp, () => {
+      const at = this.queue.indexOf(entry);
+      if (at < 0) return;
+      this.queue.splice(at, 1);
+      completeIrp(entry.irp, STATUS_CANCELLED, 0, entry.kind === 'send' ? 'WskSend' : 'WskDisconnect');
+    });
+  }
+
+  /** Hands an entry to the transport; returns what the call that made it returns. */
+  private run(entry: Entry): NTSTATUS {
+    const link = this.host.link;
+    if (entry.kind === 'disconnect') {
+      try {
+        if (entry.data && entry.data.byteLength > 0) link.send(entry.data, true);
+        this.closeIssued = true;
+        link.close(null);
+      } catch (error) {
+        const status = ntStatusFromTransportFailure(error);
+        completeIrp(entry.irp, status, 0, 'WskDisconnect');
+        this.host.sendFailed(status);
+        return status;
+      }
+      this.closing = entry.irp;
+      return pendIrp(entry.irp, () => {
+        if (this.closing !== entry.irp) return;
+        this.closing = null;
+        completeIrp(entry.irp, STATUS_CANCELLED, 0, 'WskDisconnect');
+        this.host.abortFromCancel();
+      });
+    }
+    let accepted: boolean;
+    try {
+      if (entry.expedited) {
+        link.sendExpedited!(entry.data);
+        accepted = true;
+      } else {
+        accepted = link.send(entry.data, true);
+      }
+    } catch (error) {
+      const status = ntStatusFromTransportFailure(error);
+      completeIrp(entry.irp, status, 0, 'WskSend');
+      this.host.sendFailed(status);
+      return status;
+    }
+    this.sinceDrain += entry.data.byteLength;
+    if (accepted) {
+      completeIrp(entry.irp, STATUS_SUCCESS, entry.data.byteLength, 'WskSend');
+      return STATUS_SUCCESS;
+    }
+    this.blocked = entry;
+    if (this.sinceDrain !== this.idealBacklog) {
+      this.idealBacklog = this.sinceDrain;
+      this.host.idealBacklogChanged(this.sinceDrain);
+    }
+    return pendIrp(entry.irp, null);
+  }
+}
