@@ -24,5 +24,5 @@ export {
   tcpProtocolInfos,
 } from './msafd-tcpip-entries';
 export { UDP4_MAX_MESSAGE_SIZE, UDP6_MAX_MESSAGE_SIZE } from './udp-datagram-driver';
-export { WSPStartup } from './wsp-startup';
 export { type TcpWskNetworks, tcpWskTransports } from './wsk-transports';
+export { WSPStartup } from './wsp-startup';

@@ -16,7 +16,6 @@ import {
 } from '@ws2spi/spi/testing';
 import { createWskProvider, WskSubsystem } from '@ws2spi/spi/wsk';
 
-
 describeWskInterop({
   name: 'the in-memory transport (SimNetwork)',
   af: AF_INET,
@@ -35,7 +34,12 @@ describeWskInterop({
     const protocolOptions = { families: [4 as const], flavours: ['stream' as const] };
     const proc = startProviderProcess({
       install: (catalog, path) =>
-        installProviderEntries(catalog, inMemoryProviderId(protocolOptions), path!, inMemoryProtocolInfos(protocolOptions)),
+        installProviderEntries(
+          catalog,
+          inMemoryProviderId(protocolOptions),
+          path!,
+          inMemoryProtocolInfos(protocolOptions),
+        ),
       register: createInMemoryProvider({ network, host: 'app' }).WSPStartup,
     });
     return {

@@ -10,12 +10,13 @@
 
 import { AF_ISO, ISOPROTO_TP0, ISOPROTO_TP2, nodeStreamNetwork, SOCK_SEQPACKET } from '@ws2spi/spi';
 import type { WskTransport } from '@ws2spi/spi/wsk';
-import { osiLinkSettings, type OsiProviderOptions } from './create-osi-provider';
+import { type OsiProviderOptions, osiLinkSettings } from './create-osi-provider';
 import { OSI_PROVIDER_ID } from './osi-protocol-infos';
 import { osiStreamDriver } from './osi-stream-driver';
 
 /** `OsiProviderOptions` with the network optional (default: real TCP, Node's `net`). */
-export type OsiWskOptions = Partial<Pick<OsiProviderOptions, 'streams'>> & Omit<OsiProviderOptions, 'streams'>;
+export type OsiWskOptions = Partial<Pick<OsiProviderOptions, 'streams'>> &
+  Omit<OsiProviderOptions, 'streams'>;
 
 /**
  * The two ISO transport transports for a WSK provider, `AF_ISO`/`SOCK_SEQPACKET` with

@@ -20,15 +20,25 @@ export * from './irql';
 export * from './mdl';
 export * from './ntstatus';
 export * from './transport-status';
+export type {
+  PFN_WSK_CLOSE_SOCKET,
+  PFN_WSK_CONTROL_SOCKET,
+  WSK_PROVIDER_BASIC_DISPATCH,
+} from './wsk-basic-dispatch';
 export * from './wsk-buf';
-export type { WSK_PROVIDER_BASIC_DISPATCH, PFN_WSK_CONTROL_SOCKET, PFN_WSK_CLOSE_SOCKET } from './wsk-basic-dispatch';
 export type * from './wsk-client-dispatch';
 export type * from './wsk-connection-dispatch';
 export * from './wsk-constants';
 export type * from './wsk-datagram-dispatch';
 export { CONNECTION_EVENTS, eventsOfCategory, type WSK_EVENT_CALLBACK_CONTROL } from './wsk-event-control';
 export type * from './wsk-listen-dispatch';
-export { createWskProvider, WSK_PROVIDER_VERSION, type WSK_PROVIDER_CHARACTERISTICS, WskProvider, type WskProviderOptions } from './wsk-provider';
+export {
+  createWskProvider,
+  type WSK_PROVIDER_CHARACTERISTICS,
+  WSK_PROVIDER_VERSION,
+  WskProvider,
+  type WskProviderOptions,
+} from './wsk-provider';
 export type * from './wsk-provider-dispatch';
 export * from './wsk-registration';
 export { SIZEOF_SIZE_T, SIZEOF_ULONG } from './wsk-socket';

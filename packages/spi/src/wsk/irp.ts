@@ -93,7 +93,11 @@ export function IoFreeIrp(Irp: IRP): void {
 /** `IoReuseIrp`: makes a completed IRP ready for another request, with `IoStatus.Status` set to `Status`. */
 export function IoReuseIrp(Irp: IRP, Status: NTSTATUS): void {
   if (Irp.state === 'pending' || Irp.state === 'freed') {
-    Irp.owner?.report('irp-reused-while-pending', 'IoReuseIrp', 'IoReuseIrp on an IRP that is pending or freed');
+    Irp.owner?.report(
+      'irp-reused-while-pending',
+      'IoReuseIrp',
+      'IoReuseIrp on an IRP that is pending or freed',
+    );
     return;
   }
   Irp.state = 'free';
@@ -248,7 +252,11 @@ export function completeIrp(Irp: IRP, status: NTSTATUS, information: ULONG_PTR, 
       () => undefined,
     );
     if (KeGetCurrentIrql() >= DISPATCH_LEVEL) {
-      verifier?.report('dispatch-level-wait', 'IoCompletion', 'the completion routine returned a promise at DISPATCH_LEVEL');
+      verifier?.report(
+        'dispatch-level-wait',
+        'IoCompletion',
+        'the completion routine returned a promise at DISPATCH_LEVEL',
+      );
     } else {
       verifier?.report(
         'completion-routine-status',

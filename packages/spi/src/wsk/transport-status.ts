@@ -30,8 +30,8 @@
  * | anything else       | `STATUS_UNSUCCESSFUL`             |
  *
  * Round trips through `wsaErrorFromNtStatus` give the code back, except where Windows folds codes
- * together: `WSAENOPROTOOPT` returns as `WSAEOPNOTSUPP`, and `WSAEFAULT` / `WSAEAFNOSUPPORT` (a bad
- * address) as `WSAEINVAL`.
+ * together: `WSAENOPROTOOPT` returns as `WSAEOPNOTSUPP`, `WSAENETRESET` as `WSAECONNRESET`, and
+ * `WSAEFAULT` / `WSAEAFNOSUPPORT` (a bad address) as `WSAEINVAL`.
  *
  * A failure that is not a Winsock error at all (a driver bug, an unclassified network error) is the
  * network subsystem failing: `STATUS_UNEXPECTED_NETWORK_ERROR`, as the kit reports it `WSAENETDOWN`.

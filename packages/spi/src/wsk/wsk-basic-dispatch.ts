@@ -9,7 +9,7 @@ import type { Out } from '../types/out-cell';
 import type { IRP } from './irp';
 import { type NTSTATUS, STATUS_INVALID_PARAMETER } from './ntstatus';
 import { isOutCell } from './wsk-sockaddr';
-import { withSocket, WskSocketObject } from './wsk-socket';
+import { WskSocketObject, withSocket } from './wsk-socket';
 import type { WSK_SOCKET } from './wsk-socket-types';
 
 /**
@@ -79,4 +79,3 @@ export const WskCloseSocket: PFN_WSK_CLOSE_SOCKET = (Socket, Irp) =>
 
 /** The table of basic sockets. */
 export const basicDispatch: WSK_PROVIDER_BASIC_DISPATCH = Object.freeze({ WskControlSocket, WskCloseSocket });
-

@@ -7,8 +7,8 @@
  * @module
  */
 
-import { DISPATCH_LEVEL, KeGetCurrentIrql } from './irql';
 import { isThenable } from './irp';
+import { DISPATCH_LEVEL, KeGetCurrentIrql } from './irql';
 import { type NTSTATUS, ntStatusName } from './ntstatus';
 import { WSK_FLAG_AT_DISPATCH_LEVEL } from './wsk-constants';
 import type { WskEventState } from './wsk-event-control';

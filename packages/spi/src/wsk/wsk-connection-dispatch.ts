@@ -26,7 +26,12 @@ import { withSocket } from './wsk-socket';
 import type { WSK_SOCKET } from './wsk-socket-types';
 
 /** `PFN_WSK_CONNECT`: connects a bound connection socket (`Flags` reserved, 0). */
-export type PFN_WSK_CONNECT = (Socket: WSK_SOCKET, RemoteAddress: SOCKADDR, Flags: number, Irp: IRP) => NTSTATUS;
+export type PFN_WSK_CONNECT = (
+  Socket: WSK_SOCKET,
+  RemoteAddress: SOCKADDR,
+  Flags: number,
+  Irp: IRP,
+) => NTSTATUS;
 
 /** `PFN_WSK_GET_REMOTE_ADDRESS`. */
 export type PFN_WSK_GET_REMOTE_ADDRESS = (
@@ -42,7 +47,12 @@ export type PFN_WSK_SEND = (Socket: WSK_SOCKET, Buffer: WSK_BUF, Flags: number, 
 export type PFN_WSK_RECEIVE = (Socket: WSK_SOCKET, Buffer: WSK_BUF, Flags: number, Irp: IRP) => NTSTATUS;
 
 /** `PFN_WSK_DISCONNECT`: graceful (flags 0, optional final buffer) or `WSK_FLAG_ABORTIVE` (no buffer). */
-export type PFN_WSK_DISCONNECT = (Socket: WSK_SOCKET, Buffer: WSK_BUF | null, Flags: number, Irp: IRP) => NTSTATUS;
+export type PFN_WSK_DISCONNECT = (
+  Socket: WSK_SOCKET,
+  Buffer: WSK_BUF | null,
+  Flags: number,
+  Irp: IRP,
+) => NTSTATUS;
 
 /** `PFN_WSK_RELEASE_DATA_INDICATION_LIST`: gives back an indication kept with `STATUS_PENDING`. */
 export type PFN_WSK_RELEASE_DATA_INDICATION_LIST = (
@@ -100,40 +110,48 @@ export interface WSK_PROVIDER_CONNECTION_DISPATCH {
 const C = WskConnectionSocket;
 
 /** The table of connection sockets. */
-export const connectionDispatch: WSK_PROVIDER_CONNECTION_DISPATCH = Object.freeze<WSK_PROVIDER_CONNECTION_DISPATCH>({
-  WskControlSocket,
-  WskCloseSocket,
-  WskBind: (Socket, LocalAddress, Flags, Irp) =>
-    withSocket(Socket, C, 'WskBind', Irp, true, (s, irp) => s.bind(irp!, LocalAddress, Flags)),
-  WskConnect: (Socket, RemoteAddress, Flags, Irp) =>
-    withSocket(Socket, C, 'WskConnect', Irp, true, (s, irp) => s.connect(irp!, RemoteAddress, null, Flags)),
-  WskGetLocalAddress: (Socket, LocalAddress, Irp) =>
-    withSocket(Socket, C, 'WskGetLocalAddress', Irp, true, (s, irp) => s.getLocalAddress(irp!, LocalAddress)),
-  WskGetRemoteAddress: (Socket, RemoteAddress, Irp) =>
-    withSocket(Socket, C, 'WskGetRemoteAddress', Irp, true, (s, irp) => s.getRemoteAddress(irp!, RemoteAddress)),
-  WskSend: (Socket, Buffer, Flags, Irp) =>
-    withSocket(Socket, C, 'WskSend', Irp, true, (s, irp) => s.send(irp!, Buffer, Flags)),
-  WskReceive: (Socket, Buffer, Flags, Irp) =>
-    withSocket(Socket, C, 'WskReceive', Irp, true, (s, irp) => s.receive(irp!, Buffer, Flags)),
-  WskDisconnect: (Socket, Buffer, Flags, Irp) =>
-    withSocket(Socket, C, 'WskDisconnect', Irp, true, (s, irp) => s.disconnect(irp!, Buffer, Flags)),
-  WskRelease: (Socket, DataIndication) =>
-    withSocket(Socket, C, 'WskRelease', null, false, (s) => s.release_(DataIndication)),
-  WskConnectEx: (Socket, RemoteAddress, Buffer, Flags, Irp) =>
-    withSocket(Socket, C, 'WskConnectEx', Irp, true, (s, irp) => s.connect(irp!, RemoteAddress, Buffer, Flags)),
-  WskSendEx: (Socket, Buffer, Flags, ControlInfoLength, _ControlInfo, Irp) =>
-    withSocket(Socket, C, 'WskSendEx', Irp, true, (s, irp) => {
-      if (typeof ControlInfoLength !== 'number') return s.finish(irp, STATUS_INVALID_PARAMETER);
-      if (ControlInfoLength !== 0) return s.finish(irp, STATUS_NOT_SUPPORTED);
-      return s.send(irp!, Buffer, Flags);
-    }),
-  WskReceiveEx: (Socket, Buffer, Flags, ControlInfoLength, _ControlInfo, ControlFlags, Irp) =>
-    withSocket(Socket, C, 'WskReceiveEx', Irp, true, (s, irp) => {
-      if (ControlFlags !== null && ControlFlags !== undefined) return s.finish(irp, STATUS_INVALID_PARAMETER);
-      if (ControlInfoLength !== null && ControlInfoLength !== undefined) {
-        if (!isOutCell(ControlInfoLength)) return s.finish(irp, STATUS_INVALID_PARAMETER);
-        ControlInfoLength.value = 0;
-      }
-      return s.receive(irp!, Buffer, Flags);
-    }),
-});
+export const connectionDispatch: WSK_PROVIDER_CONNECTION_DISPATCH =
+  Object.freeze<WSK_PROVIDER_CONNECTION_DISPATCH>({
+    WskControlSocket,
+    WskCloseSocket,
+    WskBind: (Socket, LocalAddress, Flags, Irp) =>
+      withSocket(Socket, C, 'WskBind', Irp, true, (s, irp) => s.bind(irp!, LocalAddress, Flags)),
+    WskConnect: (Socket, RemoteAddress, Flags, Irp) =>
+      withSocket(Socket, C, 'WskConnect', Irp, true, (s, irp) => s.connect(irp!, RemoteAddress, null, Flags)),
+    WskGetLocalAddress: (Socket, LocalAddress, Irp) =>
+      withSocket(Socket, C, 'WskGetLocalAddress', Irp, true, (s, irp) =>
+        s.getLocalAddress(irp!, LocalAddress),
+      ),
+    WskGetRemoteAddress: (Socket, RemoteAddress, Irp) =>
+      withSocket(Socket, C, 'WskGetRemoteAddress', Irp, true, (s, irp) =>
+        s.getRemoteAddress(irp!, RemoteAddress),
+      ),
+    WskSend: (Socket, Buffer, Flags, Irp) =>
+      withSocket(Socket, C, 'WskSend', Irp, true, (s, irp) => s.send(irp!, Buffer, Flags)),
+    WskReceive: (Socket, Buffer, Flags, Irp) =>
+      withSocket(Socket, C, 'WskReceive', Irp, true, (s, irp) => s.receive(irp!, Buffer, Flags)),
+    WskDisconnect: (Socket, Buffer, Flags, Irp) =>
+      withSocket(Socket, C, 'WskDisconnect', Irp, true, (s, irp) => s.disconnect(irp!, Buffer, Flags)),
+    WskRelease: (Socket, DataIndication) =>
+      withSocket(Socket, C, 'WskRelease', null, false, (s) => s.release_(DataIndication)),
+    WskConnectEx: (Socket, RemoteAddress, Buffer, Flags, Irp) =>
+      withSocket(Socket, C, 'WskConnectEx', Irp, true, (s, irp) =>
+        s.connect(irp!, RemoteAddress, Buffer, Flags),
+      ),
+    WskSendEx: (Socket, Buffer, Flags, ControlInfoLength, _ControlInfo, Irp) =>
+      withSocket(Socket, C, 'WskSendEx', Irp, true, (s, irp) => {
+        if (typeof ControlInfoLength !== 'number') return s.finish(irp, STATUS_INVALID_PARAMETER);
+        if (ControlInfoLength !== 0) return s.finish(irp, STATUS_NOT_SUPPORTED);
+        return s.send(irp!, Buffer, Flags);
+      }),
+    WskReceiveEx: (Socket, Buffer, Flags, ControlInfoLength, _ControlInfo, ControlFlags, Irp) =>
+      withSocket(Socket, C, 'WskReceiveEx', Irp, true, (s, irp) => {
+        if (ControlFlags !== null && ControlFlags !== undefined)
+          return s.finish(irp, STATUS_INVALID_PARAMETER);
+        if (ControlInfoLength !== null && ControlInfoLength !== undefined) {
+          if (!isOutCell(ControlInfoLength)) return s.finish(irp, STATUS_INVALID_PARAMETER);
+          ControlInfoLength.value = 0;
+        }
+        return s.receive(irp!, Buffer, Flags);
+      }),
+  });

@@ -37,14 +37,14 @@ import type {
   TransportLink,
 } from '../provider-kit/transport-driver';
 import type { SOCKADDR } from '../types/sockaddr';
-import { atDispatchLevel, DISPATCH_LEVEL, KeGetCurrentIrql } from './irql';
 import { completeIrp, type IRP, pendIrp } from './irp';
+import { atDispatchLevel, DISPATCH_LEVEL, KeGetCurrentIrql } from './irql';
 import {
   type NTSTATUS,
+  STATUS_ADDRESS_ALREADY_ASSOCIATED,
   STATUS_CANCELLED,
   STATUS_CONNECTION_ABORTED,
   STATUS_CONNECTION_ACTIVE,
-  STATUS_ADDRESS_ALREADY_ASSOCIATED,
   STATUS_FILE_FORCED_CLOSED,
   STATUS_INVALID_DEVICE_STATE,
   STATUS_INVALID_PARAMETER,
@@ -52,6 +52,7 @@ import {
   STATUS_SUCCESS,
 } from './ntstatus';
 import { ntStatusFromTransportFailure, ntStatusFromWsaError } from './transport-status';
+import { gatherWskBuf, isValidWskBuf, type WSK_BUF } from './wsk-buf';
 import { callClientCallback, irqlFlag } from './wsk-callback-call';
 import type { WskClient } from './wsk-client';
 import type { PFN_WSK_RECEIVE_EVENT, WSK_CLIENT_CONNECTION_DISPATCH } from './wsk-client-dispatch';
@@ -71,12 +72,17 @@ import {
   WskIoctl,
   WskSetOption,
 } from './wsk-constants';
-import { type WSK_BUF, gatherWskBuf, isValidWskBuf } from './wsk-buf';
 import { CONNECTION_EVENTS } from './wsk-event-control';
 import { WskReceivePath } from './wsk-receive-path';
 import { WskSendQueue } from './wsk-send-queue';
-import { type ControlAnswer, type ControlRequest, SIZEOF_SIZE_T, SIZEOF_ULONG, WskSocketObject } from './wsk-socket';
 import { checkAddress, writeAddress } from './wsk-sockaddr';
+import {
+  type ControlAnswer,
+  type ControlRequest,
+  SIZEOF_SIZE_T,
+  SIZEOF_ULONG,
+  WskSocketObject,
+} from './wsk-socket';
 import type { WskTransportEntry } from './wsk-transport';
 import { WskVerifierError } from './wsk-verifier';
 
@@ -153,7 +159,10 @@ export class WskConnectionSocket extends WskSocketObject {
   bind(irp: IRP, LocalAddress: unknown, Flags: unknown): NTSTATUS {
     if (Flags !== 0) return this.finish(irp, STATUS_INVALID_PARAMETER);
     if (this.state !== 'created') {
-      return this.finish(irp, this.state === 'unusable' ? STATUS_INVALID_DEVICE_STATE : STATUS_ADDRESS_ALREADY_ASSOCIATED);
+      return this.finish(
+        irp,
+        this.state === 'unusable' ? STATUS_INVALID_DEVICE_STATE : STATUS_ADDRESS_ALREADY_ASSOCIATED,
+      );
     }
     const bad = checkAddress(this.driver, LocalAddress, 'bind');
     if (bad) return this.finish(irp, bad);
@@ -169,7 +178,10 @@ export class WskConnectionSocket extends WskSocketObject {
   async bindTransport(address: SOCKADDR): Promise<NTSTATUS> {
     this.state = 'binding';
     const attempt = this.track(() =>
-      this.streamDriver.bind(address, { reuseAddress: this.reuseAddress, exclusiveAddressUse: this.exclusiveAddressUse }),
+      this.streamDriver.bind(address, {
+        reuseAddress: this.reuseAddress,
+        exclusiveAddressUse: this.exclusiveAddressUse,
+      }),
     );
     try {
       const binding = await attempt;
@@ -279,7 +291,8 @@ export class WskConnectionSocket extends WskSocketObject {
 
   /** `WskSend` (and `WskSendEx` without control information). */
   send(irp: IRP, Buffer: unknown, Flags: unknown): NTSTATUS {
-    if (!isValidWskBuf(Buffer) || typeof Flags !== 'number') return this.finish(irp, STATUS_INVALID_PARAMETER);
+    if (!isValidWskBuf(Buffer) || typeof Flags !== 'number')
+      return this.finish(irp, STATUS_INVALID_PARAMETER);
     if (Flags & ~(WSK_FLAG_OOB | WSK_FLAG_NODELAY)) return this.finish(irp, STATUS_INVALID_PARAMETER);
     if (this.failure) return this.finish(irp, STATUS_FILE_FORCED_CLOSED);
     if (this.state !== 'connected' || this.tx.disconnectRequested) {
@@ -293,7 +306,8 @@ export class WskConnectionSocket extends WskSocketObject {
 
   /** `WskReceive` (and `WskReceiveEx` without control information). */
   receive(irp: IRP, Buffer: unknown, Flags: unknown): NTSTATUS {
-    if (!isValidWskBuf(Buffer) || typeof Flags !== 'number') return this.finish(irp, STATUS_INVALID_PARAMETER);
+    if (!isValidWskBuf(Buffer) || typeof Flags !== 'number')
+      return this.finish(irp, STATUS_INVALID_PARAMETER);
     if (Flags & ~(WSK_FLAG_WAITALL | WSK_FLAG_DRAIN)) return this.finish(irp, STATUS_INVALID_PARAMETER);
     if (this.failure) return this.finish(irp, STATUS_FILE_FORCED_CLOSED);
     if (this.state !== 'connected') return this.finish(irp, STATUS_INVALID_DEVICE_STATE);
@@ -309,11 +323,16 @@ export class WskConnectionSocket extends WskSocketObject {
 
   /** `WskDisconnect`. */
   disconnect(irp: IRP, Buffer: unknown, Flags: unknown): NTSTATUS {
-    if (typeof Flags !== 'number' || Flags & ~WSK_FLAG_ABORTIVE) return this.finish(irp, STATUS_INVALID_PARAMETER);
+    if (typeof Flags !== 'number' || Flags & ~WSK_FLAG_ABORTIVE)
+      return this.finish(irp, STATUS_INVALID_PARAMETER);
     const hasBuffer = Buffer !== null && Buffer !== undefined;
     if (Flags & WSK_FLAG_ABORTIVE && hasBuffer) {
       try {
-        this.verifier.report('abortive-with-buffer', 'WskDisconnect', 'WSK_FLAG_ABORTIVE requires a NULL Buffer');
+        this.verifier.report(
+          'abortive-with-buffer',
+          'WskDisconnect',
+          'WSK_FLAG_ABORTIVE requires a NULL Buffer',
+        );
       } finally {
         completeIrp(irp, STATUS_INVALID_PARAMETER, 0, 'WskDisconnect');
       }
@@ -327,7 +346,6 @@ export class WskConnectionSocket extends WskSocketObject {
     }
     if (this.failure) return this.finish(irp, STATUS_FILE_FORCED_CLOSED);
     if (this.tx.disconnectRequested) return this.finish(irp, STATUS_INVALID_DEVICE_STATE);
-    if (this.sendFailure) return this.finish(irp, this.sendFailure);
     const data = hasBuffer ? gatherWskBuf(Buffer as WSK_BUF) : null;
     const status = this.tx.disconnect(irp, data);
     // A transport that had already released the connection has finished the disconnect too.
@@ -378,11 +396,17 @@ export class WskConnectionSocket extends WskSocketObject {
     if (Level === SOL_SOCKET && (ControlCode === SO_REUSEADDR || ControlCode === SO_EXCLUSIVEADDRUSE)) {
       const reuse = ControlCode === SO_REUSEADDR;
       if (RequestType === WskGetOption) {
-        return { status: STATUS_SUCCESS, value: reuse ? this.reuseAddress : this.exclusiveAddressUse, size: SIZEOF_ULONG };
+        return {
+          status: STATUS_SUCCESS,
+          value: reuse ? this.reuseAddress : this.exclusiveAddressUse,
+          size: SIZEOF_ULONG,
+        };
       }
       if (RequestType !== WskSetOption) return null;
       if (this.state !== 'created') return { status: STATUS_INVALID_DEVICE_STATE };
-      const on = request.InputBuffer === true || (typeof request.InputBuffer === 'number' && request.InputBuffer !== 0);
+      const on =
+        request.InputBuffer === true ||
+        (typeof request.InputBuffer === 'number' && request.InputBuffer !== 0);
       if (reuse) this.reuseAddress = on;
       else this.exclusiveAddressUse = on;
       return { status: STATUS_SUCCESS };
@@ -405,7 +429,10 @@ export class WskConnectionSocket extends WskSocketObject {
 
   override eventsEnabled(mask: number): void {
     if (mask & WSK_EVENT_RECEIVE) this.rx.receiveEventEnabled();
-    if (mask & WSK_EVENT_DISCONNECT && (this.disconnectEvent === 'graceful' || this.disconnectEvent === 'abortive')) {
+    if (
+      mask & WSK_EVENT_DISCONNECT &&
+      (this.disconnectEvent === 'graceful' || this.disconnectEvent === 'abortive')
+    ) {
       this.scheduleDisconnectEvent();
     }
     if (mask & WSK_EVENT_SEND_BACKLOG) {
@@ -474,8 +501,13 @@ export class WskConnectionSocket extends WskSocketObject {
   private indicateSendBacklog(bytes: number): void {
     const callback = this.clientDispatch?.WskSendBacklogEvent;
     if (this.closeRequested || !callback || !this.events.isEnabled(WSK_EVENT_SEND_BACKLOG)) return;
-    callClientCallback(this, WSK_EVENT_SEND_BACKLOG, 'WskSendBacklogEvent', SUCCESS_ONLY, STATUS_SUCCESS, () =>
-      callback(this.context, bytes),
+    callClientCallback(
+      this,
+      WSK_EVENT_SEND_BACKLOG,
+      'WskSendBacklogEvent',
+      SUCCESS_ONLY,
+      STATUS_SUCCESS,
+      () => callback(this.context, bytes),
     );
   }
 
@@ -554,7 +586,8 @@ export class WskConnectionSocket extends WskSocketObject {
     queueMicrotask(() => {
       this.disconnectScheduled = false;
       if (this.disconnectEvent === 'abortive') this.fireDisconnectEvent();
-      else if (this.disconnectEvent === 'graceful' && this.rx.drainedAfterPeerClose) this.fireDisconnectEvent();
+      else if (this.disconnectEvent === 'graceful' && this.rx.drainedAfterPeerClose)
+        this.fireDisconnectEvent();
     });
   }
 
@@ -596,4 +629,3 @@ export class WskConnectionSocket extends WskSocketObject {
     if (!closedBothWays) link.reset();
   }
 }
-

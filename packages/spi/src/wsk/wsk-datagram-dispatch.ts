@@ -82,25 +82,29 @@ export interface WSK_PROVIDER_DATAGRAM_DISPATCH {
 const D = WskDatagramSocket;
 
 /** The table of datagram sockets. */
-export const datagramDispatch: WSK_PROVIDER_DATAGRAM_DISPATCH = Object.freeze<WSK_PROVIDER_DATAGRAM_DISPATCH>({
-  WskControlSocket,
-  WskCloseSocket,
-  WskBind: (Socket, LocalAddress, Flags, Irp) =>
-    withSocket(Socket, D, 'WskBind', Irp, true, (s, irp) => s.bind(irp!, LocalAddress, Flags)),
-  WskSendTo: (Socket, Buffer, Flags, RemoteAddress, ControlInfoLength, _ControlInfo, Irp) =>
-    withSocket(Socket, D, 'WskSendTo', Irp, true, (s, irp) =>
-      s.sendTo(irp!, Buffer, Flags, RemoteAddress, ControlInfoLength),
-    ),
-  WskReceiveFrom: (Socket, Buffer, Flags, RemoteAddress, ControlLength, _ControlInfo, ControlFlags, Irp) =>
-    withSocket(Socket, D, 'WskReceiveFrom', Irp, true, (s, irp) =>
-      s.receiveFrom(irp!, Buffer, Flags, RemoteAddress, ControlLength, ControlFlags),
-    ),
-  WskRelease: (Socket, DatagramIndication) =>
-    withSocket(Socket, D, 'WskRelease', null, false, (s) => s.release_(DatagramIndication)),
-  WskGetLocalAddress: (Socket, LocalAddress, Irp) =>
-    withSocket(Socket, D, 'WskGetLocalAddress', Irp, true, (s, irp) => s.getLocalAddress(irp!, LocalAddress)),
-  WskSendMessages: (Socket, BufferList, Flags, RemoteAddress, ControlInfoLength, _ControlInfo, Irp) =>
-    withSocket(Socket, D, 'WskSendMessages', Irp, true, (s, irp) =>
-      s.sendMessages(irp!, BufferList, Flags, RemoteAddress, ControlInfoLength),
-    ),
-});
+export const datagramDispatch: WSK_PROVIDER_DATAGRAM_DISPATCH = Object.freeze<WSK_PROVIDER_DATAGRAM_DISPATCH>(
+  {
+    WskControlSocket,
+    WskCloseSocket,
+    WskBind: (Socket, LocalAddress, Flags, Irp) =>
+      withSocket(Socket, D, 'WskBind', Irp, true, (s, irp) => s.bind(irp!, LocalAddress, Flags)),
+    WskSendTo: (Socket, Buffer, Flags, RemoteAddress, ControlInfoLength, _ControlInfo, Irp) =>
+      withSocket(Socket, D, 'WskSendTo', Irp, true, (s, irp) =>
+        s.sendTo(irp!, Buffer, Flags, RemoteAddress, ControlInfoLength),
+      ),
+    WskReceiveFrom: (Socket, Buffer, Flags, RemoteAddress, ControlLength, _ControlInfo, ControlFlags, Irp) =>
+      withSocket(Socket, D, 'WskReceiveFrom', Irp, true, (s, irp) =>
+        s.receiveFrom(irp!, Buffer, Flags, RemoteAddress, ControlLength, ControlFlags),
+      ),
+    WskRelease: (Socket, DatagramIndication) =>
+      withSocket(Socket, D, 'WskRelease', null, false, (s) => s.release_(DatagramIndication)),
+    WskGetLocalAddress: (Socket, LocalAddress, Irp) =>
+      withSocket(Socket, D, 'WskGetLocalAddress', Irp, true, (s, irp) =>
+        s.getLocalAddress(irp!, LocalAddress),
+      ),
+    WskSendMessages: (Socket, BufferList, Flags, RemoteAddress, ControlInfoLength, _ControlInfo, Irp) =>
+      withSocket(Socket, D, 'WskSendMessages', Irp, true, (s, irp) =>
+        s.sendMessages(irp!, BufferList, Flags, RemoteAddress, ControlInfoLength),
+      ),
+  },
+);

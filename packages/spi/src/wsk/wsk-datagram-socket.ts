@@ -19,8 +19,8 @@
 import { SO_BROADCAST, SO_EXCLUSIVEADDRUSE, SO_REUSEADDR, SOL_SOCKET } from '../constants/socket-options';
 import type { DatagramBinding, DatagramTransportDriver } from '../provider-kit/transport-driver';
 import type { SOCKADDR } from '../types/sockaddr';
-import { atDispatchLevel } from './irql';
 import { completeIrp, type IRP, pendIrp } from './irp';
+import { atDispatchLevel } from './irql';
 import { mdlChain } from './mdl';
 import {
   type NTSTATUS,
@@ -51,8 +51,14 @@ import {
   WskIoctl,
   WskSetOption,
 } from './wsk-constants';
-import { type ControlAnswer, type ControlRequest, SIZEOF_SIZE_T, SIZEOF_ULONG, WskSocketObject } from './wsk-socket';
 import { checkAddress, isOutCell, isSockaddr, writeAddress } from './wsk-sockaddr';
+import {
+  type ControlAnswer,
+  type ControlRequest,
+  SIZEOF_SIZE_T,
+  SIZEOF_ULONG,
+  WskSocketObject,
+} from './wsk-socket';
 import type { WskTransportEntry } from './wsk-transport';
 
 interface Datagram {
@@ -141,12 +147,24 @@ export class WskDatagramSocket extends WskSocketObject {
   }
 
   /** `WskSendTo`. */
-  sendTo(irp: IRP, Buffer: unknown, Flags: unknown, RemoteAddress: unknown, ControlInfoLength: unknown): NTSTATUS {
+  sendTo(
+    irp: IRP,
+    Buffer: unknown,
+    Flags: unknown,
+    RemoteAddress: unknown,
+    ControlInfoLength: unknown,
+  ): NTSTATUS {
     return this.sendList(irp, [Buffer], Flags, RemoteAddress, ControlInfoLength);
   }
 
   /** `WskSendMessages`: every buffer of the `WSK_BUF_LIST` as one datagram, in order. */
-  sendMessages(irp: IRP, BufferList: unknown, Flags: unknown, RemoteAddress: unknown, ControlInfoLength: unknown): NTSTATUS {
+  sendMessages(
+    irp: IRP,
+    BufferList: unknown,
+    Flags: unknown,
+    RemoteAddress: unknown,
+    ControlInfoLength: unknown,
+  ): NTSTATUS {
     const buffers: unknown[] = [];
     let element = BufferList as { Next?: unknown; Buffer?: unknown } | null;
     while (element && typeof element === 'object' && buffers.length <= 1024) {
@@ -211,7 +229,8 @@ export class WskDatagramSocket extends WskSocketObject {
   ): NTSTATUS {
     if (Flags !== 0 || !isValidWskBuf(Buffer)) return this.finish(irp, STATUS_INVALID_PARAMETER);
     for (const cell of [RemoteAddress, ControlLength, ControlFlags]) {
-      if (cell !== null && cell !== undefined && !isOutCell(cell)) return this.finish(irp, STATUS_INVALID_PARAMETER);
+      if (cell !== null && cell !== undefined && !isOutCell(cell))
+        return this.finish(irp, STATUS_INVALID_PARAMETER);
     }
     if (this.state !== 'bound') return this.finish(irp, STATUS_INVALID_DEVICE_STATE);
     const request: PendingReceiveFrom = {
@@ -340,7 +359,11 @@ export class WskDatagramSocket extends WskSocketObject {
       return { status: STATUS_SUCCESS, value: this.queue[0]?.data.byteLength ?? 0, size: SIZEOF_SIZE_T };
     }
     if (Level !== SOL_SOCKET) return null;
-    const flagOption = (get: () => boolean, set: (on: boolean) => void, beforeBind: boolean): ControlAnswer => {
+    const flagOption = (
+      get: () => boolean,
+      set: (on: boolean) => void,
+      beforeBind: boolean,
+    ): ControlAnswer => {
       if (RequestType === WskGetOption) return { status: STATUS_SUCCESS, value: get(), size: SIZEOF_ULONG };
       if (RequestType !== WskSetOption) return null;
       if (beforeBind && this.state !== 'created') return { status: STATUS_INVALID_DEVICE_STATE };
@@ -400,7 +423,8 @@ export class WskDatagramSocket extends WskSocketObject {
   // ---- WskCloseSocket ----------------------------------------------------------------------------
 
   protected release(done: () => void): void {
-    for (const request of this.receives.splice(0)) completeIrp(request.irp, STATUS_CANCELLED, 0, 'WskReceiveFrom');
+    for (const request of this.receives.splice(0))
+      completeIrp(request.irp, STATUS_CANCELLED, 0, 'WskReceiveFrom');
     for (const irp of [...this.sends]) {
       this.sends.delete(irp);
       if (irp.state === 'pending') completeIrp(irp, STATUS_CANCELLED, 0, irp.call);

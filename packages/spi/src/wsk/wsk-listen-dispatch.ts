@@ -45,7 +45,11 @@ export type PFN_WSK_INSPECT_COMPLETE = (
 ) => NTSTATUS;
 
 /** `PFN_WSK_GET_LOCAL_ADDRESS`: the bound (or connection's) local address, into the out-cell. */
-export type PFN_WSK_GET_LOCAL_ADDRESS = (Socket: WSK_SOCKET, LocalAddress: Out<SOCKADDR | null>, Irp: IRP) => NTSTATUS;
+export type PFN_WSK_GET_LOCAL_ADDRESS = (
+  Socket: WSK_SOCKET,
+  LocalAddress: Out<SOCKADDR | null>,
+  Irp: IRP,
+) => NTSTATUS;
 
 /** `WSK_PROVIDER_LISTEN_DISPATCH`. */
 export interface WSK_PROVIDER_LISTEN_DISPATCH {
@@ -63,7 +67,15 @@ export const listenDispatch: WSK_PROVIDER_LISTEN_DISPATCH = Object.freeze<WSK_PR
   WskCloseSocket,
   WskBind: (Socket, LocalAddress, Flags, Irp) =>
     withSocket(Socket, WskListenSocket, 'WskBind', Irp, true, (s, irp) => s.bind(irp!, LocalAddress, Flags)),
-  WskAccept: (ListenSocket, Flags, AcceptSocketContext, AcceptSocketDispatch, LocalAddress, RemoteAddress, Irp) =>
+  WskAccept: (
+    ListenSocket,
+    Flags,
+    AcceptSocketContext,
+    AcceptSocketDispatch,
+    LocalAddress,
+    RemoteAddress,
+    Irp,
+  ) =>
     withSocket(ListenSocket, WskListenSocket, 'WskAccept', Irp, true, (s, irp) =>
       s.accept(irp!, Flags, AcceptSocketContext, AcceptSocketDispatch, LocalAddress, RemoteAddress),
     ),

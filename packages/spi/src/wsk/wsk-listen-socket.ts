@@ -17,7 +17,12 @@
  * @module
  */
 
-import { SO_CONDITIONAL_ACCEPT, SO_EXCLUSIVEADDRUSE, SO_REUSEADDR, SOL_SOCKET } from '../constants/socket-options';
+import {
+  SO_CONDITIONAL_ACCEPT,
+  SO_EXCLUSIVEADDRUSE,
+  SO_REUSEADDR,
+  SOL_SOCKET,
+} from '../constants/socket-options';
 import type {
   IncomingConnection,
   ListenerHandle,
@@ -27,8 +32,8 @@ import type {
 } from '../provider-kit/transport-driver';
 import { type Out, out } from '../types/out-cell';
 import type { SOCKADDR } from '../types/sockaddr';
-import { atDispatchLevel } from './irql';
 import { completeIrp, type IRP, pendIrp } from './irp';
+import { atDispatchLevel } from './irql';
 import {
   type NTSTATUS,
   STATUS_ADDRESS_ALREADY_ASSOCIATED,
@@ -46,8 +51,8 @@ import type { WSK_CLIENT_CONNECTION_DISPATCH, WSK_CLIENT_LISTEN_DISPATCH } from 
 import { WskConnectionSocket } from './wsk-connection-socket';
 import { WSK_EVENT_ACCEPT, WSK_FLAG_LISTEN_SOCKET, WskGetOption, WskSetOption } from './wsk-constants';
 import { CONNECTION_EVENTS } from './wsk-event-control';
-import { type ControlAnswer, type ControlRequest, SIZEOF_ULONG, WskSocketObject } from './wsk-socket';
 import { checkAddress, isOutCell, writeAddress } from './wsk-sockaddr';
+import { type ControlAnswer, type ControlRequest, SIZEOF_ULONG, WskSocketObject } from './wsk-socket';
 import type { WskTransportEntry } from './wsk-transport';
 
 /** A connection the transport completed, waiting to be accepted. */
@@ -125,8 +130,10 @@ export class WskListenSocket extends WskSocketObject {
         return STATUS_CANCELLED;
       }
       this.binding = binding;
-      const listener = await this.streamDriver.listen(binding, this.client.provider.listenBacklog, (incoming) =>
-        atDispatchLevel(() => this.onIncoming(incoming)),
+      const listener = await this.streamDriver.listen(
+        binding,
+        this.client.provider.listenBacklog,
+        (incoming) => atDispatchLevel(() => this.onIncoming(incoming)),
       );
       if (this.closeRequested) {
         listener.close();
@@ -158,7 +165,8 @@ export class WskListenSocket extends WskSocketObject {
     if (Flags !== 0) return this.finish(irp, STATUS_INVALID_PARAMETER);
     if (!isConnectionDispatch(AcceptSocketDispatch)) return this.finish(irp, STATUS_INVALID_PARAMETER);
     for (const cell of [LocalAddress, RemoteAddress]) {
-      if (cell !== null && cell !== undefined && !isOutCell(cell)) return this.finish(irp, STATUS_INVALID_PARAMETER);
+      if (cell !== null && cell !== undefined && !isOutCell(cell))
+        return this.finish(irp, STATUS_INVALID_PARAMETER);
     }
     if (this.state !== 'listening') return this.finish(irp, STATUS_INVALID_DEVICE_STATE);
     const request: PendingAccept = {
@@ -225,7 +233,12 @@ export class WskListenSocket extends WskSocketObject {
   }
 
   private completeAccept(request: PendingAccept, connection: ArrivedConnection): void {
-    const socket = WskConnectionSocket.accepted(this.connectionDispatch, this.client, this.transport, connection.link);
+    const socket = WskConnectionSocket.accepted(
+      this.connectionDispatch,
+      this.client,
+      this.transport,
+      connection.link,
+    );
     socket.context = request.context;
     socket.clientDispatch = request.dispatch;
     socket.enableInherited(this.client.staticEvents & CONNECTION_EVENTS);
@@ -235,12 +248,19 @@ export class WskListenSocket extends WskSocketObject {
   }
 
   private acceptEventEnabled(): boolean {
-    return this.events.isEnabled(WSK_EVENT_ACCEPT) && typeof this.clientDispatch?.WskAcceptEvent === 'function';
+    return (
+      this.events.isEnabled(WSK_EVENT_ACCEPT) && typeof this.clientDispatch?.WskAcceptEvent === 'function'
+    );
   }
 
   private indicateAccept(connection: ArrivedConnection): void {
     const callback = this.clientDispatch!.WskAcceptEvent!;
-    const socket = WskConnectionSocket.accepted(this.connectionDispatch, this.client, this.transport, connection.link);
+    const socket = WskConnectionSocket.accepted(
+      this.connectionDispatch,
+      this.client,
+      this.transport,
+      connection.link,
+    );
     const context: Out<unknown> = out(null);
     const dispatch: Out<WSK_CLIENT_CONNECTION_DISPATCH | null> = out(null);
     const status = callClientCallback(
@@ -249,7 +269,16 @@ export class WskListenSocket extends WskSocketObject {
       'WskAcceptEvent',
       ACCEPT_EVENT_STATUSES,
       STATUS_REQUEST_NOT_ACCEPTED,
-      () => callback(this.context, irqlFlag(), { ...connection.local }, { ...connection.remote }, socket, context, dispatch),
+      () =>
+        callback(
+          this.context,
+          irqlFlag(),
+          { ...connection.local },
+          { ...connection.remote },
+          socket,
+          context,
+          dispatch,
+        ),
     );
     if (status !== STATUS_SUCCESS || !isConnectionDispatch(dispatch.value)) {
       // Rejected: WSK closes the new socket, abortively.
@@ -282,11 +311,17 @@ export class WskListenSocket extends WskSocketObject {
     if (ControlCode === SO_REUSEADDR || ControlCode === SO_EXCLUSIVEADDRUSE) {
       const reuse = ControlCode === SO_REUSEADDR;
       if (RequestType === WskGetOption) {
-        return { status: STATUS_SUCCESS, value: reuse ? this.reuseAddress : this.exclusiveAddressUse, size: SIZEOF_ULONG };
+        return {
+          status: STATUS_SUCCESS,
+          value: reuse ? this.reuseAddress : this.exclusiveAddressUse,
+          size: SIZEOF_ULONG,
+        };
       }
       if (RequestType !== WskSetOption) return null;
       if (this.state !== 'created') return { status: STATUS_INVALID_DEVICE_STATE };
-      const on = request.InputBuffer === true || (typeof request.InputBuffer === 'number' && request.InputBuffer !== 0);
+      const on =
+        request.InputBuffer === true ||
+        (typeof request.InputBuffer === 'number' && request.InputBuffer !== 0);
       if (reuse) this.reuseAddress = on;
       else this.exclusiveAddressUse = on;
       return { status: STATUS_SUCCESS };
@@ -334,7 +369,9 @@ export class WskListenSocket extends WskSocketObject {
 }
 
 /** A `WSK_CLIENT_CONNECTION_DISPATCH` (or null): an object whose members are functions or null. */
-export function isConnectionDispatch(value: unknown): value is WSK_CLIENT_CONNECTION_DISPATCH | null | undefined {
+export function isConnectionDispatch(
+  value: unknown,
+): value is WSK_CLIENT_CONNECTION_DISPATCH | null | undefined {
   if (value === null || value === undefined) return true;
   if (typeof value !== 'object') return false;
   const d = value as Record<string, unknown>;
@@ -342,4 +379,3 @@ export function isConnectionDispatch(value: unknown): value is WSK_CLIENT_CONNEC
     (k) => d[k] === undefined || d[k] === null || typeof d[k] === 'function',
   );
 }
-

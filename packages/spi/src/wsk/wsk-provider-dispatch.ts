@@ -153,7 +153,11 @@ export function providerDispatch(provider: WskProvider, version: number): WSK_PR
   const enter = (Client: unknown, call: string): WskClient | NTSTATUS => {
     if (!(Client instanceof WskClient) || Client.provider !== provider) return STATUS_INVALID_PARAMETER;
     if (Client.deregistered) {
-      Client.verifier.report('call-after-deregister', call, 'the registration was deregistered (WskDeregister)');
+      Client.verifier.report(
+        'call-after-deregister',
+        call,
+        'the registration was deregistered (WskDeregister)',
+      );
       return STATUS_DEVICE_NOT_READY;
     }
     return Client;
@@ -226,7 +230,10 @@ export function providerDispatch(provider: WskProvider, version: number): WSK_PR
     const client = enterWithIrp(Client, Irp, 'WskSocket');
     if (typeof client === 'number') return client;
     const irp = Irp as IRP;
-    if (![AddressFamily, SocketType, Protocol].every((n) => typeof n === 'number') || !CATEGORIES.includes(Flags)) {
+    if (
+      ![AddressFamily, SocketType, Protocol].every((n) => typeof n === 'number') ||
+      !CATEGORIES.includes(Flags)
+    ) {
       return fail(irp, STATUS_INVALID_PARAMETER);
     }
     if (Flags === WSK_FLAG_STREAM_SOCKET) return fail(irp, STATUS_NOT_SUPPORTED);
@@ -248,7 +255,13 @@ export function providerDispatch(provider: WskProvider, version: number): WSK_PR
             ? ['WskReceiveFromEvent']
             : [];
     if (!isDispatchTable(Dispatch, members)) return fail(irp, STATUS_INVALID_PARAMETER);
-    const socket = createSocket(client, transport, Flags, SocketContext, Flags === WSK_FLAG_BASIC_SOCKET ? null : (Dispatch ?? null));
+    const socket = createSocket(
+      client,
+      transport,
+      Flags,
+      SocketContext,
+      Flags === WSK_FLAG_BASIC_SOCKET ? null : (Dispatch ?? null),
+    );
     completeIrp(irp, STATUS_SUCCESS, socket, 'WskSocket');
     return STATUS_SUCCESS;
   };
@@ -336,10 +349,12 @@ export function providerDispatch(provider: WskProvider, version: number): WSK_PR
       if (irp) completeIrp(irp, status, size, 'WskControlClient');
       return status;
     };
-    if (typeof InputSize !== 'number' || typeof OutputSize !== 'number') return done(STATUS_INVALID_PARAMETER);
+    if (typeof InputSize !== 'number' || typeof OutputSize !== 'number')
+      return done(STATUS_INVALID_PARAMETER);
     switch (ControlCode) {
       case WSK_TRANSPORT_LIST_QUERY: {
-        if (irp || !isOutCell(OutputSizeReturned) || !isOutCell(OutputBuffer)) return done(STATUS_INVALID_PARAMETER);
+        if (irp || !isOutCell(OutputSizeReturned) || !isOutCell(OutputBuffer))
+          return done(STATUS_INVALID_PARAMETER);
         const list = provider.transports.map(describeTransport);
         const needed = list.length * SIZEOF_WSK_TRANSPORT;
         OutputSizeReturned.value = needed;
@@ -427,4 +442,3 @@ const providerHooks = new WeakMap<object, ProviderHooks>();
 export function hooksOf(dispatch: WSK_PROVIDER_DISPATCH): ProviderHooks | undefined {
   return providerHooks.get(dispatch);
 }
-

@@ -46,7 +46,8 @@ export class WskProvider {
   readonly Dispatch: WSK_PROVIDER_DISPATCH;
 
   constructor(options: WskProviderOptions) {
-    if (!options || !Array.isArray(options.transports)) throw new TypeError('createWskProvider: transports must be an array');
+    if (!options || !Array.isArray(options.transports))
+      throw new TypeError('createWskProvider: transports must be an array');
     this.transports = Object.freeze(options.transports.map(transportEntry));
     this.receiveBufferSize = positiveInteger(options.receiveBufferSize, 64 * 1024, 'receiveBufferSize');
     this.listenBacklog = positiveInteger(options.listenBacklog, 200, 'listenBacklog');
@@ -57,7 +58,9 @@ export class WskProvider {
   findTransport(addressFamily: number, socketType: number, protocol: number): WskTransportEntry | undefined {
     return this.transports.find(
       (t) =>
-        t.AddressFamily === addressFamily && t.SocketType === socketType && (protocol === 0 || t.Protocol === protocol),
+        t.AddressFamily === addressFamily &&
+        t.SocketType === socketType &&
+        (protocol === 0 || t.Protocol === protocol),
     );
   }
 
@@ -78,7 +81,8 @@ export class WskProvider {
 
 function positiveInteger(value: number | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value <= 0) throw new RangeError(`createWskProvider: ${name} must be a positive integer`);
+  if (!Number.isInteger(value) || value <= 0)
+    throw new RangeError(`createWskProvider: ${name} must be a positive integer`);
   return value;
 }
 

@@ -26,6 +26,7 @@
 
 import { type Out, out } from '../types/out-cell';
 import { completeIrp, type IRP, pendIrp } from './irp';
+import { mdlChain } from './mdl';
 import {
   type NTSTATUS,
   STATUS_CANCELLED,
@@ -34,11 +35,15 @@ import {
   STATUS_PENDING,
   STATUS_SUCCESS,
 } from './ntstatus';
+import { scatterIntoWskBuf, type WSK_BUF } from './wsk-buf';
 import { type CallbackHost, callClientCallback, irqlFlag } from './wsk-callback-call';
 import type { PFN_WSK_RECEIVE_EVENT, WSK_DATA_INDICATION } from './wsk-client-dispatch';
-import { mdlChain } from './mdl';
-import { type WSK_BUF, scatterIntoWskBuf } from './wsk-buf';
-import { WSK_EVENT_RECEIVE, WSK_FLAG_DRAIN, WSK_FLAG_ENTIRE_MESSAGE, WSK_FLAG_WAITALL } from './wsk-constants';
+import {
+  WSK_EVENT_RECEIVE,
+  WSK_FLAG_DRAIN,
+  WSK_FLAG_ENTIRE_MESSAGE,
+  WSK_FLAG_WAITALL,
+} from './wsk-constants';
 
 /** What the receive path needs of its connection. */
 export interface ReceiveHost extends CallbackHost {
@@ -68,7 +73,11 @@ interface PendingReceive {
   messageEnded: boolean;
 }
 
-const RECEIVE_EVENT_STATUSES: readonly NTSTATUS[] = [STATUS_SUCCESS, STATUS_PENDING, STATUS_DATA_NOT_ACCEPTED];
+const RECEIVE_EVENT_STATUSES: readonly NTSTATUS[] = [
+  STATUS_SUCCESS,
+  STATUS_PENDING,
+  STATUS_DATA_NOT_ACCEPTED,
+];
 
 /** The receive side of one connection. */
 export class WskReceivePath {
@@ -134,8 +143,13 @@ export class WskReceivePath {
     const callback = this.host.receiveCallback();
     if (!callback) return;
     const host = this.host;
-    callClientCallback(host, WSK_EVENT_RECEIVE, 'WskReceiveEvent', RECEIVE_EVENT_STATUSES, STATUS_SUCCESS, () =>
-      callback(host.context, irqlFlag(), null, 0, out(0)),
+    callClientCallback(
+      host,
+      WSK_EVENT_RECEIVE,
+      'WskReceiveEvent',
+      RECEIVE_EVENT_STATUSES,
+      STATUS_SUCCESS,
+      () => callback(host.context, irqlFlag(), null, 0, out(0)),
     );
   }
 

@@ -86,7 +86,8 @@ export class WskSubsystem {
   private providerWaiters = new Set<() => void>();
 
   constructor(options: WskSubsystemOptions = {}) {
-    this.verifier = options.verifier instanceof WskVerifier ? options.verifier : new WskVerifier(options.verifier);
+    this.verifier =
+      options.verifier instanceof WskVerifier ? options.verifier : new WskVerifier(options.verifier);
     if (options.provider) this.attachProvider(options.provider);
   }
 
@@ -97,7 +98,8 @@ export class WskSubsystem {
 
   /** Makes `provider` available: waiting captures proceed. One provider per subsystem. */
   attachProvider(provider: WskProvider): void {
-    if (this.provider && this.provider !== provider) throw new Error('WskSubsystem: a provider is already attached');
+    if (this.provider && this.provider !== provider)
+      throw new Error('WskSubsystem: a provider is already attached');
     this.provider = provider;
     for (const wake of [...this.providerWaiters]) wake();
   }
@@ -207,7 +209,11 @@ export class WskSubsystem {
     const registration = this.registrationOf(WskRegistration);
     if (!registration) return;
     if (registration.deregistered) {
-      this.verifier.report('call-after-deregister', 'WskDeregister', 'the registration was already deregistered');
+      this.verifier.report(
+        'call-after-deregister',
+        'WskDeregister',
+        'the registration was already deregistered',
+      );
       return;
     }
     registration.deregistered = true;

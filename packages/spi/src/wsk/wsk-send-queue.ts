@@ -20,7 +20,7 @@
  */
 
 import type { TransportLink } from '../provider-kit/transport-driver';
-import { completeIrp, type IRP, IoSetCancelRoutine, pendIrp } from './irp';
+import { completeIrp, IoSetCancelRoutine, type IRP, pendIrp } from './irp';
 import { type NTSTATUS, STATUS_CANCELLED, STATUS_SUCCESS } from './ntstatus';
 import { ntStatusFromTransportFailure } from './transport-status';
 
@@ -103,7 +103,8 @@ export class WskSendQueue {
     const entries = this.blocked ? [this.blocked, ...this.queue] : [...this.queue];
     this.blocked = null;
     this.queue = [];
-    for (const entry of entries) completeIrp(entry.irp, status, 0, entry.kind === 'send' ? 'WskSend' : 'WskDisconnect');
+    for (const entry of entries)
+      completeIrp(entry.irp, status, 0, entry.kind === 'send' ? 'WskSend' : 'WskDisconnect');
     this.onSendClosedWith(status);
   }
 

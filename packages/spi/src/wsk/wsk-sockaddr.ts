@@ -14,9 +14,7 @@ import { type NTSTATUS, STATUS_INVALID_ADDRESS_COMPONENT, STATUS_INVALID_PARAMET
 
 /** True for an object with a numeric `sa_family`. */
 export function isSockaddr(value: unknown): value is SOCKADDR {
-  return (
-    typeof value === 'object' && value !== null && typeof (value as SOCKADDR).sa_family === 'number'
-  );
+  return typeof value === 'object' && value !== null && typeof (value as SOCKADDR).sa_family === 'number';
 }
 
 /**

@@ -20,8 +20,8 @@
 
 import { SO_RCVBUF, SOL_SOCKET } from '../constants/socket-options';
 import type { TransportDriver } from '../provider-kit/transport-driver';
-import { atDispatchLevel } from './irql';
 import { completeIrp, type IRP, pendIrp, takeIrp, type ULONG_PTR } from './irp';
+import { atDispatchLevel } from './irql';
 import {
   type NTSTATUS,
   STATUS_BUFFER_TOO_SMALL,
@@ -150,7 +150,8 @@ export abstract class WskSocketObject implements WSK_SOCKET, CallbackHost, Event
   }
 
   private setReceiveBuffer(value: unknown): ControlAnswer {
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) return { status: STATUS_INVALID_PARAMETER };
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0)
+      return { status: STATUS_INVALID_PARAMETER };
     this.receiveBufferSize = value;
     this.receiveBufferChanged();
     return { status: STATUS_SUCCESS };
@@ -271,7 +272,8 @@ export function withSocket<T extends WskSocketObject>(
     return body(Socket, irp);
   } catch (error) {
     if (error instanceof WskVerifierError) throw error;
-    if (irp && irp.state === 'pending' && !irp.PendingReturned) completeIrp(irp, STATUS_UNSUCCESSFUL, 0, call);
+    if (irp && irp.state === 'pending' && !irp.PendingReturned)
+      completeIrp(irp, STATUS_UNSUCCESSFUL, 0, call);
     return irp?.PendingReturned ? STATUS_PENDING : STATUS_UNSUCCESSFUL;
   }
 }

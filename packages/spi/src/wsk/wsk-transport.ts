@@ -68,7 +68,8 @@ export function transportEntry(transport: WskTransport): WskTransportEntry {
     ProviderId: transport.ProviderId ?? GUID_NULL,
     Version: transport.Version ?? 2,
     messageOriented:
-      transport.messageOriented ?? (transport.SocketType === SOCK_SEQPACKET || transport.SocketType === SOCK_RDM),
+      transport.messageOriented ??
+      (transport.SocketType === SOCK_SEQPACKET || transport.SocketType === SOCK_RDM),
   };
 }
 

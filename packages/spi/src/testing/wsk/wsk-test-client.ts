@@ -8,15 +8,11 @@
  * @module
  */
 
+import { SOL_SOCKET } from '../../constants/socket-options';
 import { out } from '../../types/out-cell';
 import type { SOCKADDR } from '../../types/sockaddr';
 import { callWithIrp, type IO_STATUS_BLOCK, type IRP } from '../../wsk/irp';
-import {
-  type NTSTATUS,
-  ntStatusName,
-  STATUS_DATA_NOT_ACCEPTED,
-  STATUS_SUCCESS,
-} from '../../wsk/ntstatus';
+import { type NTSTATUS, ntStatusName, STATUS_DATA_NOT_ACCEPTED, STATUS_SUCCESS } from '../../wsk/ntstatus';
 import { wskBuf } from '../../wsk/wsk-buf';
 import type {
   WSK_CLIENT_CONNECTION_DISPATCH,
@@ -44,7 +40,6 @@ import {
   type WskSubsystem,
 } from '../../wsk/wsk-registration';
 import type { PWSK_CLIENT, WSK_SOCKET } from '../../wsk/wsk-socket-types';
-import { SOL_SOCKET } from '../../constants/socket-options';
 
 /** A WSK request that did not succeed. */
 export class WskCallError extends Error {
@@ -77,11 +72,14 @@ export class WskConnectionRecorder {
    * What `WskReceiveEvent` answers; by default it copies and takes everything. Replace it to test
    * partial acceptance, `STATUS_PENDING` or `STATUS_DATA_NOT_ACCEPTED`.
    */
-  onReceive: (indication: WSK_DATA_INDICATION | null, bytes: number, accepted: { value: number }) => NTSTATUS =
-    (indication) => {
-      this.take(indication);
-      return STATUS_SUCCESS;
-    };
+  onReceive: (
+    indication: WSK_DATA_INDICATION | null,
+    bytes: number,
+    accepted: { value: number },
+  ) => NTSTATUS = (indication) => {
+    this.take(indication);
+    return STATUS_SUCCESS;
+  };
   /** Runs inside `WskDisconnectEvent` (after it was recorded). */
   onDisconnect: (flags: number) => void = () => undefined;
 
@@ -167,6 +165,8 @@ export class WskAcceptRecorder {
   private waiters: Array<() => void> = [];
   /** Called for each recorder before it is returned to WSK (to set its answers). */
   prepare: (recorder: WskConnectionRecorder) => void = () => undefined;
+  /** Called with each accepted socket (`WskTestClient.listen` sets it, so `end()` closes them). */
+  adopt: (socket: WSK_SOCKET) => void = () => undefined;
 
   readonly dispatch: WSK_CLIENT_LISTEN_DISPATCH = {
     WskAcceptEvent: (_context, _flags, _local, remote, socket, acceptContext, acceptDispatch) => {
@@ -175,6 +175,7 @@ export class WskAcceptRecorder {
       this.prepare(recorder);
       acceptContext.value = recorder;
       acceptDispatch.value = recorder.dispatch;
+      this.adopt(socket);
       this.accepted.push({ socket, recorder, remote });
       for (const wake of this.waiters.splice(0)) wake();
       return STATUS_SUCCESS;
@@ -203,7 +204,10 @@ export class WskTestClient {
   static async start(wsk: WskSubsystem): Promise<WskTestClient> {
     const test = new WskTestClient(wsk);
     const registered = wsk.WskRegister(
-      { ClientContext: test, Dispatch: { Version: MAKE_WSK_VERSION(1, 0), Reserved: 0, WskClientEvent: null } },
+      {
+        ClientContext: test,
+        Dispatch: { Version: MAKE_WSK_VERSION(1, 0), Reserved: 0, WskClientEvent: null },
+      },
       test.registration,
     );
     if (registered !== STATUS_SUCCESS) throw new WskCallError('WskRegister', registered);
@@ -248,12 +252,27 @@ export class WskTestClient {
     context: unknown = null,
   ): Promise<WSK_SOCKET> {
     const result = await this.must('WskSocket', (irp) =>
-      this.provider.WskSocket(this.clientObject, af, type, protocol, flags, context, dispatch, null, null, null, irp),
+      this.provider.WskSocket(
+        this.clientObject,
+        af,
+        type,
+        protocol,
+        flags,
+        context,
+        dispatch,
+        null,
+        null,
+        null,
+        irp,
+      ),
     );
     return this.track(result.Information as WSK_SOCKET);
   }
 
-  /** A listening socket bound to `address` (listening), with `WSK_EVENT_ACCEPT` and `events` enabled when a recorder is given. */
+  /**
+   * A listening socket bound to `address` (and so listening), with `events` enabled. The sockets
+   * `acceptRecorder` accepts are this client's to close at `end()`.
+   */
   async listen(
     af: number,
     type: number,
@@ -262,7 +281,14 @@ export class WskTestClient {
     acceptRecorder: WskAcceptRecorder | null = null,
     events = 0,
   ): Promise<WSK_SOCKET> {
-    const socket = await this.socket(af, type, protocol, WSK_FLAG_LISTEN_SOCKET, acceptRecorder?.dispatch ?? null);
+    if (acceptRecorder) acceptRecorder.adopt = (accepted) => this.track(accepted);
+    const socket = await this.socket(
+      af,
+      type,
+      protocol,
+      WSK_FLAG_LISTEN_SOCKET,
+      acceptRecorder?.dispatch ?? null,
+    );
     const d = socket.Dispatch as WSK_PROVIDER_LISTEN_DISPATCH;
     await this.must('WskBind', (irp) => d.WskBind(socket, address, 0, irp));
     if (events) this.enableEvents(socket, events);
@@ -358,7 +384,11 @@ export class WskTestClient {
   }
 
   /** `WskReceive` into a buffer of `capacity`; resolves with the status and the bytes received. */
-  async receive(socket: WSK_SOCKET, capacity: number, flags = 0): Promise<{ Status: NTSTATUS; data: Uint8Array }> {
+  async receive(
+    socket: WSK_SOCKET,
+    capacity: number,
+    flags = 0,
+  ): Promise<{ Status: NTSTATUS; data: Uint8Array }> {
     const buffer = new Uint8Array(capacity);
     const d = socket.Dispatch as WSK_PROVIDER_CONNECTION_DISPATCH;
     const result = await this.call((irp) => d.WskReceive(socket, wskBuf(buffer), flags, irp));
