@@ -48,7 +48,7 @@ afterEach(async () => {
 /** A WSK sender and a WSK receiver whose recorder has `events` (inherited from its listener). */
 async function connected(
   events: number,
-  triple = STREAM,
+  triple: { af: number; type: number; protocol: number } = STREAM,
   prepare: (r: WskConnectionRecorder) => void = () => {},
 ) {
   const acceptor = new WskAcceptRecorder();
