@@ -13,9 +13,9 @@
  * transport's DC), or — for a transport that does not report it — when the transport released the
  * connection. Cancelling it before it ran withdraws it; after, it aborts the connection.
  *
- * The ideal send backlog (`SIO_WSK_QUERY_IDEAL_SEND_BACKLOG`, `WskSendBacklogEvent`) is what the
- * transport took between two drains when it first pushed back: how much must be outstanding to
- * keep it busy. It starts at 64 KiB and changes when the transport shows another figure.
+ * The ideal send backlog (`SIO_WSK_QUERY_IDEAL_SEND_BACKLOG`, `WskSendBacklogEvent`) is how much
+ * must be outstanding to keep the transport busy: the most it took between two drains before it
+ * pushed back. It starts at 64 KiB and grows when the transport shows it holds more.
  * @module
  */
 
@@ -172,7 +172,7 @@ export class WskSendQueue {
       return STATUS_SUCCESS;
     }
     this.blocked = entry;
-    if (this.sinceDrain !== this.idealBacklog) {
+    if (this.sinceDrain > this.idealBacklog) {
       this.idealBacklog = this.sinceDrain;
       this.host.idealBacklogChanged(this.sinceDrain);
     }
