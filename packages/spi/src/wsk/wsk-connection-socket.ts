@@ -554,17 +554,19 @@ export class WskConnectionSocket extends WskSocketObject {
   private connectionFailed(status: NTSTATUS, how: 'reset' | 'gone'): void {
     if (this.failure) return;
     this.failure = status;
+    // The client hears of the end first, then its pending requests fail: a completion routine that
+    // closes the socket must not silence the event.
+    if (!this.closeRequested) {
+      if (how === 'gone' && this.receiveCallback()) {
+        this.rx.indicateClosed();
+        this.disconnectEvent = 'fired';
+      } else if (this.disconnectEvent !== 'fired') {
+        this.disconnectEvent = 'abortive';
+        if (this.events.isEnabled(WSK_EVENT_DISCONNECT)) this.fireDisconnectEvent();
+      }
+    }
     this.rx.fail(status);
     this.tx.failAll(status);
-    if (this.closeRequested) return;
-    if (how === 'gone' && this.receiveCallback()) {
-      this.rx.indicateClosed();
-      this.disconnectEvent = 'fired';
-      return;
-    }
-    if (this.disconnectEvent === 'fired') return;
-    this.disconnectEvent = 'abortive';
-    if (this.events.isEnabled(WSK_EVENT_DISCONNECT)) this.fireDisconnectEvent();
   }
 
   private onLinkClosed(): void {
