@@ -80,6 +80,24 @@ export class TcpLink implements TransportLink {
     }
   }
 
+  /**
+   * `send` without the copy, where the connection offers it (`writeOwned`, Node's `net`): the bytes
+   * stay the caller's until `onSent`. Elsewhere it is `send`, and `onSent` follows at once.
+   */
+  sendOwned(data: Uint8Array, endOfMessage: boolean, onSent: (failure: unknown) => void): boolean {
+    const owned = this.connection.writeOwned;
+    if (!owned) {
+      const accepted = this.send(data, endOfMessage);
+      queueMicrotask(() => onSent(null));
+      return accepted;
+    }
+    try {
+      return owned.call(this.connection, data, (error) => onSent(error ? wsaErrorFromFailure(error) : null));
+    } catch (error) {
+      throw wsaErrorFromFailure(error);
+    }
+  }
+
   /** FIN after everything queued. TCP has no disconnect data; the kit never passes any (no `XP1_DISCONNECT_DATA`). */
   close(_disconnectData: Uint8Array | null): void {
     this.connection.end();

@@ -177,6 +177,33 @@ describe('what TCP offers', () => {
   });
 });
 
+describe('sends without a copy', () => {
+  it("a WskSend over TCP holds the caller's buffer: its IRP completes once the transport is done with it", async () => {
+    proc = startTcpProcess();
+    const listener = await Socket.create(proc.ws2, AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    await listener.bind(sockaddrIn('127.0.0.1', 0));
+    await listener.listen(1);
+    const [accepted, conn] = await Promise.all([
+      listener.accept(),
+      client.connect(SOCK_STREAM, IPPROTO_TCP, sockaddrIn('127.0.0.1', 0), listener.localAddress()!),
+    ]);
+    const size = 32 * 1024 * 1024;
+    let done = false;
+    const sent = client.send(conn, new Uint8Array(size).fill(1)).then((r) => {
+      done = true;
+      return r;
+    });
+    // The peer does not read: the kernel cannot take 32 MiB, so the buffer is still in use.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(done).toBe(false);
+    let read = 0;
+    while (read < size) read += (await accepted.socket.recv(1 << 20)).byteLength;
+    expect(await sent).toEqual({ Status: STATUS_SUCCESS, Information: size });
+    accepted.socket.close();
+    listener.close();
+  });
+});
+
 describe('UDP with a Winsock peer', () => {
   it('WskSendTo and WskReceiveFrom over real loopback UDP', async () => {
     proc = startTcpProcess();

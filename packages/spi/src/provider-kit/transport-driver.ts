@@ -107,6 +107,12 @@ export interface TransportLink {
    * when the send queue is above its high-water mark; `onDrain` follows. Never drops bytes.
    */
   send(data: Uint8Array, endOfMessage: boolean): boolean;
+  /**
+   * `send` without a copy: the caller keeps `data` unchanged until `onSent` runs (the transport is
+   * done with it; with a `WsaError`-like failure when it never will be sent). Optional; links that
+   * have no such path leave it out and owners fall back to `send`.
+   */
+  sendOwned?(data: Uint8Array, endOfMessage: boolean, onSent: (failure: unknown) => void): boolean;
   /** Send expedited data. Present only when the protocol has it (`XP1_EXPEDITED_DATA`). */
   sendExpedited?(data: Uint8Array): void;
   /**

@@ -33,6 +33,12 @@ export class NodeStreamConnection implements StreamConnection {
   private resetCalled = false;
   private resetDelivered = false;
   private closeDelivered = false;
+  /** `writeOwned` callbacks, in write order: Node completes writes in order. */
+  private readonly ownedWritten: Array<(error: Error | null) => void> = [];
+  /** One callback for every owned write, so Node batches their completions in one tick. */
+  private readonly onOwnedWritten = (error?: Error | null): void => {
+    this.ownedWritten.shift()?.(error ?? null);
+  };
 
   /** Wrap a connected socket; it is paused here and resumed by `setHandlers`. */
   constructor(private readonly socket: Socket) {
@@ -104,6 +110,23 @@ export class NodeStreamConnection implements StreamConnection {
     if (this.endCalled) throw new NetworkError('EPIPE', 'write after end()');
     if (this.socket.destroyed) return true;
     return this.socket.write(Buffer.from(data));
+  }
+
+  /**
+   * Queue `data` itself (a `Buffer` view of it, no copy); `onWritten` runs once Node handed it to
+   * the kernel, or with the error that stopped it. Same checks and answer as `write`.
+   */
+  writeOwned(data: Uint8Array, onWritten: (error: Error | null) => void): boolean {
+    if (!(data instanceof Uint8Array)) throw new TypeError('writeOwned: data must be a Uint8Array');
+    if (this.resetCalled) throw new NetworkError('EPIPE', 'write after reset()');
+    if (this.endCalled) throw new NetworkError('EPIPE', 'write after end()');
+    if (this.socket.destroyed) {
+      queueMicrotask(() => onWritten(new NetworkError('EPIPE', 'the connection is gone')));
+      return true;
+    }
+    const view = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    this.ownedWritten.push(onWritten);
+    return this.socket.write(view, this.onOwnedWritten);
   }
 
   /** `socket.end()`: FIN after everything queued. Idempotent. */

@@ -46,6 +46,13 @@ export interface StreamConnection {
   setHandlers(handlers: StreamConnectionHandlers): void;
   /** Queue bytes; false when the send buffer is above its high-water mark (`onDrain` follows). Never drops bytes. */
   write(data: Uint8Array): boolean;
+  /**
+   * Queue `data` without copying it: the caller keeps it unchanged until `onWritten` runs (the
+   * bytes left the connection's buffer for the network; with an error when they never will).
+   * Same back-pressure answer and failures as `write`. Optional: for owners that hold the buffer
+   * anyway until a request completes (WSK's send IRPs), it saves a copy per send.
+   */
+  writeOwned?(data: Uint8Array, onWritten: (error: Error | null) => void): boolean;
   /** Send FIN after everything queued. Idempotent. */
   end(): void;
   /** Abort with RST now; queued bytes are discarded. Idempotent. */

@@ -16,7 +16,17 @@
  * - Transport failures arrive as NTSTATUS values (`ntStatusFromWsaError` has the table).
  */
 export * from './irp';
-export * from './irql';
+export {
+  APC_LEVEL,
+  atDispatchLevel,
+  DISPATCH_LEVEL,
+  KeGetCurrentIrql,
+  KeLowerIrql,
+  KeRaiseIrql,
+  type KIRQL,
+  PASSIVE_LEVEL,
+  runAtIrql,
+} from './irql';
 export * from './mdl';
 export * from './ntstatus';
 export * from './transport-status';

@@ -69,6 +69,22 @@ export function runAtIrql<T>(irql: KIRQL, body: () => T): T {
   }
 }
 
+/**
+ * Raises to `DISPATCH_LEVEL` (if below) and returns the IRQL `restoreIrql` must go back to: the
+ * closure-free form of `atDispatchLevel`, for the per-packet paths.
+ * @internal
+ */
+export function raiseToDispatchLevel(): KIRQL {
+  const previous = currentIrql;
+  if (previous < DISPATCH_LEVEL) currentIrql = DISPATCH_LEVEL;
+  return previous;
+}
+
+/** Goes back to the IRQL `raiseToDispatchLevel` returned. @internal */
+export function restoreIrql(previous: KIRQL): void {
+  currentIrql = previous;
+}
+
 /** Runs `body` as the transport's receive path does: at `DISPATCH_LEVEL`. */
 export function atDispatchLevel<T>(body: () => T): T {
   return runAtIrql(DISPATCH_LEVEL, body);

@@ -22,7 +22,7 @@ import type { WSK_DATA_INDICATION } from './wsk-client-dispatch';
 import { WskConnectionSocket } from './wsk-connection-socket';
 import type { PFN_WSK_BIND, PFN_WSK_GET_LOCAL_ADDRESS } from './wsk-listen-dispatch';
 import { isOutCell } from './wsk-sockaddr';
-import { withSocket } from './wsk-socket';
+import { enterSocket, failedCall, withSocket } from './wsk-socket';
 import type { WSK_SOCKET } from './wsk-socket-types';
 
 /** `PFN_WSK_CONNECT`: connects a bound connection socket (`Flags` reserved, 0). */
@@ -126,10 +126,25 @@ export const connectionDispatch: WSK_PROVIDER_CONNECTION_DISPATCH =
       withSocket(Socket, C, 'WskGetRemoteAddress', Irp, true, (s, irp) =>
         s.getRemoteAddress(irp!, RemoteAddress),
       ),
-    WskSend: (Socket, Buffer, Flags, Irp) =>
-      withSocket(Socket, C, 'WskSend', Irp, true, (s, irp) => s.send(irp!, Buffer, Flags)),
-    WskReceive: (Socket, Buffer, Flags, Irp) =>
-      withSocket(Socket, C, 'WskReceive', Irp, true, (s, irp) => s.receive(irp!, Buffer, Flags)),
+    // The per-packet calls go without a closure.
+    WskSend: (Socket, Buffer, Flags, Irp) => {
+      const s = enterSocket(Socket, C, 'WskSend', Irp, true);
+      if (typeof s === 'number') return s;
+      try {
+        return s.send(Irp, Buffer, Flags);
+      } catch (error) {
+        return failedCall(error, Irp, 'WskSend');
+      }
+    },
+    WskReceive: (Socket, Buffer, Flags, Irp) => {
+      const s = enterSocket(Socket, C, 'WskReceive', Irp, true);
+      if (typeof s === 'number') return s;
+      try {
+        return s.receive(Irp, Buffer, Flags);
+      } catch (error) {
+        return failedCall(error, Irp, 'WskReceive');
+      }
+    },
     WskDisconnect: (Socket, Buffer, Flags, Irp) =>
       withSocket(Socket, C, 'WskDisconnect', Irp, true, (s, irp) => s.disconnect(irp!, Buffer, Flags)),
     WskRelease: (Socket, DataIndication) =>

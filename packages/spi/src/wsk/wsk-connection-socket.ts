@@ -38,7 +38,7 @@ import type {
 } from '../provider-kit/transport-driver';
 import type { SOCKADDR } from '../types/sockaddr';
 import { completeIrp, type IRP, pendIrp } from './irp';
-import { atDispatchLevel, DISPATCH_LEVEL, KeGetCurrentIrql } from './irql';
+import { atDispatchLevel, DISPATCH_LEVEL, KeGetCurrentIrql, raiseToDispatchLevel, restoreIrql } from './irql';
 import {
   type NTSTATUS,
   STATUS_ADDRESS_ALREADY_ASSOCIATED,
@@ -515,29 +515,53 @@ export class WskConnectionSocket extends WskSocketObject {
 
   private linkHandlers(link: TransportLink): LinkHandlers {
     // Handlers run on the transport's path, at DISPATCH_LEVEL; nothing they do may throw back into
-    // the driver but a strict verifier's stop.
+    // the driver but a strict verifier's stop. Data and drains, once per packet, go without closures.
+    const failed = (error: unknown): void => {
+      if (error instanceof WskVerifierError) throw error;
+      this.connectionFailed(STATUS_CONNECTION_ABORTED, 'reset');
+      link.reset();
+    };
     const on =
       <A extends unknown[]>(handler: (...args: A) => void) =>
       (...args: A): void => {
         if (this.linkValue !== link) return;
-        atDispatchLevel(() => {
-          try {
-            handler(...args);
-          } catch (error) {
-            if (error instanceof WskVerifierError) throw error;
-            this.connectionFailed(STATUS_CONNECTION_ABORTED, 'reset');
-            link.reset();
-          }
-        });
+        const previous = raiseToDispatchLevel();
+        try {
+          handler(...args);
+        } catch (error) {
+          failed(error);
+        } finally {
+          restoreIrql(previous);
+        }
       };
     return {
-      onData: on((data: Uint8Array, endOfMessage: boolean) => this.rx.onData(data, endOfMessage)),
+      onData: (data: Uint8Array, endOfMessage: boolean) => {
+        if (this.linkValue !== link) return;
+        const previous = raiseToDispatchLevel();
+        try {
+          this.rx.onData(data, endOfMessage);
+        } catch (error) {
+          failed(error);
+        } finally {
+          restoreIrql(previous);
+        }
+      },
       onExpedited: on((data: Uint8Array) => this.rx.onData(data, true)),
       onPeerClose: on(() => this.onPeerClose()),
       onReset: on((code: number) =>
         this.connectionFailed(ntStatusFromWsaError(code), code === WSAENETDOWN ? 'gone' : 'reset'),
       ),
-      onDrain: on(() => this.tx.onDrain()),
+      onDrain: () => {
+        if (this.linkValue !== link) return;
+        const previous = raiseToDispatchLevel();
+        try {
+          this.tx.onDrain();
+        } catch (error) {
+          failed(error);
+        } finally {
+          restoreIrql(previous);
+        }
+      },
       onSendClosed: on(() => this.tx.onSendClosed()),
       onClosed: on(() => this.onLinkClosed()),
     };

@@ -21,7 +21,7 @@
 import { SO_RCVBUF, SOL_SOCKET } from '../constants/socket-options';
 import type { TransportDriver } from '../provider-kit/transport-driver';
 import { completeIrp, type IRP, pendIrp, takeIrp, type ULONG_PTR } from './irp';
-import { atDispatchLevel } from './irql';
+import { raiseToDispatchLevel, restoreIrql } from './irql';
 import {
   type NTSTATUS,
   STATUS_BUFFER_TOO_SMALL,
@@ -226,7 +226,12 @@ export abstract class WskSocketObject implements WSK_SOCKET, CallbackHost, Event
 
   /** Completes an IRP from the transport's path (at `DISPATCH_LEVEL`). */
   completeFromTransport(irp: IRP, status: NTSTATUS, information: ULONG_PTR = 0): void {
-    atDispatchLevel(() => completeIrp(irp, status, information, irp.call));
+    const previous = raiseToDispatchLevel();
+    try {
+      completeIrp(irp, status, information, irp.call);
+    } finally {
+      restoreIrql(previous);
+    }
   }
 }
 
@@ -234,19 +239,16 @@ export abstract class WskSocketObject implements WSK_SOCKET, CallbackHost, Event
 export type SocketClass<T extends WskSocketObject> = abstract new (...args: never[]) => T;
 
 /**
- * The common entry of every socket-level WSK function (checks in the module comment): finds the
- * socket and takes the IRP, then runs `body`. Whatever `body` throws (a bug, never the client's
- * input) fails the request with `STATUS_UNSUCCESSFUL` instead of escaping to the caller; a strict
- * verifier's stop goes through.
+ * The checks every socket-level WSK function makes first (module comment): the socket, with the
+ * IRP taken, or the status to return (the IRP completed with it where it could be).
  */
-export function withSocket<T extends WskSocketObject>(
+export function enterSocket<T extends WskSocketObject>(
   Socket: unknown,
   kind: SocketClass<T>,
   call: string,
   Irp: unknown,
   irpRequired: boolean,
-  body: (socket: T, irp: IRP | null) => NTSTATUS,
-): NTSTATUS {
+): T | NTSTATUS {
   if (!(Socket instanceof WskSocketObject)) return STATUS_INVALID_PARAMETER;
   const verifier = Socket.verifier;
   let irp: IRP | null = null;
@@ -268,12 +270,40 @@ export function withSocket<T extends WskSocketObject>(
     if (irp) completeIrp(irp, STATUS_NOT_SUPPORTED, 0, call);
     return STATUS_NOT_SUPPORTED;
   }
+  return Socket;
+}
+
+/**
+ * What a WSK function returns when its body threw (a bug, never the client's input): the request
+ * fails with `STATUS_UNSUCCESSFUL` instead of the exception escaping; a strict verifier's stop goes
+ * through.
+ */
+export function failedCall(error: unknown, irp: IRP | null, call: string): NTSTATUS {
+  if (error instanceof WskVerifierError) throw error;
+  if (irp && irp.state === 'pending' && !irp.PendingReturned) completeIrp(irp, STATUS_UNSUCCESSFUL, 0, call);
+  return irp?.PendingReturned ? STATUS_PENDING : STATUS_UNSUCCESSFUL;
+}
+
+/**
+ * The common entry of every socket-level WSK function (checks in the module comment): finds the
+ * socket and takes the IRP, then runs `body`. Whatever `body` throws (a bug, never the client's
+ * input) fails the request with `STATUS_UNSUCCESSFUL` instead of escaping to the caller; a strict
+ * verifier's stop goes through.
+ */
+export function withSocket<T extends WskSocketObject>(
+  Socket: unknown,
+  kind: SocketClass<T>,
+  call: string,
+  Irp: unknown,
+  irpRequired: boolean,
+  body: (socket: T, irp: IRP | null) => NTSTATUS,
+): NTSTATUS {
+  const socket = enterSocket(Socket, kind, call, Irp, irpRequired);
+  if (typeof socket === 'number') return socket;
+  const irp = irpRequired || (Irp !== null && Irp !== undefined) ? (Irp as IRP) : null;
   try {
-    return body(Socket, irp);
+    return body(socket, irp);
   } catch (error) {
-    if (error instanceof WskVerifierError) throw error;
-    if (irp && irp.state === 'pending' && !irp.PendingReturned)
-      completeIrp(irp, STATUS_UNSUCCESSFUL, 0, call);
-    return irp?.PendingReturned ? STATUS_PENDING : STATUS_UNSUCCESSFUL;
+    return failedCall(error, irp, call);
   }
 }
