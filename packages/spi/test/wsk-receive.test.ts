@@ -25,6 +25,7 @@ import {
   WSK_FLAG_AT_DISPATCH_LEVEL,
   WSK_FLAG_DRAIN,
   WSK_FLAG_ENTIRE_MESSAGE,
+  WSK_FLAG_RELEASE_ASAP,
   WSK_FLAG_WAITALL,
   type WSK_PROVIDER_CONNECTION_DISPATCH,
   type WSK_SOCKET,
@@ -108,6 +109,7 @@ describe('receive indications', () => {
     await recorder.until(() => recorder.received().byteLength === 5);
     expect(irql).toBe(DISPATCH_LEVEL);
     expect(recorder.events[0]!.flags & WSK_FLAG_AT_DISPATCH_LEVEL).toBe(WSK_FLAG_AT_DISPATCH_LEVEL);
+    expect(recorder.events[0]!.flags & WSK_FLAG_RELEASE_ASAP).toBe(0);
     expect(KeGetCurrentIrql()).toBe(PASSIVE_LEVEL);
   });
 
@@ -173,8 +175,10 @@ describe('receive indications', () => {
     expect(got.value).toBe(1000);
     await sim.client.send(sender, new Uint8Array(1000).fill(7));
     await recorder.until(() => kept.reduce((n, k) => n + k.Buffer.Length, 0) >= 1000);
-    // The buffers stay valid and the client reads them whenever it likes.
+    // The buffers stay valid and the client reads them whenever it likes — but a whole SO_RCVBUF
+    // of them is a lot to keep: the indication asked for them back soon.
     expect(kept[0]!.Buffer.Mdl!.MappedSystemVa[0]).toBe(7);
+    expect(recorder.events[0]!.flags & WSK_FLAG_RELEASE_ASAP).toBe(WSK_FLAG_RELEASE_ASAP);
     // Held at the limit: the transport is paused, the sender's big send waits for the window.
     let sent = false;
     const big = sim.client.send(sender, new Uint8Array(300_000)).then((r) => {

@@ -12,10 +12,15 @@ import {
   createWskProvider,
   emptyWskProviderNpi,
   emptyWskRegistration,
+  IoCancelIrp,
+  IRP,
+  irpCompletion,
   MAKE_WSK_VERSION,
+  STATUS_CANCELLED,
   STATUS_DEVICE_NOT_READY,
   STATUS_INVALID_PARAMETER,
   STATUS_NOINTERFACE,
+  STATUS_PENDING,
   STATUS_SUCCESS,
   type WSK_CLIENT_NPI,
   WSK_FLAG_CONNECTION_SOCKET,
@@ -24,6 +29,7 @@ import {
   type WSK_PROVIDER_CONNECTION_DISPATCH,
   WSK_PROVIDER_VERSION,
   type WSK_SOCKET,
+  WSK_TRANSPORT_LIST_CHANGE,
   type WskProvider,
   WskSubsystem,
 } from '@ws2spi/spi/wsk';
@@ -153,6 +159,35 @@ describe('WskRegister and WskCaptureProviderNPI', () => {
     // Deregistered blocks may be registered again.
     expect(wsk.WskRegister(clientNpi(), reg)).toBe(STATUS_SUCCESS);
     await wsk.WskDeregister(reg);
+  });
+});
+
+describe('WskControlClient', () => {
+  it('WSK_TRANSPORT_LIST_CHANGE pends (the transports never change): cancelled by IoCancelIrp, or at WskDeregister', async () => {
+    const wsk = new WskSubsystem({ provider: provider() });
+    const reg = emptyWskRegistration();
+    wsk.WskRegister(clientNpi(), reg);
+    const npi = emptyWskProviderNpi();
+    await wsk.WskCaptureProviderNPI(reg, WSK_NO_WAIT, npi);
+    const change = () => {
+      const irp = new IRP();
+      const done = irpCompletion(irp);
+      expect(
+        npi.Dispatch!.WskControlClient(npi.Client!, WSK_TRANSPORT_LIST_CHANGE, 0, null, 0, null, null, irp),
+      ).toBe(STATUS_PENDING);
+      return { irp, done };
+    };
+    const first = change();
+    IoCancelIrp(first.irp);
+    expect((await first.done).Status).toBe(STATUS_CANCELLED);
+    const second = change();
+    // Without an IRP it cannot pend.
+    expect(
+      npi.Dispatch!.WskControlClient(npi.Client!, WSK_TRANSPORT_LIST_CHANGE, 0, null, 0, null, null, null),
+    ).toBe(STATUS_INVALID_PARAMETER);
+    wsk.WskReleaseProviderNPI(reg);
+    await wsk.WskDeregister(reg);
+    expect((await second.done).Status).toBe(STATUS_CANCELLED);
   });
 });
 

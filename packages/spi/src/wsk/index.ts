@@ -11,7 +11,10 @@
  * - Requests complete through IRPs (`IoAllocateIrp`, `IoSetCompletionRoutine`, `IoCancelIrp`,
  *   `callWithIrp`), buffers are `WSK_BUF`s over MDL chains (`wskBuf`).
  * - Events: `SO_WSK_EVENT_CALLBACK` and the client's dispatch tables (`WskReceiveEvent`,
- *   `WskDisconnectEvent`, …), with the IRQL model of `irql.ts`.
+ *   `WskDisconnectEvent`, …).
+ * - IRQL: what the transport starts (data, a reset, a driver call settling) runs at
+ *   `DISPATCH_LEVEL` — callbacks get `WSK_FLAG_AT_DISPATCH_LEVEL`, and must not wait (return a
+ *   promise); what WSK defers to a later turn runs at `PASSIVE_LEVEL`. See `irql.ts`.
  * - `WskVerifier` records contract violations as Driver Verifier would report them.
  * - Transport failures arrive as NTSTATUS values (`ntStatusFromWsaError` has the table).
  */

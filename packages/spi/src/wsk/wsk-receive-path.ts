@@ -12,7 +12,8 @@
  * When a `WskReceive` completes and data is still buffered, the rest is indicated on a later turn
  * (at `PASSIVE_LEVEL`). What WSK holds — buffered plus indications the client kept — is bounded by
  * `SO_RCVBUF`: beyond it the transport is paused (TCP's window closes), and resumed once the client
- * has taken or released enough.
+ * has taken or released enough. An indication that would bring what the client keeps to half of
+ * `SO_RCVBUF` or more says `WSK_FLAG_RELEASE_ASAP`.
  *
  * A receive completes as soon as it holds data (the rest of its buffer stays unfilled), at the end
  * of a message on message-oriented transports, when its buffer is full, or when the peer closed
@@ -42,6 +43,7 @@ import {
   WSK_EVENT_RECEIVE,
   WSK_FLAG_DRAIN,
   WSK_FLAG_ENTIRE_MESSAGE,
+  WSK_FLAG_RELEASE_ASAP,
   WSK_FLAG_WAITALL,
 } from './wsk-constants';
 
@@ -324,7 +326,10 @@ export class WskReceivePath {
       }
       const last = taken[taken.length - 1]!;
       const entire = host.messageOriented && this.atMessageStart && last.end;
-      const flags = irqlFlag() | (entire ? WSK_FLAG_ENTIRE_MESSAGE : 0);
+      // Holding half of SO_RCVBUF or more already: the client should not keep these buffers long.
+      const releaseAsap = this.retainedBytes + total >= host.receiveBufferSize / 2;
+      const flags =
+        irqlFlag() | (entire ? WSK_FLAG_ENTIRE_MESSAGE : 0) | (releaseAsap ? WSK_FLAG_RELEASE_ASAP : 0);
       const accepted: Out<number> = out(total);
       const status = callClientCallback(
         host,
