@@ -32,7 +32,7 @@ import {
   type WSK_SOCKET,
   WskSetOption,
 } from '@ws2spi/spi/wsk';
-import { DATAGRAM, STREAM, settle, startWskSim, text, utf8, type WskSim } from './support/wsk-sim';
+import { DATAGRAM, STREAM, settle, startWskSim, text, utf8, type WskSim, wskPair } from './support/wsk-sim';
 
 let sim: WskSim;
 
@@ -49,25 +49,11 @@ const { af, type, protocol } = STREAM;
 
 /** A WSK listener (with `events` inherited through WskAcceptEvent) and a WSK client connected to it. */
 async function pair(listenerEvents: number, clientRecorder = new WskConnectionRecorder()) {
-  const acceptor = new WskAcceptRecorder();
-  const listener = await sim.client.listen(
-    af,
-    type,
-    protocol,
-    sim.wskAddress(),
-    acceptor,
-    WSK_EVENT_ACCEPT | listenerEvents,
-  );
-  const caller = await sim.client.connect(
-    type,
-    protocol,
-    sim.wskAddress(),
-    await sim.client.localAddress(listener),
-    clientRecorder,
-  );
-  const accepted = await acceptor.nth(0);
-  sim.client.track(accepted.socket);
-  return { listener, caller, clientRecorder, accepted };
+  const { listener, sender, receiver, recorder } = await wskPair(sim, {
+    events: listenerEvents,
+    senderRecorder: clientRecorder,
+  });
+  return { listener, caller: sender, clientRecorder, accepted: { socket: receiver, recorder } };
 }
 
 const control = (s: WSK_SOCKET, EventMask: number, irp: IRP | null = null, NpiId = NPI_WSK_INTERFACE_ID) =>

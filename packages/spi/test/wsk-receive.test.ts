@@ -7,7 +7,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { SO_RCVBUF, SOL_SOCKET } from '@ws2spi/spi';
-import { WskAcceptRecorder, WskConnectionRecorder } from '@ws2spi/spi/testing';
+import { WskConnectionRecorder } from '@ws2spi/spi/testing';
 import {
   DISPATCH_LEVEL,
   KeGetCurrentIrql,
@@ -19,7 +19,6 @@ import {
   STATUS_PENDING,
   STATUS_SUCCESS,
   type WSK_DATA_INDICATION,
-  WSK_EVENT_ACCEPT,
   WSK_EVENT_DISCONNECT,
   WSK_EVENT_RECEIVE,
   WSK_FLAG_AT_DISPATCH_LEVEL,
@@ -33,7 +32,7 @@ import {
   WskIoctl,
   WskSetOption,
 } from '@ws2spi/spi/wsk';
-import { MESSAGE, STREAM, settle, startWskSim, text, utf8, type WskSim } from './support/wsk-sim';
+import { MESSAGE, STREAM, settle, startWskSim, text, utf8, type WskSim, wskPair } from './support/wsk-sim';
 
 let sim: WskSim;
 
@@ -52,24 +51,7 @@ async function connected(
   triple: { af: number; type: number; protocol: number } = STREAM,
   prepare: (r: WskConnectionRecorder) => void = () => {},
 ) {
-  const acceptor = new WskAcceptRecorder();
-  acceptor.prepare = prepare;
-  const listener = await sim.client.listen(
-    triple.af,
-    triple.type,
-    triple.protocol,
-    sim.wskAddress(),
-    acceptor,
-    WSK_EVENT_ACCEPT | events,
-  );
-  const sender = await sim.client.connect(
-    triple.type,
-    triple.protocol,
-    sim.wskAddress(),
-    await sim.client.localAddress(listener),
-  );
-  const { socket: receiver, recorder } = await acceptor.nth(0);
-  return { sender, receiver, recorder };
+  return wskPair(sim, { events, triple, prepare });
 }
 
 const dispatch = (s: WSK_SOCKET) => s.Dispatch as WSK_PROVIDER_CONNECTION_DISPATCH;

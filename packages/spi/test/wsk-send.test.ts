@@ -27,7 +27,7 @@ import {
   WskIoctl,
   wskBuf,
 } from '@ws2spi/spi/wsk';
-import { STREAM, settle, startWskSim, text, utf8, type WskSim } from './support/wsk-sim';
+import { STREAM, settle, startWskSim, text, utf8, type WskSim, wskPair } from './support/wsk-sim';
 
 let sim: WskSim;
 
@@ -44,24 +44,7 @@ const { af, type, protocol } = STREAM;
 const dispatch = (s: WSK_SOCKET) => s.Dispatch as WSK_PROVIDER_CONNECTION_DISPATCH;
 
 async function connected(events = 0, senderRecorder: WskConnectionRecorder | null = null) {
-  const acceptor = new WskAcceptRecorder();
-  const listener = await sim.client.listen(
-    af,
-    type,
-    protocol,
-    sim.wskAddress(),
-    acceptor,
-    WSK_EVENT_ACCEPT | events,
-  );
-  const sender = await sim.client.connect(
-    type,
-    protocol,
-    sim.wskAddress(),
-    await sim.client.localAddress(listener),
-    senderRecorder,
-  );
-  const { socket: receiver, recorder } = await acceptor.nth(0);
-  return { sender, receiver, recorder };
+  return wskPair(sim, { events, senderRecorder });
 }
 
 async function drain(receiver: WSK_SOCKET, total: number): Promise<Uint8Array> {

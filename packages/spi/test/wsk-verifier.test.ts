@@ -4,7 +4,7 @@
  * nothing.
  */
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { WskAcceptRecorder, WskConnectionRecorder, WskTestClient } from '@ws2spi/spi/testing';
+import { WskConnectionRecorder, WskTestClient } from '@ws2spi/spi/testing';
 import {
   callWithIrp,
   DISPATCH_LEVEL,
@@ -24,7 +24,6 @@ import {
   STATUS_PENDING,
   STATUS_SUCCESS,
   STATUS_UNSUCCESSFUL,
-  WSK_EVENT_ACCEPT,
   WSK_EVENT_DISCONNECT,
   WSK_EVENT_RECEIVE,
   WSK_FLAG_ABORTIVE,
@@ -37,7 +36,7 @@ import {
   type WskVerifierRule,
   wskBuf,
 } from '@ws2spi/spi/wsk';
-import { STREAM, settle, startWskSim, text, utf8, type WskSim } from './support/wsk-sim';
+import { STREAM, settle, startWskSim, text, utf8, type WskSim, wskPair } from './support/wsk-sim';
 
 let sim: WskSim | null = null;
 
@@ -51,24 +50,7 @@ const dispatch = (s: WSK_SOCKET) => s.Dispatch as WSK_PROVIDER_CONNECTION_DISPAT
 
 async function connected(prepare: (r: WskConnectionRecorder) => void = () => {}, events = WSK_EVENT_RECEIVE) {
   sim ??= await startWskSim();
-  const acceptor = new WskAcceptRecorder();
-  acceptor.prepare = prepare;
-  const listener = await sim.client.listen(
-    af,
-    type,
-    protocol,
-    sim.wskAddress(),
-    acceptor,
-    WSK_EVENT_ACCEPT | events,
-  );
-  const sender = await sim.client.connect(
-    type,
-    protocol,
-    sim.wskAddress(),
-    await sim.client.localAddress(listener),
-  );
-  const { socket: receiver, recorder } = await acceptor.nth(0);
-  return { sim, sender, receiver, recorder };
+  return { sim, ...(await wskPair(sim, { events, prepare })) };
 }
 
 /** The rules recorded so far (and forgets them). */

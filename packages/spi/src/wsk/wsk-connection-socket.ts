@@ -29,7 +29,6 @@
  */
 
 import { WSAENETDOWN } from '../constants/error-codes';
-import { SO_EXCLUSIVEADDRUSE, SO_REUSEADDR, SOL_SOCKET } from '../constants/socket-options';
 import type {
   LinkHandlers,
   LocalBinding,
@@ -41,7 +40,6 @@ import { completeIrp, type IRP, pendIrp } from './irp';
 import { atDispatchLevel, DISPATCH_LEVEL, KeGetCurrentIrql, raiseToDispatchLevel, restoreIrql } from './irql';
 import {
   type NTSTATUS,
-  STATUS_ADDRESS_ALREADY_ASSOCIATED,
   STATUS_CANCELLED,
   STATUS_CONNECTION_ABORTED,
   STATUS_CONNECTION_ACTIVE,
@@ -68,21 +66,13 @@ import {
   WSK_FLAG_NODELAY,
   WSK_FLAG_OOB,
   WSK_FLAG_WAITALL,
-  WskGetOption,
   WskIoctl,
-  WskSetOption,
 } from './wsk-constants';
 import { CONNECTION_EVENTS } from './wsk-event-control';
 import { WskReceivePath } from './wsk-receive-path';
 import { WskSendQueue } from './wsk-send-queue';
 import { checkAddress, writeAddress } from './wsk-sockaddr';
-import {
-  type ControlAnswer,
-  type ControlRequest,
-  SIZEOF_SIZE_T,
-  SIZEOF_ULONG,
-  WskSocketObject,
-} from './wsk-socket';
+import { type ControlAnswer, type ControlRequest, SIZEOF_SIZE_T, WskSocketObject } from './wsk-socket';
 import type { WskTransportEntry } from './wsk-transport';
 import { WskVerifierError } from './wsk-verifier';
 
@@ -98,8 +88,6 @@ export class WskConnectionSocket extends WskSocketObject {
   private linkValue: TransportLink | null = null;
   private localName: SOCKADDR | null = null;
   private remoteName: SOCKADDR | null = null;
-  private reuseAddress = false;
-  private exclusiveAddressUse = false;
   private readonly rx: WskReceivePath;
   private readonly tx: WskSendQueue;
   private peerClosed = false;
@@ -111,8 +99,6 @@ export class WskConnectionSocket extends WskSocketObject {
   private disconnectScheduled = false;
   private linkClosed = false;
   private pendingRequest: IRP | null = null;
-  /** A bind or connect the driver has not answered yet; a close waits for it. */
-  private inFlight: Promise<unknown> | null = null;
   private onReleased: (() => void) | null = null;
 
   constructor(
@@ -157,32 +143,16 @@ export class WskConnectionSocket extends WskSocketObject {
 
   /** `WskBind`. */
   bind(irp: IRP, LocalAddress: unknown, Flags: unknown): NTSTATUS {
-    if (Flags !== 0) return this.finish(irp, STATUS_INVALID_PARAMETER);
-    if (this.state !== 'created') {
-      return this.finish(
-        irp,
-        this.state === 'unusable' ? STATUS_INVALID_DEVICE_STATE : STATUS_ADDRESS_ALREADY_ASSOCIATED,
-      );
-    }
-    const bad = checkAddress(this.driver, LocalAddress, 'bind');
-    if (bad) return this.finish(irp, bad);
-    this.pendingRequest = irp;
-    void this.bindTransport(LocalAddress as SOCKADDR).then((status) => {
-      if (this.pendingRequest === irp) this.pendingRequest = null;
-      if (irp.state === 'pending') this.completeFromTransport(irp, status);
-    });
-    return irp.state === 'completed' ? irp.IoStatus.Status : pendIrp(irp, null);
+    if (this.state === 'unusable') return this.finish(irp, STATUS_INVALID_DEVICE_STATE);
+    return this.startBind(irp, LocalAddress, Flags, this.state !== 'created', (address) =>
+      this.bindTransport(address),
+    );
   }
 
   /** Binds through the driver; resolves with the status. */
   async bindTransport(address: SOCKADDR): Promise<NTSTATUS> {
     this.state = 'binding';
-    const attempt = this.track(() =>
-      this.streamDriver.bind(address, {
-        reuseAddress: this.reuseAddress,
-        exclusiveAddressUse: this.exclusiveAddressUse,
-      }),
-    );
+    const attempt = this.track(() => this.streamDriver.bind(address, this.bindOptions));
     try {
       const binding = await attempt;
       if (this.closeRequested) {
@@ -256,25 +226,6 @@ export class WskConnectionSocket extends WskSocketObject {
       if (this.state === 'connecting') this.state = 'bound';
       return ntStatusFromTransportFailure(error);
     }
-  }
-
-  /** Starts a driver call and remembers it until it settles (a close waits for it). */
-  private track<T>(start: () => Promise<T>): Promise<T> {
-    let attempt: Promise<T>;
-    try {
-      attempt = start();
-    } catch (error) {
-      attempt = Promise.reject(error);
-    }
-    const settled = attempt.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.inFlight = settled;
-    void settled.then(() => {
-      if (this.inFlight === settled) this.inFlight = null;
-    });
-    return attempt;
   }
 
   /** The connection is established over `link`. */
@@ -384,7 +335,7 @@ export class WskConnectionSocket extends WskSocketObject {
   // ---- options and events ------------------------------------------------------------------------
 
   protected override control(request: ControlRequest): ControlAnswer {
-    const { RequestType, ControlCode, Level } = request;
+    const { RequestType, ControlCode } = request;
     if (RequestType === WskIoctl && ControlCode === SIO_WSK_QUERY_IDEAL_SEND_BACKLOG) {
       if (this.state !== 'connected') return { status: STATUS_INVALID_DEVICE_STATE };
       return { status: STATUS_SUCCESS, value: this.tx.idealBacklog, size: SIZEOF_SIZE_T };
@@ -393,25 +344,7 @@ export class WskConnectionSocket extends WskSocketObject {
       if (this.state !== 'connected') return { status: STATUS_INVALID_DEVICE_STATE };
       return { status: STATUS_SUCCESS, value: this.rx.buffered, size: SIZEOF_SIZE_T };
     }
-    if (Level === SOL_SOCKET && (ControlCode === SO_REUSEADDR || ControlCode === SO_EXCLUSIVEADDRUSE)) {
-      const reuse = ControlCode === SO_REUSEADDR;
-      if (RequestType === WskGetOption) {
-        return {
-          status: STATUS_SUCCESS,
-          value: reuse ? this.reuseAddress : this.exclusiveAddressUse,
-          size: SIZEOF_ULONG,
-        };
-      }
-      if (RequestType !== WskSetOption) return null;
-      if (this.state !== 'created') return { status: STATUS_INVALID_DEVICE_STATE };
-      const on =
-        request.InputBuffer === true ||
-        (typeof request.InputBuffer === 'number' && request.InputBuffer !== 0);
-      if (reuse) this.reuseAddress = on;
-      else this.exclusiveAddressUse = on;
-      return { status: STATUS_SUCCESS };
-    }
-    return null;
+    return this.addressOption(request, this.state === 'created');
   }
 
   override eventsReady(): boolean {
@@ -637,12 +570,7 @@ export class WskConnectionSocket extends WskSocketObject {
     if (request && request.state === 'pending') completeIrp(request, STATUS_CANCELLED, 0, request.call);
     this.rx.cancelAll();
     this.tx.failAll(STATUS_CANCELLED);
-    const inFlight = this.inFlight;
-    if (inFlight) {
-      // The driver still owes an answer (a connection or a binding to give back): wait for it.
-      void inFlight.then(() => queueMicrotask(() => this.release(done)));
-      return;
-    }
+    if (this.waitForDriver(done)) return;
     const link = this.linkValue;
     if (!link || this.linkClosed) {
       this.binding?.release();

@@ -16,7 +16,7 @@
  * @module
  */
 
-import { SO_BROADCAST, SO_EXCLUSIVEADDRUSE, SO_REUSEADDR, SOL_SOCKET } from '../constants/socket-options';
+import { SO_BROADCAST, SOL_SOCKET } from '../constants/socket-options';
 import type { DatagramBinding, DatagramTransportDriver } from '../provider-kit/transport-driver';
 import type { SOCKADDR } from '../types/sockaddr';
 import { completeIrp, type IRP, pendIrp } from './irp';
@@ -25,7 +25,6 @@ import { mdlChain } from './mdl';
 import {
   type NTSTATUS,
   STATUS_ACCESS_DENIED,
-  STATUS_ADDRESS_ALREADY_ASSOCIATED,
   STATUS_BUFFER_OVERFLOW,
   STATUS_CANCELLED,
   STATUS_DATA_NOT_ACCEPTED,
@@ -55,6 +54,7 @@ import { checkAddress, isOutCell, isSockaddr, writeAddress } from './wsk-sockadd
 import {
   type ControlAnswer,
   type ControlRequest,
+  isOn,
   SIZEOF_SIZE_T,
   SIZEOF_ULONG,
   WskSocketObject,
@@ -83,8 +83,6 @@ export class WskDatagramSocket extends WskSocketObject {
   private binding: DatagramBinding | null = null;
   private remoteAddress: SOCKADDR | null = null;
   private broadcast = false;
-  private reuseAddress = false;
-  private exclusiveAddressUse = false;
   private queue: Datagram[] = [];
   private queuedBytes = 0;
   private receives: PendingReceiveFrom[] = [];
@@ -92,7 +90,6 @@ export class WskDatagramSocket extends WskSocketObject {
   private suspended = false;
   private readonly retained = new Set<WSK_DATAGRAM_INDICATION>();
   private indicationScheduled = false;
-  private inFlight: Promise<unknown> | null = null;
 
   constructor(
     Dispatch: object,
@@ -111,26 +108,15 @@ export class WskDatagramSocket extends WskSocketObject {
 
   /** `WskBind`. */
   bind(irp: IRP, LocalAddress: unknown, Flags: unknown): NTSTATUS {
-    if (Flags !== 0) return this.finish(irp, STATUS_INVALID_PARAMETER);
-    if (this.state !== 'created') return this.finish(irp, STATUS_ADDRESS_ALREADY_ASSOCIATED);
-    const bad = checkAddress(this.driver, LocalAddress, 'bind');
-    if (bad) return this.finish(irp, bad);
-    this.state = 'binding';
-    const attempt = this.bindTransport(LocalAddress as SOCKADDR);
-    this.inFlight = attempt;
-    void attempt.then((status) => {
-      this.inFlight = null;
-      if (irp.state === 'pending') this.completeFromTransport(irp, status);
+    return this.startBind(irp, LocalAddress, Flags, this.state !== 'created', (address) => {
+      this.state = 'binding';
+      return this.bindTransport(address);
     });
-    return pendIrp(irp, null);
   }
 
   private async bindTransport(address: SOCKADDR): Promise<NTSTATUS> {
     try {
-      const binding = await this.datagramDriver.bind(address, {
-        reuseAddress: this.reuseAddress,
-        exclusiveAddressUse: this.exclusiveAddressUse,
-      });
+      const binding = await this.track(() => this.datagramDriver.bind(address, this.bindOptions));
       if (this.closeRequested) {
         binding.close();
         return STATUS_CANCELLED;
@@ -358,46 +344,14 @@ export class WskDatagramSocket extends WskSocketObject {
     if (RequestType === WskIoctl && ControlCode === SIO_WSK_QUERY_RECEIVE_BACKLOG) {
       return { status: STATUS_SUCCESS, value: this.queue[0]?.data.byteLength ?? 0, size: SIZEOF_SIZE_T };
     }
-    if (Level !== SOL_SOCKET) return null;
-    const flagOption = (
-      get: () => boolean,
-      set: (on: boolean) => void,
-      beforeBind: boolean,
-    ): ControlAnswer => {
-      if (RequestType === WskGetOption) return { status: STATUS_SUCCESS, value: get(), size: SIZEOF_ULONG };
+    if (Level === SOL_SOCKET && ControlCode === SO_BROADCAST) {
+      if (RequestType === WskGetOption)
+        return { status: STATUS_SUCCESS, value: this.broadcast, size: SIZEOF_ULONG };
       if (RequestType !== WskSetOption) return null;
-      if (beforeBind && this.state !== 'created') return { status: STATUS_INVALID_DEVICE_STATE };
-      set(InputBuffer === true || (typeof InputBuffer === 'number' && InputBuffer !== 0));
+      this.broadcast = isOn(InputBuffer);
       return { status: STATUS_SUCCESS };
-    };
-    if (ControlCode === SO_BROADCAST) {
-      return flagOption(
-        () => this.broadcast,
-        (on) => {
-          this.broadcast = on;
-        },
-        false,
-      );
     }
-    if (ControlCode === SO_REUSEADDR) {
-      return flagOption(
-        () => this.reuseAddress,
-        (on) => {
-          this.reuseAddress = on;
-        },
-        true,
-      );
-    }
-    if (ControlCode === SO_EXCLUSIVEADDRUSE) {
-      return flagOption(
-        () => this.exclusiveAddressUse,
-        (on) => {
-          this.exclusiveAddressUse = on;
-        },
-        true,
-      );
-    }
-    return null;
+    return this.addressOption(request, this.state === 'created');
   }
 
   override eventsReady(): boolean {
@@ -429,10 +383,7 @@ export class WskDatagramSocket extends WskSocketObject {
       this.sends.delete(irp);
       if (irp.state === 'pending') completeIrp(irp, STATUS_CANCELLED, 0, irp.call);
     }
-    if (this.inFlight) {
-      void this.inFlight.then(() => queueMicrotask(() => this.release(done)));
-      return;
-    }
+    if (this.waitForDriver(done)) return;
     this.queue = [];
     this.queuedBytes = 0;
     this.retained.clear();

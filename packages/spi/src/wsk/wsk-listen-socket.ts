@@ -17,12 +17,7 @@
  * @module
  */
 
-import {
-  SO_CONDITIONAL_ACCEPT,
-  SO_EXCLUSIVEADDRUSE,
-  SO_REUSEADDR,
-  SOL_SOCKET,
-} from '../constants/socket-options';
+import { SO_CONDITIONAL_ACCEPT, SOL_SOCKET } from '../constants/socket-options';
 import type {
   IncomingConnection,
   ListenerHandle,
@@ -36,7 +31,6 @@ import { completeIrp, type IRP, pendIrp } from './irp';
 import { atDispatchLevel } from './irql';
 import {
   type NTSTATUS,
-  STATUS_ADDRESS_ALREADY_ASSOCIATED,
   STATUS_CANCELLED,
   STATUS_INVALID_DEVICE_STATE,
   STATUS_INVALID_PARAMETER,
@@ -49,10 +43,10 @@ import { callClientCallback, irqlFlag } from './wsk-callback-call';
 import type { WskClient } from './wsk-client';
 import type { WSK_CLIENT_CONNECTION_DISPATCH, WSK_CLIENT_LISTEN_DISPATCH } from './wsk-client-dispatch';
 import { WskConnectionSocket } from './wsk-connection-socket';
-import { WSK_EVENT_ACCEPT, WSK_FLAG_LISTEN_SOCKET, WskGetOption, WskSetOption } from './wsk-constants';
+import { WSK_EVENT_ACCEPT, WSK_FLAG_LISTEN_SOCKET } from './wsk-constants';
 import { CONNECTION_EVENTS } from './wsk-event-control';
-import { checkAddress, isOutCell, writeAddress } from './wsk-sockaddr';
-import { type ControlAnswer, type ControlRequest, SIZEOF_ULONG, WskSocketObject } from './wsk-socket';
+import { isOutCell, writeAddress } from './wsk-sockaddr';
+import { type ControlAnswer, type ControlRequest, WskSocketObject } from './wsk-socket';
 import type { WskTransportEntry } from './wsk-transport';
 
 /** A connection the transport completed, waiting to be accepted. */
@@ -79,11 +73,8 @@ export class WskListenSocket extends WskSocketObject {
   private binding: LocalBinding | null = null;
   private listener: ListenerHandle | null = null;
   private localName: SOCKADDR | null = null;
-  private reuseAddress = false;
-  private exclusiveAddressUse = false;
   private backlog: ArrivedConnection[] = [];
   private accepts: PendingAccept[] = [];
-  private inFlight: Promise<unknown> | null = null;
   private backlogScheduled = false;
 
   constructor(
@@ -105,35 +96,24 @@ export class WskListenSocket extends WskSocketObject {
 
   /** `WskBind`: binds, then listens. */
   bind(irp: IRP, LocalAddress: unknown, Flags: unknown): NTSTATUS {
-    if (Flags !== 0) return this.finish(irp, STATUS_INVALID_PARAMETER);
-    if (this.state !== 'created') return this.finish(irp, STATUS_ADDRESS_ALREADY_ASSOCIATED);
-    const bad = checkAddress(this.driver, LocalAddress, 'bind');
-    if (bad) return this.finish(irp, bad);
-    this.state = 'binding';
-    const attempt = this.listen(LocalAddress as SOCKADDR);
-    this.inFlight = attempt;
-    void attempt.then((status) => {
-      this.inFlight = null;
-      if (irp.state === 'pending') this.completeFromTransport(irp, status);
+    return this.startBind(irp, LocalAddress, Flags, this.state !== 'created', (address) => {
+      this.state = 'binding';
+      return this.listen(address);
     });
-    return pendIrp(irp, null);
   }
 
   private async listen(address: SOCKADDR): Promise<NTSTATUS> {
     try {
-      const binding = await this.streamDriver.bind(address, {
-        reuseAddress: this.reuseAddress,
-        exclusiveAddressUse: this.exclusiveAddressUse,
-      });
+      const binding = await this.track(() => this.streamDriver.bind(address, this.bindOptions));
       if (this.closeRequested) {
         binding.release();
         return STATUS_CANCELLED;
       }
       this.binding = binding;
-      const listener = await this.streamDriver.listen(
-        binding,
-        this.client.provider.listenBacklog,
-        (incoming) => atDispatchLevel(() => this.onIncoming(incoming)),
+      const listener = await this.track(() =>
+        this.streamDriver.listen(binding, this.client.provider.listenBacklog, (incoming) =>
+          atDispatchLevel(() => this.onIncoming(incoming)),
+        ),
       );
       if (this.closeRequested) {
         listener.close();
@@ -305,28 +285,10 @@ export class WskListenSocket extends WskSocketObject {
   // ---- options and events ------------------------------------------------------------------------
 
   protected override control(request: ControlRequest): ControlAnswer {
-    const { RequestType, ControlCode, Level } = request;
-    if (Level !== SOL_SOCKET) return null;
-    if (ControlCode === SO_CONDITIONAL_ACCEPT) return { status: STATUS_NOT_SUPPORTED };
-    if (ControlCode === SO_REUSEADDR || ControlCode === SO_EXCLUSIVEADDRUSE) {
-      const reuse = ControlCode === SO_REUSEADDR;
-      if (RequestType === WskGetOption) {
-        return {
-          status: STATUS_SUCCESS,
-          value: reuse ? this.reuseAddress : this.exclusiveAddressUse,
-          size: SIZEOF_ULONG,
-        };
-      }
-      if (RequestType !== WskSetOption) return null;
-      if (this.state !== 'created') return { status: STATUS_INVALID_DEVICE_STATE };
-      const on =
-        request.InputBuffer === true ||
-        (typeof request.InputBuffer === 'number' && request.InputBuffer !== 0);
-      if (reuse) this.reuseAddress = on;
-      else this.exclusiveAddressUse = on;
-      return { status: STATUS_SUCCESS };
-    }
-    return null;
+    const { ControlCode, Level } = request;
+    if (Level === SOL_SOCKET && ControlCode === SO_CONDITIONAL_ACCEPT)
+      return { status: STATUS_NOT_SUPPORTED };
+    return this.addressOption(request, this.state === 'created');
   }
 
   override eventsReady(): boolean {
@@ -355,10 +317,7 @@ export class WskListenSocket extends WskSocketObject {
 
   protected release(done: () => void): void {
     for (const request of this.accepts.splice(0)) completeIrp(request.irp, STATUS_CANCELLED, 0, 'WskAccept');
-    if (this.inFlight) {
-      void this.inFlight.then(() => queueMicrotask(() => this.release(done)));
-      return;
-    }
+    if (this.waitForDriver(done)) return;
     this.listener?.close();
     this.listener = null;
     this.binding?.release();

@@ -18,12 +18,14 @@
  * @module
  */
 
-import { SO_RCVBUF, SOL_SOCKET } from '../constants/socket-options';
-import type { TransportDriver } from '../provider-kit/transport-driver';
+import { SO_EXCLUSIVEADDRUSE, SO_RCVBUF, SO_REUSEADDR, SOL_SOCKET } from '../constants/socket-options';
+import type { BindOptions, TransportDriver } from '../provider-kit/transport-driver';
+import type { SOCKADDR } from '../types/sockaddr';
 import { completeIrp, type IRP, pendIrp, takeIrp, type ULONG_PTR } from './irp';
 import { raiseToDispatchLevel, restoreIrql } from './irql';
 import {
   type NTSTATUS,
+  STATUS_ADDRESS_ALREADY_ASSOCIATED,
   STATUS_BUFFER_TOO_SMALL,
   STATUS_INVALID_DEVICE_STATE,
   STATUS_INVALID_PARAMETER,
@@ -37,6 +39,7 @@ import type { CallbackHost } from './wsk-callback-call';
 import type { WskClient } from './wsk-client';
 import { SO_WSK_EVENT_CALLBACK, WskGetOption, WskIoctl, WskSetOption } from './wsk-constants';
 import { type EventControlHost, setEventCallbacks, WskEventState } from './wsk-event-control';
+import { checkAddress } from './wsk-sockaddr';
 import type { WSK_SOCKET } from './wsk-socket-types';
 import type { WskTransportEntry } from './wsk-transport';
 import { type WskVerifier, WskVerifierError } from './wsk-verifier';
@@ -70,6 +73,10 @@ export abstract class WskSocketObject implements WSK_SOCKET, CallbackHost, Event
   closed = false;
   /** `SO_RCVBUF`: how much received data WSK holds before it stops reading the transport. */
   receiveBufferSize: number;
+  /** `SO_REUSEADDR` / `SO_EXCLUSIVEADDRUSE`, for the driver when the socket binds. */
+  protected readonly bindOptions: BindOptions = { reuseAddress: false, exclusiveAddressUse: false };
+  /** A driver call (bind, listen, connect) not answered yet: a close waits for it. */
+  private inFlight: Promise<unknown> | null = null;
 
   constructor(
     readonly Dispatch: object,
@@ -160,6 +167,74 @@ export abstract class WskSocketObject implements WSK_SOCKET, CallbackHost, Event
   /** `SO_RCVBUF` changed. */
   protected receiveBufferChanged(): void {}
 
+  /** `SO_REUSEADDR` and `SO_EXCLUSIVEADDRUSE`: read at any time, set only while `unbound`. */
+  protected addressOption(request: ControlRequest, unbound: boolean): ControlAnswer {
+    const { RequestType, ControlCode, Level, InputBuffer } = request;
+    if (Level !== SOL_SOCKET || (ControlCode !== SO_REUSEADDR && ControlCode !== SO_EXCLUSIVEADDRUSE))
+      return null;
+    const key = ControlCode === SO_REUSEADDR ? 'reuseAddress' : 'exclusiveAddressUse';
+    if (RequestType === WskGetOption)
+      return { status: STATUS_SUCCESS, value: this.bindOptions[key], size: SIZEOF_ULONG };
+    if (RequestType !== WskSetOption) return null;
+    if (!unbound) return { status: STATUS_INVALID_DEVICE_STATE };
+    this.bindOptions[key] = isOn(InputBuffer);
+    return { status: STATUS_SUCCESS };
+  }
+
+  // ---- binding ------------------------------------------------------------------------------------
+
+  /**
+   * `WskBind`'s common part: `Flags` must be 0 (reserved), the socket not bound yet
+   * (`STATUS_ADDRESS_ALREADY_ASSOCIATED`), the address one the transport can bind; then `bind`
+   * runs, and the IRP completes with its status from the transport's path.
+   */
+  protected startBind(
+    irp: IRP,
+    LocalAddress: unknown,
+    Flags: unknown,
+    bound: boolean,
+    bind: (address: SOCKADDR) => Promise<NTSTATUS>,
+  ): NTSTATUS {
+    if (Flags !== 0) return this.finish(irp, STATUS_INVALID_PARAMETER);
+    if (bound) return this.finish(irp, STATUS_ADDRESS_ALREADY_ASSOCIATED);
+    const bad = checkAddress(this.driver, LocalAddress, 'bind');
+    if (bad) return this.finish(irp, bad);
+    void bind(LocalAddress as SOCKADDR).then((status) => {
+      if (irp.state === 'pending') this.completeFromTransport(irp, status);
+    });
+    return pendIrp(irp, null);
+  }
+
+  /** Starts a driver call and remembers it until it settles (a close waits for it). */
+  protected track<T>(start: () => Promise<T>): Promise<T> {
+    let attempt: Promise<T>;
+    try {
+      attempt = start();
+    } catch (error) {
+      attempt = Promise.reject(error);
+    }
+    const settled = attempt.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.inFlight = settled;
+    void settled.then(() => {
+      if (this.inFlight === settled) this.inFlight = null;
+    });
+    return attempt;
+  }
+
+  /**
+   * For `release`: when the driver still owes an answer (a binding or a connection to give back),
+   * runs `release(done)` again once it came and returns true.
+   */
+  protected waitForDriver(done: () => void): boolean {
+    const inFlight = this.inFlight;
+    if (!inFlight) return false;
+    void inFlight.then(() => queueMicrotask(() => this.release(done)));
+    return true;
+  }
+
   /** Levels beyond `SOL_SOCKET` the transport driver understands (`IPPROTO_TCP`/`TCP_NODELAY` …). */
   private driverOption(request: ControlRequest): ControlAnswer {
     const options = this.driver.options;
@@ -233,6 +308,11 @@ export abstract class WskSocketObject implements WSK_SOCKET, CallbackHost, Event
       restoreIrql(previous);
     }
   }
+}
+
+/** A boolean socket option's value: `true` or a non-zero number. */
+export function isOn(value: unknown): boolean {
+  return value === true || (typeof value === 'number' && value !== 0);
 }
 
 /** Which categories a dispatch-table entry serves. */

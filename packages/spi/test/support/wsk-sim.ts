@@ -23,10 +23,13 @@ import {
   SimNetwork,
   type SimNetworkOptions,
   startProviderProcess,
+  WskAcceptRecorder,
+  type WskConnectionRecorder,
   WskTestClient,
 } from '@ws2spi/spi/testing';
 import {
   createWskProvider,
+  WSK_EVENT_ACCEPT,
   type WskProviderOptions,
   WskSubsystem,
   type WskVerifierOptions,
@@ -115,3 +118,42 @@ export async function settle(turns = 20): Promise<void> {
 export const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 /** A string of UTF-8 bytes. */
 export const text = (b: Uint8Array): string => new TextDecoder().decode(b);
+
+/** What `wskPair` connects. */
+export interface WskPairOptions {
+  /** Connection events the listener passes on to the accepted socket (through `WskAcceptEvent`). */
+  events?: number;
+  /** The transport (default the stream one). */
+  triple?: { af: number; type: number; protocol: number };
+  /** Sets the accepted socket's recorder's answers before WSK sees it. */
+  prepare?: (recorder: WskConnectionRecorder) => void;
+  /** The connecting socket's callbacks (default none). */
+  senderRecorder?: WskConnectionRecorder | null;
+}
+
+/**
+ * A WSK listener, a WSK connection socket connected to it (`sender`, by `WskSocketConnect`) and
+ * the socket the listener accepted through `WskAcceptEvent` (`receiver`, with its `recorder`).
+ */
+export async function wskPair(sim: WskSim, options: WskPairOptions = {}) {
+  const { af, type, protocol } = options.triple ?? STREAM;
+  const acceptor = new WskAcceptRecorder();
+  if (options.prepare) acceptor.prepare = options.prepare;
+  const listener = await sim.client.listen(
+    af,
+    type,
+    protocol,
+    sim.wskAddress(),
+    acceptor,
+    WSK_EVENT_ACCEPT | (options.events ?? 0),
+  );
+  const sender = await sim.client.connect(
+    type,
+    protocol,
+    sim.wskAddress(),
+    await sim.client.localAddress(listener),
+    options.senderRecorder ?? null,
+  );
+  const { socket: receiver, recorder } = await acceptor.nth(0);
+  return { listener, sender, receiver, recorder };
+}
