@@ -22,6 +22,107 @@ function protocolMatches(info: WSAPROTOCOL_INFOW, protocol: number): boolean {
   return protocol >= info.iProtocol && protocol <= info.iProtocol + info.iProtocolMaxOffset;
 }
 
+/** `AF_UNSPEC` with protocol 0: nothing to choose by. */
+const UNDERSPECIFIED: EntrySelection = Object.freeze({ error: WSAEINVAL });
+
+/** How many distinct queries one epoch's selection remembers before it starts afresh (bounded). */
+const MAX_REMEMBERED_QUERIES = 512;
+
+/**
+ * The catalog-entry selection of one startup epoch (the `WSASocketW` search of ReactOS's
+ * `WsTcGetEntryFromTriplet`, with Windows' error precedence). The snapshot never changes within an
+ * epoch, so it is indexed once — the candidates (base and chain entries, in catalog order), where
+ * each sits, and which families and types exist — and the answer to a query, which can then never
+ * change either, is remembered: a repeated `socket(af, type, protocol)` costs the same with 10 or
+ * 10,000 entries.
+ */
+export class CatalogSelection {
+  private readonly candidates: readonly CatalogEntry[];
+  /** `dwCatalogEntryId` → position among the candidates (for `startAfterId`). */
+  private readonly positions = new Map<number, number>();
+  private readonly types = new Set<number>();
+  /** Address family → the socket types it offers. */
+  private readonly familyTypes = new Map<number, Set<number>>();
+  /** Address family → its first candidate (`WSAAddressToStringW` without protocol info). */
+  private readonly firstOfFamily = new Map<number, CatalogEntry>();
+  /** af → type → protocol → the selection (queries without `startAfterId`). */
+  private readonly answers = new Map<number, Map<number, Map<number, EntrySelection>>>();
+  private remembered = 0;
+
+  constructor(entries: readonly CatalogEntry[]) {
+    this.candidates = entries.filter((e) => !isLayeredEntry(e.info));
+    this.candidates.forEach((entry, position) => {
+      const { dwCatalogEntryId, iAddressFamily, iSocketType } = entry.info;
+      this.positions.set(dwCatalogEntryId, position);
+      this.types.add(iSocketType);
+      let familyTypes = this.familyTypes.get(iAddressFamily);
+      if (familyTypes === undefined) {
+        familyTypes = new Set();
+        this.familyTypes.set(iAddressFamily, familyTypes);
+        this.firstOfFamily.set(iAddressFamily, entry);
+      }
+      familyTypes.add(iSocketType);
+    });
+  }
+
+  /** The first base or chain entry of an address family, in catalog order. */
+  firstEntryOfFamily(af: number): CatalogEntry | undefined {
+    return this.firstOfFamily.get(af);
+  }
+
+  /** See `selectCatalogEntry`. The result is shared: read it, do not change it. */
+  select(af: number, type: number, protocol: number, startAfterId?: number): EntrySelection {
+    if (af === AF_UNSPEC && protocol === 0) return UNDERSPECIFIED;
+    if (startAfterId !== undefined) {
+      const at = this.positions.get(startAfterId);
+      return this.search(af, type, protocol, at === undefined ? this.candidates.length : at + 1);
+    }
+    let byType = this.answers.get(af);
+    let byProtocol = byType?.get(type);
+    const known = byProtocol?.get(protocol);
+    if (known !== undefined) return known;
+    const answer = Object.freeze(this.search(af, type, protocol, 0));
+    if (this.remembered >= MAX_REMEMBERED_QUERIES) {
+      this.answers.clear();
+      this.remembered = 0;
+      byType = undefined;
+      byProtocol = undefined;
+    }
+    if (byType === undefined) {
+      byType = new Map();
+      this.answers.set(af, byType);
+    }
+    if (byProtocol === undefined) {
+      byProtocol = new Map();
+      byType.set(type, byProtocol);
+    }
+    byProtocol.set(protocol, answer);
+    this.remembered++;
+    return answer;
+  }
+
+  private search(af: number, type: number, protocol: number, start: number): EntrySelection {
+    const candidates = this.candidates;
+    for (let i = start; i < candidates.length; i++) {
+      const info = candidates[i].info;
+      if (familyMatches(info, af) && typeMatches(info, type) && protocolMatches(info, protocol)) {
+        return { entry: candidates[i] };
+      }
+    }
+    if (type !== 0 && !this.types.has(type)) return { error: WSAESOCKTNOSUPPORT };
+    if (af !== AF_UNSPEC && !this.familyTypes.has(af)) return { error: WSAEAFNOSUPPORT };
+    if (!this.offers(af, type)) return { error: WSAESOCKTNOSUPPORT };
+    return { error: WSAEPROTONOSUPPORT };
+  }
+
+  /** True when some candidate matches the family and the type (wildcards included). */
+  private offers(af: number, type: number): boolean {
+    if (af === AF_UNSPEC) return type === 0 ? this.candidates.length > 0 : this.types.has(type);
+    const familyTypes = this.familyTypes.get(af);
+    return familyTypes !== undefined && (type === 0 || familyTypes.has(type));
+  }
+}
+
 /**
  * Chooses the catalog entry for `(af, type, protocol)` the way `WSASocketW` does without
  * `lpProtocolInfo`: the first match in catalog order among base and chain entries (a layered,
@@ -34,6 +135,8 @@ function protocolMatches(info: WSAPROTOCOL_INFOW, protocol: number): boolean {
  * examined": `AF_UNSPEC` with protocol 0 is `WSAEINVAL`; then a socket type that no entry offers is
  * `WSAESOCKTNOSUPPORT`; then an address family no entry offers is `WSAEAFNOSUPPORT`; then a type
  * the family does not offer is `WSAESOCKTNOSUPPORT`; anything else is `WSAEPROTONOSUPPORT`.
+ *
+ * This indexes `entries` for one query; a process selects through its epoch's `CatalogSelection`.
  */
 export function selectCatalogEntry(
   entries: readonly CatalogEntry[],
@@ -42,25 +145,5 @@ export function selectCatalogEntry(
   protocol: number,
   startAfterId?: number,
 ): EntrySelection {
-  if (af === AF_UNSPEC && protocol === 0) return { error: WSAEINVAL };
-  const candidates = entries.filter((e) => !isLayeredEntry(e.info));
-  let start = 0;
-  if (startAfterId !== undefined) {
-    const at = candidates.findIndex((e) => e.info.dwCatalogEntryId === startAfterId);
-    start = at < 0 ? candidates.length : at + 1;
-  }
-  for (let i = start; i < candidates.length; i++) {
-    const { info } = candidates[i];
-    if (familyMatches(info, af) && typeMatches(info, type) && protocolMatches(info, protocol)) {
-      return { entry: candidates[i] };
-    }
-  }
-  if (type !== 0 && !candidates.some((e) => e.info.iSocketType === type))
-    return { error: WSAESOCKTNOSUPPORT };
-  if (af !== AF_UNSPEC && !candidates.some((e) => e.info.iAddressFamily === af))
-    return { error: WSAEAFNOSUPPORT };
-  if (!candidates.some((e) => familyMatches(e.info, af) && typeMatches(e.info, type))) {
-    return { error: WSAESOCKTNOSUPPORT };
-  }
-  return { error: WSAEPROTONOSUPPORT };
+  return new CatalogSelection(entries).select(af, type, protocol, startAfterId);
 }

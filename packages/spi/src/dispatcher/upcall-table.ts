@@ -11,17 +11,18 @@ import type { HWND, LPINT, SOCKET, WSATHREADID } from '../spi/wsp-types';
 import type { WSPUPCALLTABLE } from '../spi/wsp-upcall-table';
 import type { Out } from '../types/out-cell';
 import { isWsaEvent, WsaEvent } from './event-object';
-import type { ReentrancyGuard } from './reentrancy-guard';
 import type { WsProcess } from './ws-process';
 
 /** What the upcalls need from the `Ws2` process that owns them. */
 export interface UpcallHost {
   /** The live process state, or undefined after the last `WSACleanup`. */
   process(): WsProcess | undefined;
-  readonly guard: ReentrancyGuard;
   /** Identifies the calling "thread" (async context) for `WPUOpenCurrentThread`. */
   currentThreadId(): number;
-  /** Runs `fn` later, outside any provider call, on behalf of `WPUQueueApc` / `WPUPostMessage`. */
+  /**
+   * Runs `fn` later, from the event loop — so outside any provider call — on behalf of
+   * `WPUQueueApc` / `WPUPostMessage`.
+   */
   schedule(fn: () => void): void;
 }
 
@@ -81,7 +82,7 @@ export function createUpcallTable(host: UpcallHost): WSPUPCALLTABLE {
         return INVALID_SOCKET;
       }
       const handle = createIfsHandle();
-      process.handles.set({ handle, catalogEntryId: dwCatalogEntryId, nonIfs: true, context: dwContext });
+      process.handles.claim(handle, dwCatalogEntryId, true, dwContext);
       return handle;
     },
 
@@ -132,12 +133,7 @@ export function createUpcallTable(host: UpcallHost): WSPUPCALLTABLE {
       }
       // Re-registering an IFS handle moves its ownership: this is how an IFS layer claims its
       // lower provider's handle (ReactOS replaces the context in the same way).
-      process.handles.set({
-        handle: ProposedHandle,
-        catalogEntryId: dwCatalogEntryId,
-        nonIfs: false,
-        context: undefined,
-      });
+      process.handles.claim(ProposedHandle, dwCatalogEntryId, false, undefined);
       return ProposedHandle;
     },
 

@@ -17,6 +17,7 @@ import type { LoadedProvider } from './loaded-provider';
 import { negotiateVersion, WINSOCK_HIGH_VERSION } from './negotiate-version';
 import type { ProviderFailure } from './provider-failure';
 import type { ProviderLoader } from './provider-loader';
+import { CatalogSelection } from './select-catalog-entry';
 
 /** The outcome of starting a provider: the provider, or the Winsock error the caller reports. */
 export type ProviderStart =
@@ -37,6 +38,7 @@ export class WsProcess {
   private readonly starting = new Map<string, Promise<ProviderStart>>();
   private readonly entriesById = new Map<number, CatalogEntry>();
   private ended = false;
+  private catalogSelection: CatalogSelection | undefined;
   private readonly stopWatchingHandles: () => void;
 
   constructor(
@@ -62,6 +64,12 @@ export class WsProcess {
    */
   get closed(): boolean {
     return this.ended;
+  }
+
+  /** Provider selection over this epoch's snapshot, indexed on first use (see `CatalogSelection`). */
+  get selection(): CatalogSelection {
+    this.catalogSelection ??= new CatalogSelection(this.snapshot.entries);
+    return this.catalogSelection;
   }
 
   /** The catalog entry with this ID in the snapshot (hidden and layered entries included). */

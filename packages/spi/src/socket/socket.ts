@@ -47,6 +47,9 @@ const SOCKADDR_STORAGE = 128;
  * s.close();
  */
 export class Socket {
+  /** A receive buffer no receive is using (see `takeBuffer`). */
+  private spare: Uint8Array | undefined;
+
   private constructor(
     readonly ws2: Ws2,
     /** The Winsock handle. */
@@ -126,8 +129,9 @@ export class Socket {
   }
 
   /** `send`: the number of bytes the provider took. */
-  async send(data: Uint8Array, flags = 0): Promise<number> {
-    return this.check(await this.ws2.send(this.handle, data, data.byteLength, flags), 'send');
+  send(data: Uint8Array, flags = 0): Promise<number> {
+    // `then` on the call's own promise: no second async frame between the caller and the provider.
+    return this.ws2.send(this.handle, data, data.byteLength, flags).then((rc) => this.check(rc, 'send'));
   }
 
   /** Sends all of `data`, however many `send` calls it takes. */
@@ -142,10 +146,9 @@ export class Socket {
   }
 
   /** `recv`: up to `maxBytes`; an empty array means the peer closed gracefully. */
-  async recv(maxBytes = 65536, flags = 0): Promise<Uint8Array> {
-    const buf = new Uint8Array(maxBytes);
-    const n = this.check(await this.ws2.recv(this.handle, buf, maxBytes, flags), 'recv');
-    return buf.subarray(0, n);
+  recv(maxBytes = 65536, flags = 0): Promise<Uint8Array> {
+    const buf = this.takeBuffer(maxBytes);
+    return this.ws2.recv(this.handle, buf, maxBytes, flags).then((rc) => this.received(buf, rc, 'recv'));
   }
 
   /** `sendto`. */
@@ -157,14 +160,12 @@ export class Socket {
   }
 
   /** `recvfrom`. */
-  async recvFrom(maxBytes = 65536, flags = 0): Promise<{ data: Uint8Array; from: SOCKADDR | null }> {
-    const buf = new Uint8Array(maxBytes);
+  recvFrom(maxBytes = 65536, flags = 0): Promise<{ data: Uint8Array; from: SOCKADDR | null }> {
+    const buf = this.takeBuffer(maxBytes);
     const from = out<SOCKADDR | null>(null);
-    const n = this.check(
-      await this.ws2.recvfrom(this.handle, buf, maxBytes, flags, from, out(SOCKADDR_STORAGE)),
-      'recvfrom',
-    );
-    return { data: buf.subarray(0, n), from: from.value };
+    return this.ws2
+      .recvfrom(this.handle, buf, maxBytes, flags, from, out(SOCKADDR_STORAGE))
+      .then((rc) => ({ data: this.received(buf, rc, 'recvfrom'), from: from.value }));
   }
 
   /** `shutdown(how)`: `SD_RECEIVE`, `SD_SEND` or `SD_BOTH`. */
@@ -228,6 +229,40 @@ export class Socket {
   /** `closesocket`. */
   close(): void {
     this.check(this.ws2.closesocket(this.handle), 'closesocket');
+  }
+
+  /**
+   * A buffer for one receive of up to `maxBytes`: the socket's spare one when it is free and big
+   * enough (receives on one socket rarely overlap), else a new one. Allocating 64 KiB, zeroed, for
+   * every `recv()` cost many times the receive itself when messages are small.
+   */
+  private takeBuffer(maxBytes: number): Uint8Array {
+    const spare = this.spare;
+    if (spare !== undefined && spare.byteLength >= maxBytes) {
+      this.spare = undefined;
+      return spare;
+    }
+    // A size no buffer can have is the dispatcher's to refuse (WSAEFAULT), not a RangeError here.
+    return new Uint8Array(Number.isSafeInteger(maxBytes) && maxBytes > 0 ? maxBytes : 0);
+  }
+
+  /**
+   * What a receive into `buf` came to: its bytes as an array of their own, or the `WsaError`. A
+   * small result (at most half the buffer) is copied out and `buf` kept for the next receive; a
+   * large one is handed out as it is (a copy would cost what a new buffer does) and the next receive
+   * allocates afresh. So a kept buffer has only ever held data in its first half, and what a large
+   * result's buffer holds after its bytes is zeros, as in a new buffer.
+   */
+  private received(buf: Uint8Array, rc: number, call: string): Uint8Array {
+    if (rc === SOCKET_ERROR) {
+      this.spare = buf;
+      throw Socket.error(this.ws2, `${call} on socket ${this.handle}`);
+    }
+    if (rc <= buf.byteLength >>> 1) {
+      this.spare = buf;
+      return buf.slice(0, rc);
+    }
+    return buf.subarray(0, rc);
   }
 
   private check(rc: number, call: string): number {
