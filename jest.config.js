@@ -4,7 +4,7 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/packages', '<rootDir>/examples'],
+  roots: ['<rootDir>/packages', '<rootDir>/examples', '<rootDir>/test'],
   testMatch: ['**/test/**/*.test.ts'],
   setupFiles: ['reflect-metadata'],
   moduleNameMapper: {

@@ -218,6 +218,21 @@ describe('COTP codec: round trips of every TPDU type', () => {
     });
   });
 
+  it('decodes a CC that states both C0 and F0 (a CR echoed back); whether it fits is for the negotiation', () => {
+    expect(decodeTpdu(fromHex('0d d0 0001 0002 21 c0 01 0b f0 02 0040'))).toEqual({
+      ok: true,
+      value: {
+        type: 'CC',
+        credit: 0,
+        dstRef: 1,
+        srcRef: 2,
+        classOption: { protocolClass: 2, extendedFormats: false, noExplicitFlowControl: true },
+        parameters: { tpduSizeCode: 11, preferredMaxTpduUnits: 64 },
+        userData: new Uint8Array(0),
+      },
+    });
+  });
+
   it('reads the class-option bits as X.224 and Wireshark do (0x21 = class 2, no explicit flow control)', () => {
     const result = decodeTpdu(fromHex('06 e0 0000 0001 23'));
     expect(result).toMatchObject({

@@ -494,13 +494,117 @@ describe('CotpConnection timers (injected clock)', () => {
   });
 });
 
+describe('CotpConnection: a TPDU that stops half-way (issue 12, fault 6)', () => {
+  const T = 3_000;
+  /** A DT for `dstRef` whose TPKT announces 4 + 5 + 10 octets: header, DT header and 3 octets of data. */
+  const halfDt = (dstRef: number) =>
+    fromHex(`03000013 04f0${dstRef.toString(16).padStart(4, '0')}80 414243`.replace(/ /g, ''));
+
+  it('class 2: no octet for a period ends the connection with a DR (reason 0), receive-timeout', () => {
+    const wire = openWire(41, { responder: { reassemblyTimeoutMs: T } });
+    expect(wire.timers.pending).toBe(0);
+    const sent = wire.sent.responder.length;
+    wire.inject('responder', halfDt(wire.responder.localReference));
+    expect(wire.timers.pending).toBe(1);
+    wire.timers.advance(T - 1);
+    expect(wire.responder.state).toBe('open');
+    wire.timers.advance(1);
+    expect(wire.first('responder', 'onDisconnect')).toEqual({
+      initiatedBy: 'provider',
+      kind: 'receive-timeout',
+      data: new Uint8Array(0),
+    });
+    expect(wire.first('responder', 'onClosed')).toEqual({ cause: 'receive-timeout' });
+    expect(decodeAll(wire.sent.responder.slice(sent))).toEqual([
+      {
+        type: 'DR',
+        dstRef: wire.initiator.localReference,
+        srcRef: wire.responder.localReference,
+        reason: DisconnectReason.NOT_SPECIFIED,
+        userData: new Uint8Array(0),
+      },
+    ]);
+    expect(wire.responder.localReference).not.toBe(0);
+    expect(wire.timers.pending).toBe(0);
+    expect(wire.references.size).toBe(1); // the initiator's; the responder released its reference
+  });
+
+  it('class 0: the connection closes without a DR (class 0 has none in the data phase)', () => {
+    const wire = openWire(42, { initiator: { preferredClass: 0 }, responder: { reassemblyTimeoutMs: T } });
+    const sent = wire.sent.responder.length;
+    wire.inject('responder', fromHex('0300000c02f080')); // announces 12 octets, 7 arrive
+    wire.timers.advance(T);
+    expect(wire.first('responder', 'onClosed')).toEqual({ cause: 'receive-timeout' });
+    expect(wire.sent.responder.length).toBe(sent);
+    expect(wire.timers.pending).toBe(0);
+  });
+
+  it('a TPKT that keeps arriving, however slowly, is not cut off; one that then stops is', () => {
+    const wire = openWire(43, { responder: { reassemblyTimeoutMs: T } });
+    const ref = wire.responder.localReference;
+    // A DT announcing 4 + 5 + 40 octets, fed one octet every half period.
+    const dt = encodeTpkt({
+      type: 'DT',
+      format: 'normal',
+      dstRef: ref,
+      nr: 0,
+      eot: true,
+      userData: sequenceBytes(40),
+    });
+    for (let i = 0; i < dt.length - 1; i++) {
+      wire.inject('responder', dt.subarray(i, i + 1));
+      wire.timers.advance(T / 2);
+    }
+    expect(wire.responder.state).toBe('open');
+    wire.inject('responder', dt.subarray(dt.length - 1));
+    expect(wire.received('responder')).toEqual([sequenceBytes(40)]);
+    expect(wire.timers.pending).toBe(0);
+    // The next one stops after its header: gone within two periods.
+    wire.inject('responder', dt.subarray(0, 4));
+    wire.timers.advance(2 * T);
+    expect(wire.first('responder', 'onClosed')).toEqual({ cause: 'receive-timeout' });
+  });
+
+  it('does not run out while the owner holds input (receive flow control), and runs again after', () => {
+    const wire = openWire(44, { responder: { reassemblyTimeoutMs: T } });
+    wire.responder.holdInput(true);
+    wire.inject('responder', halfDt(wire.responder.localReference));
+    wire.timers.advance(10 * T);
+    expect(wire.responder.state).toBe('open');
+    wire.responder.holdInput(false);
+    wire.timers.advance(2 * T);
+    expect(wire.first('responder', 'onClosed')).toEqual({ cause: 'receive-timeout' });
+  });
+
+  it('a responder whose CR waits for the user refuses it with DR reason 0 when the next TPDU stops', () => {
+    const wire = new CotpWire({ seed: 45, responder: { reassemblyTimeoutMs: T } });
+    wire.initiator.connect({});
+    wire.pump();
+    expect(wire.responder.state).toBe('wait-user');
+    wire.inject('responder', fromHex('030000'));
+    wire.timers.advance(T);
+    expect(decodeAll(wire.sent.responder)).toEqual([
+      {
+        type: 'DR',
+        dstRef: wire.initiator.localReference,
+        srcRef: 0,
+        reason: DisconnectReason.NOT_SPECIFIED,
+        userData: new Uint8Array(0),
+      },
+    ]);
+    expect(wire.first('responder', 'onClosed')).toEqual({ cause: 'receive-timeout' });
+  });
+});
+
 describe('CotpConnection protocol errors', () => {
   it('answers garbage before the CR (not TPKT at all) with an ER and closes', () => {
     const end = rawEnd('responder');
     end.conn.receive(ascii('GET / HTTP/1.1\r\n\r\n'));
     expect(end.log.map(([n]) => n)).toEqual(['onProtocolError', 'onClosed']);
     expect(end.log[0]![1]).toMatchObject({ code: 'BAD_TPKT_VERSION', streamOffset: 0, reported: 'ER' });
-    expect(end.tpdus()).toEqual([{ type: 'ER', dstRef: 0, rejectCause: 0 }]);
+    // Class 0 makes the invalid-TPDU parameter mandatory (X.224 13.12): it quotes the broken TPKT
+    // up to its faulty octet, here the version octet 'G'.
+    expect(end.tpdus()).toEqual([{ type: 'ER', dstRef: 0, rejectCause: 0, invalidTpdu: ascii('G') }]);
     // Nothing after the close.
     end.conn.receive(fromHex('0300000902f0804142'));
     expect(end.out).toHaveLength(1);
@@ -661,6 +765,92 @@ describe('CotpConnection protocol errors', () => {
       data: new Uint8Array(0),
     });
     expect(wire.first('responder', 'onClosed')).toEqual({ cause: 'transport-closed' });
+  });
+});
+
+describe('CotpConnection interop: echoing class-0 peers, and the ER (issue 12, fault 7)', () => {
+  it('connects class 0 to a peer whose CC echoes the CR’s parameters (TSAPs, C0, C6)', () => {
+    const end = rawEnd('initiator', { preferredClass: 0, expedited: true });
+    end.conn.connect({ callingTsap: ascii('PG'), calledTsap: ascii('PLC') });
+    const cr = end.tpdus()[0] as CrTpdu;
+    expect(cr.parameters.preferredMaxTpduUnits).toBeUndefined();
+    end.conn.receive(
+      encodeTpkt({
+        type: 'CC',
+        dstRef: cr.srcRef,
+        srcRef: 0x4321,
+        classOption: cr.classOption,
+        parameters: cr.parameters,
+        userData: new Uint8Array(0),
+      }),
+    );
+    expect(end.log[0]).toEqual([
+      'onConnected',
+      expect.objectContaining({
+        protocolClass: 0,
+        maxTpduSize: 2048,
+        expedited: true,
+        remoteReference: 0x4321,
+      }),
+    ]);
+  });
+
+  it('connects to a peer whose CC echoes both C0 and F0 of a class-2 CR with class-0 fallback', () => {
+    const end = rawEnd('initiator', { allowClass0Fallback: true, maxTpduSize: 65531 });
+    end.conn.connect({});
+    const cr = end.tpdus()[0] as CrTpdu;
+    expect(cr.parameters).toMatchObject({ tpduSizeCode: 11, preferredMaxTpduUnits: 511 });
+    end.conn.receive(
+      encodeTpkt({
+        type: 'CC',
+        dstRef: cr.srcRef,
+        srcRef: 0x4321,
+        classOption: { protocolClass: 0, extendedFormats: false, noExplicitFlowControl: false },
+        parameters: { tpduSizeCode: 11, preferredMaxTpduUnits: 511 },
+        userData: new Uint8Array(0),
+      }),
+    );
+    expect(end.conn.info).toMatchObject({ protocolClass: 0, maxTpduSize: 2048 });
+    // It sends 2048-octet TPDUs, and takes the 65408 the peer may think were agreed.
+    end.conn.sendData(sequenceBytes(3000));
+    expect(end.out.slice(1).map((f) => f.length - 4)).toEqual([2048, 3000 - 2045 + 3]);
+    const big = encodeTpkt({
+      type: 'DT',
+      format: 'class0',
+      dstRef: 0,
+      nr: 0,
+      eot: true,
+      userData: sequenceBytes(60_000),
+    });
+    end.conn.receive(big);
+    expect(end.log.filter(([n]) => n === 'onData').map(([, v]) => (v as Uint8Array).length)).toEqual([
+      60_000,
+    ]);
+  });
+
+  it('answers a CC that fails to decode with an ER to the CC’s SRC-REF, quoting it to the faulty octet', () => {
+    const end = rawEnd('initiator', { preferredClass: 0 });
+    end.conn.connect({});
+    const ref = end.conn.localReference.toString(16).padStart(4, '0');
+    // A class-0 CC with credit 1 in its code octet (RFC 2126 §6.5: must be 0).
+    end.conn.receive(fromHex(`0300000b06d1${ref}432100`));
+    expect(end.log[0]![1]).toMatchObject({ code: 'BAD_CODE_BITS', reported: 'ER' });
+    expect(end.tpdus().slice(1)).toEqual([
+      { type: 'ER', dstRef: 0x4321, rejectCause: 3, invalidTpdu: fromHex('06d1') },
+    ]);
+  });
+
+  it('class 0: a TPKT over the agreed size gets an ER quoting the TPKT header (the invalid-TPDU parameter is mandatory)', () => {
+    const wire = openWire(46, { initiator: { preferredClass: 0, maxTpduSize: 128 } });
+    expect(wire.responder.info).toMatchObject({ protocolClass: 0, maxTpduSize: 128 });
+    wire.inject('responder', fromHex('03000085'));
+    expect(decodeAll(wire.sent.responder).at(-1)).toEqual({
+      type: 'ER',
+      dstRef: wire.initiator.localReference,
+      rejectCause: 0,
+      invalidTpdu: fromHex('03000085'),
+    });
+    expect(wire.first('responder', 'onClosed')).toEqual({ cause: 'protocol-error' });
   });
 });
 

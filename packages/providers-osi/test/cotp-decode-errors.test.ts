@@ -49,7 +49,6 @@ const cases: Array<[string, string, CotpDecodeErrorCode, number]> = [
   ['E0 in a CC', tpkt('09d00001000221e00180'), 'UNKNOWN_PARAMETER', 11],
   ['E0 in a normal DT', tpkt('08f0000180e0028080'), 'UNKNOWN_PARAMETER', 9],
   ['parameter in a DC', tpkt('08c000010002e00180'), 'UNKNOWN_PARAMETER', 10],
-  ['CC with both C0 and F0', tpkt('0dd00001000221c0010bf0020040'), 'CONFLICTING_PARAMETERS', 14],
   ['CR with 33 octets of user data', tpkt(`06e00000000121${data(33)}`), 'USER_DATA_TOO_LONG', 4 + 7 + 32],
   ['CC with 33 octets of user data', tpkt(`06d00001000221${data(33)}`), 'USER_DATA_TOO_LONG', 4 + 7 + 32],
   ['DR with 65 octets of user data', tpkt(`06800001000280${data(65)}`), 'USER_DATA_TOO_LONG', 4 + 7 + 64],

@@ -69,6 +69,11 @@ describe('ITOT negotiation (RFC 2126 §6.3, §6.4)', () => {
     // No size in the CR: RFC 1006's default 65531, but C0 can only say 8192 (2048 in class 0).
     expect(size({}, 65531)).toEqual([8192, 13, undefined]);
     expect(size({}, 65531, 0)).toEqual([2048, 11, undefined]);
+    // Bounds: an F0 of 2^32 − 1 units (a 4-octet F0) is capped at 511 units (65408 ≤ 65531), and at
+    // this end's maximum; a class-0 CR's C0 13 at 2^11, X.224's class-0 maximum.
+    expect(size({ preferredMaxTpduUnits: 0xffffffff }, 65531)).toEqual([65408, undefined, 511]);
+    expect(size({ preferredMaxTpduUnits: 0xffffffff }, 200)).toEqual([128, undefined, 1]);
+    expect(size({ tpduSizeCode: 13 }, 65531, 0)).toEqual([2048, 11, undefined]);
   });
 
   it('grants expedited data and EA only when asked and allowed, and answers C6 only if the CR had it', () => {
@@ -171,6 +176,87 @@ describe('ITOT negotiation (RFC 2126 §6.3, §6.4)', () => {
         offered,
       ),
     ).toMatchObject({ ok: true, agreement: { protocolClass: 0 } });
+  });
+});
+
+describe('interop with class-0 stacks that echo the CR (issue 12, fault 7)', () => {
+  const class0 = { protocolClass: 0, extendedFormats: false, noExplicitFlowControl: false } as const;
+
+  it('a class-0-only CR states its size with C0 alone (≤ 2048), as RFC 1006 peers read it: no F0', () => {
+    const p = proposalParameters({
+      preferredClass: 0,
+      allowClass0Fallback: false,
+      maxTpduSize: 8192,
+      expedited: true,
+      expeditedAcknowledgement: false,
+    });
+    expect(p).toEqual({
+      parameters: { tpduSizeCode: 11, additionalOptions: 1 },
+      alternativeClasses: [],
+      offeredTpduSize: 2048,
+      fallbackTpduSize: 2048,
+    });
+    const small = proposalParameters({
+      ...p,
+      preferredClass: 0,
+      allowClass0Fallback: false,
+      maxTpduSize: 1000,
+      expedited: false,
+      expeditedAcknowledgement: false,
+    });
+    expect(small.parameters).toEqual({ tpduSizeCode: 9 });
+  });
+
+  it('accepts a CC that states both C0 and F0 when each is within the offer: sends the smaller, accepts the larger', () => {
+    const proposal = {
+      preferredClass: 2 as const,
+      allowClass0Fallback: true,
+      maxTpduSize: 8192,
+      expedited: false,
+      expeditedAcknowledgement: false,
+    };
+    const offered = { offeredTpduSize: 8192, fallbackTpduSize: 2048, sentPreferredSize: true };
+    const echo = (classOption: CcTpdu['classOption'], parameters: CcTpdu['parameters']): CcTpdu => ({
+      type: 'CC',
+      dstRef: 1,
+      srcRef: 2,
+      classOption,
+      parameters,
+      userData: new Uint8Array(0),
+    });
+    // The CR's own C0 0B and F0 64 echoed back, by a class-0 stack and by a class-2 one.
+    for (const classOption of [class0, class2]) {
+      expect(
+        checkConnectConfirm(
+          echo(classOption, { tpduSizeCode: 11, preferredMaxTpduUnits: 64 }),
+          proposal,
+          offered,
+        ),
+      ).toEqual({
+        ok: true,
+        agreement: {
+          protocolClass: classOption.protocolClass,
+          maxTpduSize: 2048,
+          receiveTpduSize: 8192,
+          expedited: false,
+          expeditedAcknowledgement: false,
+        },
+      });
+    }
+    // Either size above the offer is refused, as it is alone.
+    expect(
+      checkConnectConfirm(echo(class2, { tpduSizeCode: 13, preferredMaxTpduUnits: 65 }), proposal, offered),
+    ).toMatchObject({ ok: false, message: expect.stringMatching(/8320, above the 8192 offered/) });
+    expect(
+      checkConnectConfirm(echo(class0, { tpduSizeCode: 12, preferredMaxTpduUnits: 64 }), proposal, offered),
+    ).toMatchObject({ ok: false, message: expect.stringMatching(/above 2048/) });
+    // F0 in the CC still needs F0 in the CR.
+    expect(
+      checkConnectConfirm(echo(class0, { tpduSizeCode: 11, preferredMaxTpduUnits: 16 }), proposal, {
+        ...offered,
+        sentPreferredSize: false,
+      }),
+    ).toMatchObject({ ok: false, message: expect.stringMatching(/F0/) });
   });
 });
 

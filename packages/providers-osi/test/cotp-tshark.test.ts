@@ -12,11 +12,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeWithTshark } from '@ws2spi/spi/testing';
-import type { CrTpdu, DrTpdu, Tpdu } from '../src/cotp/tpdu';
+import { CotpConnection } from '../src/cotp/cotp-connection';
+import type { CrTpdu, DrTpdu, ErTpdu, Tpdu } from '../src/cotp/tpdu';
 import { DisconnectReason } from '../src/cotp/tpdu-codes';
 import { encodeTpkt } from '../src/cotp/tpdu-encoder';
 import { CotpWire, decodeAll } from './fixtures/cotp-wire';
-import { ascii, sequenceBytes, toHex } from './fixtures/hex';
+import { ascii, fromHex, sequenceBytes, toHex } from './fixtures/hex';
+import { ManualTimers } from './fixtures/manual-timers';
 import { tcpConversationPcap } from './fixtures/pcap-writer';
 import { tsharkFields, tsharkVersion } from './fixtures/tshark';
 
@@ -217,6 +219,93 @@ describeWithTshark(
         'cotp.eot': '1',
         'data.data': toHex(ascii('class 0 data')),
       });
+    });
+
+    it('decodes the class-0 CR (C0 2048, no F0), a CC echoing it, one echoing C0 and F0, and the ER to a CC that fails (issue 12, fault 7)', () => {
+      // A class-0 initiator and a hand-written PLC-style peer that echoes what it was sent.
+      const out: Uint8Array[] = [];
+      const conn = new CotpConnection({
+        role: 'initiator',
+        preferredClass: 0,
+        expedited: true,
+        timers: new ManualTimers(),
+        send: (b) => out.push(b),
+      });
+      conn.connect({ callingTsap: ascii('PG'), calledTsap: ascii('PLC') });
+      const cr = decodeAll(out)[0] as CrTpdu;
+      const echo = encodeTpkt({
+        type: 'CC',
+        dstRef: cr.srcRef,
+        srcRef: 0x4321,
+        classOption: cr.classOption,
+        parameters: cr.parameters,
+        userData: new Uint8Array(0),
+      });
+      // What such a peer answers to a class-2 CR with class-0 fallback and F0 (RFC 2126 sizes).
+      const echoBoth = encodeTpkt({
+        type: 'CC',
+        dstRef: cr.srcRef,
+        srcRef: 0x4322,
+        classOption: { protocolClass: 0, extendedFormats: false, noExplicitFlowControl: false },
+        parameters: { tpduSizeCode: 11, preferredMaxTpduUnits: 511 },
+        userData: new Uint8Array(0),
+      });
+      // The same CC, but with credit 1 in class 0: it fails to decode, and is answered with an ER.
+      const broken = echo.slice();
+      broken[5] = 0xd1;
+      conn.receive(broken);
+      const er = decodeAll(out.slice(1))[0] as ErTpdu;
+      expect(er).toEqual({ type: 'ER', dstRef: 0x4321, rejectCause: 3, invalidTpdu: broken.slice(4, 6) });
+
+      const rows = decode('echo', [
+        { from: 'initiator', bytes: out[0]! },
+        { from: 'responder', bytes: echo },
+        { from: 'initiator', bytes: out[1]! },
+        { from: 'responder', bytes: echoBoth },
+      ]);
+      expect(rows.map((r) => r['cotp.type'])).toEqual([TYPE.CR, TYPE.CC, TYPE.ER, TYPE.CC]);
+      expect(rows[0]).toMatchObject({
+        'cotp.class': '0',
+        'cotp.parameter_code': '0xc1,0xc2,0xc0,0xc6',
+        'cotp.tpdu_size': '2048',
+        'cotp.preferred_maximum_tpdu_size': '',
+      });
+      expect(rows[1]).toMatchObject({
+        'cotp.destref': hex16(cr.srcRef),
+        'cotp.srcref': '0x4321',
+        'cotp.parameter_code': '0xc1,0xc2,0xc0,0xc6',
+        'cotp.tpdu_size': '2048',
+        'cotp.preferred_maximum_tpdu_size': '',
+      });
+      expect(rows[3]).toMatchObject({
+        'cotp.class': '0',
+        'cotp.tpdu_size': '2048',
+        'cotp.preferred_maximum_tpdu_size': '65408',
+      });
+      // The ER goes to the CC's SRC-REF and quotes it up to the faulty octet (C1, mandatory in class 0).
+      expect(rows[2]).toMatchObject({
+        'cotp.destref': '0x4321',
+        'cotp.li': '8',
+        'cotp.parameter_code': '0xc1',
+        'cotp.src-tsap': `0x${toHex(broken.slice(4, 6))}`,
+      });
+    });
+
+    it('shows an ER whose C1 quotes more than 2 octets only as TPKT data (tshark 4.0 dissects ER up to LI 8)', () => {
+      const er = encodeTpkt({ type: 'ER', dstRef: 1, rejectCause: 0, invalidTpdu: fromHex('03000085') });
+      const path = join(dir, 'long-er.pcap');
+      writeFileSync(
+        path,
+        tcpConversationPcap({
+          clientPort: 40102,
+          serverPort: 102,
+          segments: [{ from: 'server', payload: er }],
+        }),
+      );
+      const rows = tsharkFields(path, ['tpkt.length', 'cotp.type', 'data.data'], { filter: 'tpkt' });
+      expect(rows).toEqual([
+        { 'tpkt.length': String(er.length), 'cotp.type': '', 'data.data': toHex(er.slice(4)) },
+      ]);
     });
 
     it('decodes the refusal of a CR for an unknown TSAP (DR reason 2, SRC-REF 0) and a class-0 ER', () => {

@@ -8,7 +8,8 @@
  * same process keeps serving a healthy connection, which exchanges data before, during and after
  * each fault, and accepts a new one afterwards.
  *
- * The provider runs with shorter timeouts than its defaults (DC, CC, CR: 2 s instead of 10–30 s)
+ * The provider runs with shorter timeouts than its defaults (DC, CC, CR, a TPDU stopped half-way:
+ * 2 s instead of 10–30 s)
  * so that the silent-peer faults end in seconds. They apply to the healthy connections of the
  * process too, so they stay long enough that a loaded machine never trips them there; only the
  * silent-peer tests wait for them, and no test asserts on how long anything took.
@@ -24,6 +25,7 @@ import {
   WSAEWOULDBLOCK,
 } from '@ws2spi/spi';
 import { DisconnectReason } from '../src/cotp/tpdu-codes';
+import { encodeTpkt } from '../src/cotp/tpdu-encoder';
 import { type OsiProcess, startOsiProcess } from './support/osi-process';
 import {
   connectTo,
@@ -59,6 +61,7 @@ describe('OSI provider faults over loopback TCP', () => {
       disconnectTimeoutMs: SILENT_PEER_TIMEOUT_MS,
       connectTimeoutMs: SILENT_PEER_TIMEOUT_MS,
       incomingTimeoutMs: SILENT_PEER_TIMEOUT_MS,
+      reassemblyTimeoutMs: SILENT_PEER_TIMEOUT_MS,
     });
     bag = new SocketBag(proc.ws2);
     healthyListener = await bag.listener('HEALTHY');
@@ -336,14 +339,75 @@ describe('OSI provider faults over loopback TCP', () => {
     await stillServing();
   });
 
-  it('a peer that never answers a CR: connect fails WSAETIMEDOUT', async () => {
+  it('a peer that never answers a CR: connect fails WSAETIMEDOUT and TCP is closed then, not at closesocket (issue 12, fault 6)', async () => {
     const server = await rawServer();
     const client = await bag.open();
     const connecting = errorOf(client.connect(sockaddrTp('MUTE', '127.0.0.1', server.port)));
     const peer = await server.peer();
     await peer.next('CR');
     expect(await connecting).toBe(WSAETIMEDOUT);
-    await peer.closed();
+    // The socket is still open; the TCP connection is not: reset at the timeout, not half closed
+    // (a FIN would leave it open until the mute peer closes its side, or the linger timer).
+    expect(await peer.closed()).toBe('reset');
+    await stillServing();
+  });
+
+  it('a peer that stops in the middle of a TPDU in the data phase: DR reason 0, WSAETIMEDOUT on recv and in FD_CLOSE (issue 12, fault 6)', async () => {
+    const { peer, cc, socket } = await acceptedRaw();
+    // A DT announcing 4 + 5 + 100 octets, of which the header and 3 octets of data arrive.
+    const dt = encodeTpkt({
+      type: 'DT',
+      format: 'normal',
+      dstRef: cc.srcRef,
+      nr: 0,
+      eot: true,
+      userData: new Uint8Array(100),
+    });
+    peer.write(dt.subarray(0, 12));
+    const [dr] = await Promise.all([peer.next('DR'), exchange(healthy, 'during')]);
+    expect({ reason: dr.reason, dstRef: dr.dstRef, srcRef: dr.srcRef }).toEqual({
+      reason: DisconnectReason.NOT_SPECIFIED,
+      dstRef: PEER_REF,
+      srcRef: cc.srcRef,
+    });
+    expect(await fdCloseError(socket)).toBe(WSAETIMEDOUT);
+    expect(await errorOf(socket.recv())).toBe(WSAETIMEDOUT);
+    expect(await errorOf(socket.send(utf8('more')))).toBe(WSAETIMEDOUT);
+    expect(await peer.closed()).toBe('end');
+    await stillServing();
+  });
+
+  it('a class-0 peer that answers the CR by echoing its parameters (PLC style): TP0 connects and data flows (issue 12, fault 7)', async () => {
+    const server = await rawServer();
+    const client = await bag.open(0);
+    const connecting = client.connect(sockaddrTp('PLC', '127.0.0.1', server.port));
+    const peer = await server.peer();
+    const cr = await peer.next('CR');
+    // What RFC 1006 peers know: TSAPs, C0 (≤ 2048) and C6 for expedited data; no F0.
+    expect(cr.classOption.protocolClass).toBe(0);
+    expect(cr.parameters).toEqual({
+      calledTsap: utf8('PLC'),
+      tpduSizeCode: 11,
+      additionalOptions: 1,
+    });
+    peer.send({
+      type: 'CC',
+      dstRef: cr.srcRef,
+      srcRef: PEER_REF,
+      classOption: cr.classOption,
+      parameters: cr.parameters,
+      userData: new Uint8Array(0),
+    });
+    await connecting;
+    await client.send(utf8('read DB1'));
+    const dt = await peer.next('DT');
+    expect({ format: dt.format, eot: dt.eot, data: text(dt.userData) }).toEqual({
+      format: 'class0',
+      eot: true,
+      data: 'read DB1',
+    });
+    peer.send({ type: 'DT', format: 'class0', dstRef: 0, nr: 0, eot: true, userData: utf8('DB1 = 42') });
+    expect(text(await client.recv())).toBe('DB1 = 42');
     await stillServing();
   });
 

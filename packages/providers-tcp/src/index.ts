@@ -1,5 +1,4 @@
 /**
- * @packageDocumentation
  * `@ws2spi/providers-tcp`: the TCP/IP and UDP/IP base providers (IPv4 and IPv6), advertised like
  * Windows' `MSAFD Tcpip` catalog entries, over Node's `net` and `dgram` or over `SimNetwork`.
  *
@@ -7,6 +6,7 @@
  * - `WSPStartup` is the provider over real sockets, found by the dispatcher at the entries' path.
  * - `createTcpProvider({ streams, datagrams })` is the same provider over other networks.
  * - `tcpWskTransports()` hands the same TCP and UDP drivers to a WSK provider (`@ws2spi/spi/wsk`).
+ * @module @ws2spi/providers-tcp
  */
 export { createTcpProvider, TCP_PROVIDER_DESCRIPTION, type TcpProviderNetworks } from './create-tcp-provider';
 export {

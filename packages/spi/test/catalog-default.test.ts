@@ -9,6 +9,9 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { Catalog } from '../src/catalog/catalog';
+import { serializeCatalogState } from '../src/catalog/catalog-file-format';
+import { emptyCatalogState } from '../src/catalog/catalog-state';
+import type { CatalogStore } from '../src/catalog/catalog-store';
 import { CatalogStoreError } from '../src/catalog/catalog-store-error';
 import type { DefaultCatalogProvider } from '../src/catalog/default-catalog';
 import {
@@ -17,6 +20,7 @@ import {
   resetCatalog,
 } from '../src/catalog/default-catalog';
 import { defaultCatalogFile } from '../src/catalog/default-catalog-file';
+import { JsonFileCatalogStore } from '../src/catalog/json-file-catalog-store';
 import { LSP_SYSTEM } from '../src/constants/lsp-categories';
 import { out } from '../src/types/out-cell';
 import { ASYNC_FIXTURE_PROVIDER_GUID, FIXTURE_PROVIDER_GUID } from './fixtures/catalog/fixture-installers';
@@ -125,11 +129,63 @@ describe('resetCatalog (netsh winsock reset)', () => {
       [FIXTURE_PROVIDER_GUID, 1004],
       [FIXTURE_PROVIDER_GUID, 1005],
     ]);
-    // Two deinstalls and one install, each a write of its own.
-    expect(catalog.serial).toBe(serial + 3);
+    // One write for all of it: the removals and the installs (issue 12, fault 3).
+    expect(catalog.serial).toBe(serial + 1);
     const permitted = out(0);
     expect(catalog.WSCGetApplicationCategory('a.exe', 5, null, 0, permitted, out(0))).toBe(0);
     expect(permitted.value).toBe(LSP_SYSTEM);
+  });
+
+  it('replaces 1,000 providers in a catalog file with one write (issue 12, fault 3)', async () => {
+    const dir = fs.mkdtempSync(path.join(tmpdir(), 'ws2spi-reset-'));
+    try {
+      const file = path.join(dir, 'catalog.json');
+      const state = emptyCatalogState();
+      for (let i = 0; i < 1000; i++) {
+        const id = state.nextCatalogEntryId++;
+        const guid = `${i.toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`;
+        const info = { ...tcpInfo(), ProviderId: guid, dwCatalogEntryId: id };
+        info.ProtocolChain = { ChainLen: 1, ChainEntries: [id] };
+        state.entries.push({ path: 'mswsock', info, lspCategories: 0 });
+      }
+      fs.writeFileSync(file, serializeCatalogState(state));
+      const store = new CountingStore(new JsonFileCatalogStore(file));
+      const catalog = new Catalog(store);
+
+      const result = await resetCatalog(catalog, [fixture('installFixtureProviders')]);
+      expect(result.installed).toEqual([fixture('installFixtureProviders')]);
+      expect(store.writes).toBe(1);
+      const after = Catalog.openFile(file);
+      expect(after.serial).toBe(state.serial + 1);
+      expect(after.entries().map((e) => [e.info.ProviderId, e.info.dwCatalogEntryId])).toEqual([
+        [FIXTURE_PROVIDER_GUID, 2001],
+        [FIXTURE_PROVIDER_GUID, 2002],
+      ]);
+      expect(fs.readdirSync(dir)).toEqual(['catalog.json']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('renumbers the new entries and their chains when another writer moved the ID counter meanwhile', async () => {
+    const catalog = new Catalog();
+    catalog.WSCInstallProvider(TCPIP_GUID, 'old', [tcpInfo()], 1, out(0));
+    // The defaults are staged after the module import; meanwhile another writer takes 1002 and 1003.
+    const staged = resetCatalog(catalog, [fixture('installFixtureLayeredProviders')]);
+    catalog.WSCInstallProvider(OTHER_GUID, 'other', [tcpInfo(), udpInfo()], 2, out(0));
+    await staged;
+    const layout = catalog
+      .entries()
+      .map(({ info }) => [info.dwCatalogEntryId, info.szProtocol, info.ProtocolChain.ChainEntries]);
+    // Chains first (WSCInstallProviderAndChains puts them on top), the layered entry last.
+    expect(layout).toEqual([
+      [1007, 'Fixture LSP over [Fixture [TCP]]', [1006, 1004]],
+      [1008, 'Fixture LSP over [Fixture [UDP]]', [1006, 1005]],
+      [1004, 'Fixture [TCP]', [1004]],
+      [1005, 'Fixture [UDP]', [1005]],
+      [1006, 'Fixture LSP', []],
+    ]);
+    expect(catalog.snapshot().serial).toBe(4);
   });
 
   it('leaves an empty catalog when no default provider is available, and says so', async () => {
@@ -169,6 +225,26 @@ describe('resetCatalog (netsh winsock reset)', () => {
     }
   });
 });
+
+/** A store that counts the writes it commits. */
+class CountingStore implements CatalogStore {
+  writes = 0;
+  constructor(private readonly inner: CatalogStore) {}
+  get location(): string {
+    return this.inner.location;
+  }
+  read() {
+    return this.inner.read();
+  }
+  update(mutate: Parameters<CatalogStore['update']>[0]): boolean {
+    const written = this.inner.update(mutate);
+    if (written) this.writes++;
+    return written;
+  }
+  recoverDamaged(): string | undefined {
+    return this.inner.recoverDamaged?.();
+  }
+}
 
 describe('defaultCatalogFile', () => {
   const home = '/home/ada';

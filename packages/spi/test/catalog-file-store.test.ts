@@ -44,6 +44,11 @@ function install(catalog: Catalog, guid: string, n = 1): void {
   if (result !== 0) throw catalog.lastStoreError ?? new Error(`install failed: ${lpErrno.value}`);
 }
 
+/** Resolves once `done()` holds, checking every 10 ms (bounded by the test's timeout). */
+async function until(done: () => boolean): Promise<void> {
+  while (!done()) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
 /** Files in the catalog directory other than the catalog itself (temp files, lock files). */
 function leftovers(): string[] {
   return fs.readdirSync(dir).filter((name) => name !== 'catalog.json');
@@ -325,15 +330,64 @@ describe('the lock file', () => {
     expect(leftovers()).toEqual([]);
   });
 
-  it('left by a dead process a moment ago is not taken over yet', () => {
+  it('left by a dead process on this host is taken over at once, however recent (issue 12, fault 6)', () => {
     const dead = spawnSync(process.execPath, ['-e', '']).pid as number;
     fs.writeFileSync(
       `${file}.lock`,
       JSON.stringify({ pid: dead, hostname: hostname(), time: Date.now(), nonce: 'x' }),
     );
     const catalog = Catalog.openFile(file, { lockTimeoutMs: 100, staleLockMs: 60_000 });
+    install(catalog, TCPIP_GUID);
+    expect(catalog.entries()).toHaveLength(1);
+    expect(leftovers()).toEqual([]);
+  });
+
+  it('held by a live process whose pid now names another process (pid reuse) is taken over', () => {
+    // Our own pid, but a process start that is not ours: the holder died and its pid was reused.
+    fs.writeFileSync(
+      `${file}.lock`,
+      JSON.stringify({
+        pid: process.pid,
+        hostname: hostname(),
+        time: Date.now(),
+        nonce: 'x',
+        start: 'not-this-one',
+      }),
+    );
+    const catalog = Catalog.openFile(file, { lockTimeoutMs: 100, staleLockMs: 60_000 });
+    if (process.platform === 'linux') {
+      install(catalog, TCPIP_GUID);
+      expect(leftovers()).toEqual([]);
+    } else {
+      // Without /proc the start of a process is unknown: the live pid keeps the lock.
+      expect(catalog.WSCInstallProvider(TCPIP_GUID, 'p', [tcpInfo()], 1, out(0))).toBe(SOCKET_ERROR);
+    }
+  });
+
+  it('taken on another host a moment ago is not taken over yet (its pid means nothing here)', () => {
+    fs.writeFileSync(
+      `${file}.lock`,
+      JSON.stringify({ pid: 1, hostname: `not-${hostname()}`, time: Date.now(), nonce: 'x' }),
+    );
+    const catalog = Catalog.openFile(file, { lockTimeoutMs: 100, staleLockMs: 60_000 });
     expect(catalog.WSCInstallProvider(TCPIP_GUID, 'p', [tcpInfo()], 1, out(0))).toBe(SOCKET_ERROR);
     expect(catalog.lastStoreError?.problem).toBe('lock-timeout');
+  });
+
+  it('temporary files of dead writers are removed by the next write; a live writer’s are not', () => {
+    const dead = spawnSync(process.execPath, ['-e', '']).pid as number;
+    const live = spawnSync(process.execPath, ['-e', '']).pid as number;
+    const deadTemp = `.catalog.json.${dead}.0123456789ab.tmp`;
+    const hostTemp = `.catalog.json.${hostname().replace(/[^A-Za-z0-9-]/g, '_')}.${dead}.0123456789ab.tmp`;
+    const otherHost = `.catalog.json.elsewhere.${dead}.0123456789ab.tmp`;
+    const parentTemp = `.catalog.json.${process.ppid}.0123456789ab.tmp`;
+    const unrelated = ['.other.json.1.0123456789ab.tmp', 'notes.txt'];
+    for (const name of [deadTemp, hostTemp, otherHost, parentTemp, ...unrelated]) {
+      fs.writeFileSync(path.join(dir, name), 'x');
+    }
+    expect(live).not.toBe(dead);
+    install(Catalog.openFile(file), TCPIP_GUID);
+    expect(leftovers().sort()).toEqual([otherHost, parentTemp, ...unrelated].sort());
   });
 
   it('that is empty (its writer died between create and write) is taken over once old', () => {
@@ -398,6 +452,32 @@ describe('several processes on one file', () => {
     });
     return { child, ready, result };
   }
+
+  it('a writer killed inside the lock blocks nobody and leaves no temporary file (issue 12, fault 6)', async () => {
+    install(Catalog.openFile(file), TCPIP_GUID);
+    const holder = startWorker(['hold']);
+    // It never reports: it is killed.
+    holder.result.catch(() => undefined);
+    await holder.ready;
+    holder.child.send('go');
+    // The worker holds the lock and has written its temporary file: wait until both exist.
+    await until(() => fs.existsSync(`${file}.lock`) && leftovers().some((name) => name.endsWith('.tmp')));
+    const exited = new Promise((resolve) => holder.child.once('exit', resolve));
+    holder.child.kill('SIGKILL');
+    await exited;
+    expect(leftovers().sort()).toEqual(
+      [`catalog.json.lock`, expect.stringMatching(/^\.catalog\.json\..*\.tmp$/)].sort(),
+    );
+    // The next writer does not wait for the lock to grow old: its holder is gone.
+    const catalog = Catalog.openFile(file, { lockTimeoutMs: 1_000, staleLockMs: 60_000 });
+    const lpErrno = out(0);
+    expect([
+      catalog.WSCInstallProvider(OTHER_GUID, 'p', [tcpInfo()], 1, lpErrno),
+      catalog.lastFailureReason,
+    ]).toEqual([0, undefined]);
+    expect(catalog.entries().map((e) => e.info.ProviderId)).toEqual([TCPIP_GUID, OTHER_GUID]);
+    expect(leftovers()).toEqual([]);
+  }, 60_000);
 
   it('installing at the same time loses no entry and hands out unique IDs; readers never see a torn file', async () => {
     const perWorker = 25;

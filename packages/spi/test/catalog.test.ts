@@ -651,6 +651,90 @@ describe('serial and snapshot', () => {
   });
 });
 
+describe('resetEntries (netsh winsock reset in one write)', () => {
+  it('replaces every entry, keeps application categories, and bumps serial once', () => {
+    install(TCPIP_GUID, [tcpInfo(), udpInfo()]);
+    catalog.WSCSetApplicationCategory('a.exe', 5, null, 0, LSP_SYSTEM, null, out(0));
+    const staging = new Catalog();
+    staging.WSCInstallProvider(OTHER_GUID, 'new', [tcpInfo()], 1, out(0));
+    const serial = catalog.serial;
+    expect(catalog.resetEntries(staging.entries())).toEqual([1003]);
+    expect(
+      catalog.entries().map((e) => [e.path, e.info.ProviderId, e.info.ProtocolChain.ChainEntries]),
+    ).toEqual([['new', OTHER_GUID, [1003]]]);
+    expect(catalog.serial).toBe(serial + 1);
+    const permitted = out(0);
+    expect(catalog.WSCGetApplicationCategory('a.exe', 5, null, 0, permitted, out(0))).toBe(0);
+    expect(permitted.value).toBe(LSP_SYSTEM);
+  });
+
+  it('empties the catalog with an empty replacement, IDs still counting on afterwards', () => {
+    install(TCPIP_GUID, [tcpInfo()]);
+    expect(catalog.resetEntries([])).toEqual([]);
+    expect(catalog.entries()).toEqual([]);
+    install(OTHER_GUID, [tcpInfo()]);
+    expect(ids()).toEqual([1002]);
+  });
+
+  it('renumbers chains that name labels of the replacement and keeps IDs that are not', () => {
+    const base = {
+      path: 'b',
+      info: { ...tcpInfo(), ProviderId: TCPIP_GUID, dwCatalogEntryId: 7 },
+      lspCategories: 0,
+    };
+    const dummy = {
+      path: 'l',
+      info: { ...lspDummyInfo(), ProviderId: LSP_DUMMY_GUID, dwCatalogEntryId: 5 },
+      lspCategories: 0,
+    };
+    const chain = {
+      path: 'l',
+      info: { ...chainInfo(5, 7), ProviderId: LSP_CHAIN_GUID, dwCatalogEntryId: 9 },
+      lspCategories: 0,
+    };
+    const orphan = {
+      path: 'o',
+      info: { ...chainInfo(5, 4242), ProviderId: OTHER_GUID, dwCatalogEntryId: 11 },
+      lspCategories: 0,
+    };
+    expect(catalog.resetEntries([chain, base, dummy, orphan])).toEqual([1003, 1002, 1001, 1004]);
+    expect(
+      catalog.entries().map((e) => [e.info.dwCatalogEntryId, e.info.ProtocolChain.ChainEntries]),
+    ).toEqual([
+      [1003, [1001, 1002]],
+      [1002, [1002]],
+      [1001, []],
+      [1004, [1001, 4242]],
+    ]);
+  });
+
+  it('refuses a malformed entry or a label used twice with WSAEINVAL, writing nothing', () => {
+    install(TCPIP_GUID, [tcpInfo()]);
+    const good = {
+      path: 'p',
+      info: { ...tcpInfo(), ProviderId: OTHER_GUID, dwCatalogEntryId: 1 },
+      lspCategories: 0,
+    };
+    const cases = [
+      [good, good],
+      [{ ...good, path: '' }],
+      [{ ...good, info: { ...good.info, szProtocol: 'x'.repeat(256) } }],
+      [{ ...good, lspCategories: -1 }],
+    ];
+    for (const replacement of cases) {
+      let thrown: unknown;
+      try {
+        catalog.resetEntries(replacement);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(isWsaError(thrown) && thrown.code).toBe(WSAEINVAL);
+    }
+    expect(ids()).toEqual([1001]);
+    expect(catalog.serial).toBe(2);
+  });
+});
+
 describe('a failing store', () => {
   /** A store whose every access fails as an unreadable catalog file would. */
   class BrokenStore implements CatalogStore {

@@ -92,6 +92,8 @@ describe('ws2spi as a process', () => {
 
   it('installs, lists, reorders and removes through WS2SPI_CATALOG', () => {
     const file = path.join(dir, 'env-catalog.json');
+    // An empty catalog file (a missing one would be the default catalog).
+    Catalog.openFile(file).store.update(() => true);
     const env = { WS2SPI_CATALOG: file };
     const from = path.join(dir, 'provider.json');
     fs.writeFileSync(

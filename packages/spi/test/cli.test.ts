@@ -79,7 +79,10 @@ describe('help, version and usage errors', () => {
   });
 
   it.each([
-    [['catalog', '--help'], 'Usage: ws2spi catalog <show|install|remove|order|reset>'],
+    [['catalog', '--help'], 'Usage: ws2spi catalog <show|install|remove|order|reset|verify>'],
+    [['lsp', '--help'], 'Usage: ws2spi lsp <install|remove>'],
+    [['lsp', 'install', '--help'], 'Usage: ws2spi lsp install --name NAME'],
+    [['lsp', 'remove', '-h'], 'Usage: ws2spi lsp remove GUID'],
     [['catalog', 'show', '--help'], 'Usage: ws2spi catalog show'],
     [['catalog', 'install', '-h'], 'Usage: ws2spi catalog install --from FILE'],
     [['catalog', 'remove', '--help'], 'Usage: ws2spi catalog remove GUID'],
@@ -108,7 +111,15 @@ describe('help, version and usage errors', () => {
     [['catalog', 'bogus'], /catalog: unknown command 'bogus'/],
     [['catalog', 'show', 'extra'], /catalog show: unexpected argument 'extra'/],
     [['catalog', 'show', '--from', 'x.json'], /catalog show does not take '--from'/],
-    [['catalog', 'remove', '--json', TCPIP_GUID], /catalog remove does not take '--json'/],
+    [['catalog', 'remove', '--from', 'x', TCPIP_GUID], /catalog remove does not take '--from'/],
+    [['catalog', 'show', '--force'], /catalog show does not take '--force'/],
+    [['lsp'], /lsp: which command\?/],
+    [['lsp', 'install', '--path', 'm'], /lsp install needs --name NAME and --path MODULE/],
+    [['lsp', 'install', '--name', 'n', '--path', 'm', '2,1'], /'2,1' is not a protocol to layer over/],
+    [['lsp', 'install', '--name', 'n', '--path', 'm', 'AF_INET,SOCK_STREAM,TCP'], /is not a protocol/],
+    [['lsp', 'install', '--name', 'n', '--path', 'm', '--guid', 'x'], /'x' is not a GUID/],
+    [['lsp', 'remove'], /lsp remove takes exactly one GUID/],
+    [['lsp', 'remove', '{1234}'], /'\{1234\}' is not a GUID/],
     [['catalog', 'show', '--bogus'], /unknown option '--bogus'/],
     [['catalog', 'show', '-x'], /unknown option '-x'/],
     [['--catalog'], /option '--catalog' needs a value/],
@@ -132,12 +143,15 @@ describe('help, version and usage errors', () => {
 });
 
 describe('catalog show', () => {
-  it('creates a missing catalog with the default providers first, then lists it like netsh', async () => {
+  it('lists a missing catalog as the default catalog, like netsh, without creating it', async () => {
     const run = await sandbox.run(['catalog', 'show']);
     expect(run.status).toBe(0);
-    expect(fs.existsSync(sandbox.defaultFile)).toBe(true);
-    expect(run.stderr).toBe(`Installed ${FIXTURE_MODULE} (installFixtureProviders)\n`);
-    expect(run.stdout).toContain(`Catalog ${sandbox.defaultFile}: 2 entries, serial 2\n`);
+    expect(fs.existsSync(sandbox.defaultFile)).toBe(false);
+    expect(fs.existsSync(path.dirname(sandbox.defaultFile))).toBe(false);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toContain(
+      `Catalog ${sandbox.defaultFile}: 2 entries, serial 2 (the file does not exist yet: the default catalog)\n`,
+    );
     const blocks = run.stdout.split('\nWinsock Catalog Provider Entry\n').slice(1);
     expect(blocks).toHaveLength(2);
     expect(blocks[0]).toBe(
@@ -207,7 +221,9 @@ describe('catalog show', () => {
       'serial',
       'entries',
       'appCategories',
+      'exists',
     ]);
+    expect(listing.exists).toBe(true);
     expect(listing.format).toBe(CATALOG_LISTING_FORMAT);
     expect(listing.version).toBe(1);
     expect(listing.catalog).toBe(file);
@@ -318,7 +334,11 @@ describe('catalog install --from', () => {
     sandbox.write('relative.json', description);
     const run = await sandbox.run(['catalog', 'install', '--from', 'relative.json']);
     expect(run.status).toBe(0);
-    expect(entryIds(sandbox.defaultFile)).toEqual([1001, 1002]);
+    // The missing catalog was the default catalog (the fixture's 1001, 1002): the new entries follow.
+    expect(entryIds(sandbox.defaultFile)).toEqual([1001, 1002, 1003, 1004]);
+    expect(run.stderr).toBe(
+      `ws2spi: ${sandbox.defaultFile} did not exist: created it with the default catalog (2 entries)\n`,
+    );
   });
 
   // biome-ignore lint/suspicious/noExplicitAny: each case edits a different member of the description
@@ -377,7 +397,7 @@ describe('catalog install --from', () => {
     expect(again.stderr).toBe(
       '[WSANO_RECOVERY] WSCInstallProvider: provider a1b2c3d4-0000-4000-8000-00000000abcd is already installed\n',
     );
-    expect(entryIds(sandbox.defaultFile)).toEqual([1001, 1002]);
+    expect(entryIds(sandbox.defaultFile)).toEqual([1001, 1002, 1003, 1004]);
   });
 
   it('reports a catalog directory that cannot be created, naming it', async () => {
@@ -396,15 +416,19 @@ describe('catalog install --from', () => {
 describe('catalog remove', () => {
   it('removes every entry of the GUID, written with or without braces', async () => {
     const file = layeredCatalog();
-    const run = await sandbox.run(['catalog', 'remove', `{${TCPIP_GUID.toUpperCase()}}`, '--catalog', file]);
+    const guid = `{${OTHER_GUID.toUpperCase()}}`;
+    Catalog.openFile(file).WSCInstallProvider(OTHER_GUID, 'p', [tcpInfo()], 1, out(0));
+    const run = await sandbox.run(['catalog', 'remove', guid, '--catalog', file]);
     expect(run).toEqual({
       status: 0,
-      stdout: `Removed provider {${TCPIP_GUID.toUpperCase()}}\n`,
+      stdout: `Removed provider ${guid}: catalog entries 1005\n`,
       stderr: '',
     });
+    expect(entryIds(file)).toEqual([1001, 1002, 1003, 1004]);
+    // The LSP's chain stands on TCP/IP: only --force removes it (what WSCDeinstallProvider does).
+    const forced = await sandbox.run(['catalog', 'remove', TCPIP_GUID, '--force', '--catalog', file]);
+    expect(forced.status).toBe(0);
     expect(entryIds(file)).toEqual([1003, 1004]);
-    expect((await sandbox.run(['catalog', 'remove', LSP_DUMMY_GUID, '--catalog', file])).status).toBe(0);
-    expect(entryIds(file)).toEqual([1004]);
   });
 
   it('fails with [WSAEINVAL] for a GUID that is not installed', async () => {

@@ -60,7 +60,7 @@ describe('ws2spi catalog verify', () => {
         `Orphaned chain entry 1004 "Test LSP over [MSAFD Tcpip [TCP/IP]]" ${guid(0)} (lsp:test): ChainEntries[0] = 1003 is not in the catalog (the LSP's layered entry was removed)\n` +
         `Orphaned chain entry 1005 "Test LSP over [MSAFD Tcpip [UDP/IP]]" ${guid(1)} (lsp:test): ChainEntries[0] = 1003 is not in the catalog (the LSP's layered entry was removed)\n` +
         "2 orphaned or broken chain entries; 'ws2spi catalog reset' repairs the catalog.\n",
-      stderr: `[WSAEPROVIDERFAILEDINIT] 2 chain entries in ${file} cannot be loaded; run 'ws2spi catalog reset' to repair\n`,
+      stderr: `[WSAEPROVIDERFAILEDINIT] 2 chain entries in ${file} cannot be loaded; run 'ws2spi catalog reset' to repair, or 'ws2spi lsp remove GUID' for one LSP\n`,
     });
   });
 
@@ -96,9 +96,10 @@ describe('ws2spi catalog verify', () => {
     );
   });
 
-  it('treats a missing catalog file as an empty catalog and creates nothing', async () => {
-    const run = await sandbox.run(['catalog', 'verify']);
+  it('treats a missing catalog file as the default catalog and creates nothing', async () => {
+    const run = await sandbox.run(['catalog', 'verify', '--json']);
     expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ exists: false, broken: [] });
     expect(fs.existsSync(sandbox.defaultFile)).toBe(false);
   });
 

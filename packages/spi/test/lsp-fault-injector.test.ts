@@ -48,7 +48,8 @@ async function faulty(options: FaultInjectorOptions) {
   const net = new SimNetwork({ timing: 'virtual' });
   network = net;
   net.addHost('host', { ipv4: ['10.0.0.1'] });
-  const injector = createFaultInjectorLayer(options);
+  // On the network's virtual clock: delays cost no wall-clock time and records carry virtual times.
+  const injector = createFaultInjectorLayer({ clock: net.clock, ...options });
   proc = await createLayeredProcess({
     bases: (catalog, container) =>
       installInMemoryProvider(catalog, container, {
@@ -98,7 +99,7 @@ describe('failing calls', () => {
     const client = await Socket.create(ws2, AF_INET, SOCK_STREAM, IN_MEMORY_DEFAULT_PROTOCOL);
     await expect(client.connect(address)).rejects.toThrowWsaError(WSAECONNREFUSED);
     expect(injector.injected).toEqual([
-      { kind: 'fail', call: 'lpWSPConnect', socket: client.handle, error: WSAECONNREFUSED },
+      { kind: 'fail', call: 'lpWSPConnect', socket: client.handle, error: WSAECONNREFUSED, time: 0 },
     ]);
     client.close();
     listener.close();
@@ -206,7 +207,7 @@ describe('resets and delays', () => {
       client.close();
       expect(await drain(peer)).toEqual({ bytes: 3, error: WSAECONNRESET });
       expect(injector.injected.filter((fault) => fault.socket === client.handle)).toEqual([
-        { kind: 'reset', call: 'lpWSPCloseSocket', socket: client.handle },
+        { kind: 'reset', call: 'lpWSPCloseSocket', socket: client.handle, time: expect.any(Number) },
       ]);
       peer.close();
     },
@@ -249,10 +250,13 @@ describe('resets and delays', () => {
     expect(injector.trackedSockets).toBe(0);
   });
 
-  it('delays a call that returns a Promise, then forwards it', async () => {
-    const { ws2, injector } = await faulty({ rules: [{ calls: 'lpWSPConnect', delayMs: 20 }] });
+  it('delays a call that returns a Promise (on the injector’s clock), then forwards it', async () => {
+    const { ws2, injector, net } = await faulty({ rules: [{ calls: 'lpWSPConnect', delayMs: 20_000 }] });
     const { client, peer } = await pair(ws2);
-    expect(injector.injected).toEqual([{ kind: 'delay', call: 'lpWSPConnect', socket: client.handle }]);
+    expect(injector.injected).toEqual([
+      { kind: 'delay', call: 'lpWSPConnect', socket: client.handle, time: 0 },
+    ]);
+    expect(net.now).toBeGreaterThanOrEqual(20_000);
     await client.send(new Uint8Array(1));
     expect((await peer.recv(8)).byteLength).toBe(1);
     client.close();

@@ -60,8 +60,11 @@ export interface CotpConnectIndication extends CotpConnectionInfo {
 export interface CotpDisconnectIndication {
   /** `peer`: a DR or, in class 0, the peer's TCP close. `provider`: a TCP loss or a timeout. */
   initiatedBy: 'peer' | 'provider';
-  /** What ended it. */
-  kind: 'refused' | 'released' | 'transport-closed' | 'connect-timeout';
+  /**
+   * What ended it. `receive-timeout`: a TPKT that started arriving stopped half-way for longer
+   * than `reassemblyTimeoutMs` (see `CotpConnectionOptions`).
+   */
+  kind: 'refused' | 'released' | 'transport-closed' | 'connect-timeout' | 'receive-timeout';
   /** The DR reason; undefined when no DR was received. */
   reason?: number;
   /** DR user data (≤ 64 octets); empty when none. */
@@ -117,6 +120,8 @@ export type CotpCloseCause =
   | 'refused-by-peer'
   /** No CC in time. */
   | 'connect-timeout'
+  /** A TPKT that started arriving stopped half-way for longer than `reassemblyTimeoutMs`. */
+  | 'receive-timeout'
   | 'protocol-error'
   /** The TCP connection ended or failed outside the release procedure. */
   | 'transport-closed'
@@ -177,6 +182,16 @@ export interface CotpConnectionOptions {
   connectTimeoutMs?: number;
   /** Class 2: how long to wait for the DC after a DR. Default 10 s. */
   disconnectTimeoutMs?: number;
+  /**
+   * How long a TPKT whose first octets arrived may go without another octet. X.224 gives classes
+   * 0 and 2 no inactivity timer (the `F2` inactivity timer is a class-4 parameter), and
+   * RFC 2126 §6.1 leaves liveness to TCP keepalive, so a peer that stops in the middle of a TPDU
+   * would hold the connection forever: this local timer bounds it. On expiry the connection closes with
+   * `receive-timeout` (class 2 open: after a DR with reason 0x00, "not specified"; class 0: the TCP
+   * close only). Detected between one and two periods after the last octet; not counted while the
+   * owner holds input (`holdInput`). Default 30 s.
+   */
+  reassemblyTimeoutMs?: number;
   /** Class 2: mark this end's DR non-disruptive (`E0 01 80`, RFC 2126 §4.2.3). Default true. */
   nonDisruptiveDisconnect?: boolean;
   /**

@@ -47,6 +47,7 @@ import {
   NORMAL_SEQUENCE_MODULUS,
   RejectCause,
   TPKT_HEADER_LENGTH,
+  TpduCode,
 } from './tpdu-codes';
 import { decodeTpkt } from './tpdu-decoder';
 import { encodeTpkt } from './tpdu-encoder';
@@ -62,6 +63,7 @@ const DEFAULT_MAX_TSDU_SIZE = 1 << 20;
 const DEFAULT_MAX_SEND_QUEUE_BYTES = 1 << 20;
 const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
 const DEFAULT_DISCONNECT_TIMEOUT_MS = 10_000;
+const DEFAULT_REASSEMBLY_TIMEOUT_MS = 30_000;
 const EMPTY = new Uint8Array(0);
 /** DT header octets: class 0 `LI F0 EOT`; class 2 normal `LI F0 DST-REF EOT|NR`. */
 const DT_HEADER = { class0: 3, normal: 5 } as const;
@@ -77,6 +79,7 @@ interface ResolvedOptions {
   maxSendQueueBytes: number;
   connectTimeoutMs: number;
   disconnectTimeoutMs: number;
+  reassemblyTimeoutMs: number;
   nonDisruptiveDisconnect: boolean;
   acceptsCalledTsap: ((calledTsap: Uint8Array | undefined) => boolean) | undefined;
 }
@@ -85,6 +88,8 @@ interface ResolvedOptions {
 interface FailOptions {
   /** The frame that carried the error, to quote its header in an ER. */
   frame?: Uint8Array;
+  /** What an ER quotes when there is no whole frame (the TPKT framing broke). */
+  quote?: Uint8Array;
   /** False when the TPKT framing itself broke: nothing more can be read, so no DC can be waited for. */
   framingIntact: boolean;
   /** `close-only`: send nothing (class-0 CC rejection, a truncated stream, a local limit in class 0). */
@@ -107,7 +112,8 @@ interface FailOptions {
  * - Connect data ≤ 32 octets each way; TSDUs of any size, segmented into DTs of the negotiated
  *   TPDU size and reassembled (bounded by `maxTsduSize`); expedited data (ED, optionally EA) when
  *   negotiated.
- * - Timers: a CC that never comes, a DC that never comes. All cleared on close.
+ * - Timers: a CC that never comes, a DC that never comes, a TPKT that stops half-way. All cleared
+ *   on close.
  * - Strict on input: a framing or TPDU error is answered as X.224 prescribes (ER in class 0 and
  *   before class 2 is set up, DR 0x85 in class 2), reported by `onProtocolError`, and closes.
  *
@@ -138,6 +144,12 @@ export class CotpConnection {
 
   private connectTimer: CotpTimerHandle | undefined;
   private disconnectTimer: CotpTimerHandle | undefined;
+  /** Runs while a TPKT is partly received (see `reassemblyTimeoutMs`). */
+  private reassemblyTimer: CotpTimerHandle | undefined;
+  /** An octet arrived since the reassembly timer was (re)armed. */
+  private receivedSinceArmed = false;
+  /** The owner stopped reading TCP (`holdInput`): a stalled TPKT is ours, not the peer's. */
+  private inputHeld = false;
   private closingBecause: 'user' | 'error' = 'user';
 
   private tsduParts: Uint8Array[] = [];
@@ -172,6 +184,7 @@ export class CotpConnection {
       maxSendQueueBytes: options.maxSendQueueBytes ?? DEFAULT_MAX_SEND_QUEUE_BYTES,
       connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
       disconnectTimeoutMs: options.disconnectTimeoutMs ?? DEFAULT_DISCONNECT_TIMEOUT_MS,
+      reassemblyTimeoutMs: options.reassemblyTimeoutMs ?? DEFAULT_REASSEMBLY_TIMEOUT_MS,
       nonDisruptiveDisconnect: options.nonDisruptiveDisconnect ?? true,
       acceptsCalledTsap: options.acceptsCalledTsap,
     };
@@ -490,9 +503,19 @@ export class CotpConnection {
   receive(chunk: Uint8Array): void {
     if (this.stateValue === 'closed') return;
     this.reassembler.push(chunk);
+    this.receivedSinceArmed = true;
     // Bytes that arrive while a handler or command runs (a peer answering synchronously) wait for it to finish.
     if (this.processing) return;
     this.drainInput();
+  }
+
+  /**
+   * The owner stops (`true`) or resumes (`false`) reading TCP — receive flow control. While input
+   * is held, a partly received TPKT waits for the owner, not for the peer, so the reassembly
+   * timer does not expire.
+   */
+  holdInput(held: boolean): void {
+    this.inputHeld = held;
   }
 
   /** The peer ended its side of TCP (FIN). Class 0: the peer's T-DISCONNECT. Class 2: a transport loss. */
@@ -537,7 +560,11 @@ export class CotpConnection {
               streamOffset: next.streamOffset,
               decodeError: next.error,
             },
-            { framingIntact: false, rejectCause: next.error.rejectCause },
+            {
+              framingIntact: false,
+              rejectCause: next.error.rejectCause,
+              quote: framingQuote(next.head, next.error.offset),
+            },
           );
           break;
         }
@@ -546,6 +573,7 @@ export class CotpConnection {
     } finally {
       this.processing = false;
     }
+    this.watchPartialTpkt();
     const end = this.deferredTransportEnd;
     if (end !== undefined) {
       this.deferredTransportEnd = undefined;
@@ -572,6 +600,8 @@ export class CotpConnection {
         this.finish('protocol-error');
         return;
       }
+      // A CC the initiator cannot decode is still answered to its SRC-REF, when it got that far.
+      if (this.stateValue === 'wait-cc') this.remoteRef = ccSourceReference(frame) ?? this.remoteRef;
       this.fail(
         {
           code: error.code,
@@ -627,7 +657,7 @@ export class CotpConnection {
     if (tsapTooLong(cr.parameters.callingTsap) || tsapTooLong(cr.parameters.calledTsap)) {
       // No user of this stack can be named by a TSAP over 32 octets (SOCKADDR_TP's tp_tsel_len), so
       // the CR is refused before any indication. Class 0 allows only reasons 0-3: "address
-      // unknown"; a class-2 CR gets 0x8A, "header or parameter length invalid" (osi-transport.md §4.1).
+      // unknown"; a class-2 CR gets 0x8A, "header or parameter length invalid" (X.224's DR reasons).
       this.autoRefuse(
         cr.classOption.protocolClass === 0
           ? DisconnectReason.ADDRESS_UNKNOWN
@@ -716,7 +746,8 @@ export class CotpConnection {
       }
       case 'DR':
         this.clearConnectTimer();
-        // Confirm a class-2 refusal that names a reference (the conservative choice of osi-transport.md §4.3).
+        // Confirm a class-2 refusal that names a reference: X.224's class-4 table sends a DC when the
+        // DR's SRC-REF is not 0; for class 2 that is the conservative choice.
         if (offer.preferredClass === 2 && tpdu.srcRef !== 0) {
           this.sendTpdu({ type: 'DC', dstRef: tpdu.srcRef, srcRef: this.localRef });
         }
@@ -949,7 +980,7 @@ export class CotpConnection {
       type: 'ER',
       dstRef: this.remoteRef,
       rejectCause: options.rejectCause ?? RejectCause.NOT_SPECIFIED,
-      ...erQuote(options.frame, options.faultyOctet),
+      ...(options.quote ? { invalidTpdu: options.quote } : erQuote(options.frame, options.faultyOctet)),
     });
     this.report(error, 'ER');
     this.finish('protocol-error');
@@ -1010,6 +1041,87 @@ export class CotpConnection {
     this.finish('connect-timeout');
   }
 
+  /** Arms the reassembly timer while a TPKT is partly received, and clears it at a frame boundary. */
+  private watchPartialTpkt(): void {
+    const partial = this.stateValue !== 'closed' && this.reassembler.buffered > 0 && !this.reassembler.failed;
+    if (!partial) {
+      this.clearReassemblyTimer();
+      return;
+    }
+    if (this.reassemblyTimer !== undefined) return;
+    this.receivedSinceArmed = false;
+    this.reassemblyTimer = this.timers.setTimeout(
+      () => this.onReassemblyTimer(),
+      this.config.reassemblyTimeoutMs,
+    );
+  }
+
+  private onReassemblyTimer(): void {
+    this.reassemblyTimer = undefined;
+    // Octets came in the last period, or the owner is not reading: keep waiting.
+    if (this.receivedSinceArmed || this.inputHeld) {
+      this.watchPartialTpkt();
+      return;
+    }
+    if (this.stateValue === 'closed' || this.reassembler.buffered === 0) return;
+    this.guarded(() => this.onReceiveTimeout());
+  }
+
+  /** A TPKT stopped half-way: the peer is gone or stuck; end the connection (see `reassemblyTimeoutMs`). */
+  private onReceiveTimeout(): void {
+    const timedOut: CotpDisconnectIndication = {
+      initiatedBy: 'provider',
+      kind: 'receive-timeout',
+      data: EMPTY,
+    };
+    switch (this.stateValue) {
+      case 'wait-cc':
+        // No CC in time, as far as the caller can tell.
+        this.clearConnectTimer();
+        this.indicateDisconnect({ ...timedOut, kind: 'connect-timeout' });
+        this.finish('connect-timeout');
+        return;
+      case 'wait-user':
+        // Refuse the waiting CR (reason 0: valid for both classes), as no CC gave the peer our reference.
+        this.pending = undefined;
+        this.sendTpdu({
+          type: 'DR',
+          dstRef: this.remoteRef,
+          srcRef: 0,
+          reason: DisconnectReason.NOT_SPECIFIED,
+          userData: EMPTY,
+        });
+        this.indicateDisconnect(timedOut);
+        break;
+      case 'open':
+        // Class 2: tell the peer, though no DC can be read through the stuck TPKT. Class 0 has no DR here.
+        if (this.agreement!.protocolClass === 2) {
+          this.sendTpdu({
+            type: 'DR',
+            dstRef: this.remoteRef,
+            srcRef: this.localRef,
+            reason: DisconnectReason.NOT_SPECIFIED,
+            userData: EMPTY,
+          });
+        }
+        this.indicateDisconnect(timedOut);
+        break;
+      case 'closing':
+        // The disconnect timer ends this state.
+        return;
+      default:
+        break;
+    }
+    this.finish('receive-timeout');
+  }
+
+  private clearReassemblyTimer(): void {
+    if (this.reassemblyTimer !== undefined) {
+      this.timers.clearTimeout(this.reassemblyTimer);
+      this.reassemblyTimer = undefined;
+    }
+  }
+
   private enterClosing(because: 'user' | 'error'): void {
     this.stateValue = 'closing';
     this.closingBecause = because;
@@ -1034,6 +1146,7 @@ export class CotpConnection {
     if (this.stateValue === 'closed') return;
     this.stateValue = 'closed';
     this.clearConnectTimer();
+    this.clearReassemblyTimer();
     if (this.disconnectTimer !== undefined) {
       this.timers.clearTimeout(this.disconnectTimer);
       this.disconnectTimer = undefined;
@@ -1056,7 +1169,8 @@ export class CotpConnection {
   private open(agreement: CotpAgreement): void {
     this.agreement = agreement;
     this.stateValue = 'open';
-    this.reassembler.maxFrameLength = TPKT_HEADER_LENGTH + agreement.maxTpduSize;
+    this.reassembler.maxFrameLength =
+      TPKT_HEADER_LENGTH + (agreement.receiveTpduSize ?? agreement.maxTpduSize);
   }
 
   private requireSendable(): CotpAgreement {
@@ -1179,6 +1293,23 @@ function erQuote(
   const headerEnd = li === LI_RESERVED ? 1 : Math.min(tpdu.length, li + 1);
   const end = Math.max(1, Math.min(faultyOctet + 1, headerEnd));
   return { invalidTpdu: tpdu.slice(0, end) };
+}
+
+/**
+ * What an ER quotes when the TPKT framing itself broke: the frame's octets up to the faulty field
+ * (the version octet, or the whole 16-bit length). X.224 makes the invalid-TPDU parameter
+ * mandatory in class 0, and the broken TPKT is all there is of the rejected unit.
+ */
+function framingQuote(head: Uint8Array, faultyOctet: number): Uint8Array | undefined {
+  const end = faultyOctet === 0 ? 1 : TPKT_HEADER_LENGTH;
+  return head.length > 0 ? head.slice(0, Math.min(end, head.length)) : undefined;
+}
+
+/** The SRC-REF of a frame holding a CC whose fixed part arrived (TPDU octets 5–6), or undefined. */
+function ccSourceReference(frame: Uint8Array): number | undefined {
+  const tpdu = frame.subarray(TPKT_HEADER_LENGTH);
+  if (tpdu.length < 6 || tpdu[1]! >> 4 !== TpduCode.CC) return undefined;
+  return (tpdu[4]! << 8) | tpdu[5]!;
 }
 
 function concat(parts: Uint8Array[], length: number): Uint8Array {

@@ -36,8 +36,6 @@ export type CotpDecodeErrorCode =
   | 'BAD_PARAMETER_VALUE'
   /** A parameter code not allowed in this TPDU type (only a CR may carry unknown parameters). */
   | 'UNKNOWN_PARAMETER'
-  /** Parameters that must not appear together (a CC with both `C0` and `F0`). */
-  | 'CONFLICTING_PARAMETERS'
   /** User data above the limit of this TPDU type (CR/CC 32, DR 64, ED 16). */
   | 'USER_DATA_TOO_LONG'
   /** User data in a TPDU that has none (DC, EA, ER), or an ED without any. */
@@ -81,7 +79,6 @@ const rejectCauseByCode: Readonly<Record<CotpDecodeErrorCode, RejectCauseCode>> 
   BAD_PARAMETER_LENGTH: RejectCause.INVALID_PARAMETER_VALUE,
   BAD_PARAMETER_VALUE: RejectCause.INVALID_PARAMETER_VALUE,
   UNKNOWN_PARAMETER: RejectCause.INVALID_PARAMETER_CODE,
-  CONFLICTING_PARAMETERS: RejectCause.INVALID_PARAMETER_VALUE,
   USER_DATA_TOO_LONG: RejectCause.NOT_SPECIFIED,
   BAD_USER_DATA_LENGTH: RejectCause.NOT_SPECIFIED,
   BAD_SEQUENCE_OCTET: RejectCause.INVALID_PARAMETER_VALUE,

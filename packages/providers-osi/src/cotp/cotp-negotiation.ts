@@ -25,6 +25,12 @@ export interface CotpAgreement {
   protocolClass: CotpClass;
   /** Maximum TPDU size in octets (TPDU header included, TPKT header not), both directions. */
   maxTpduSize: number;
+  /**
+   * When larger than `maxTpduSize`: the largest TPDU accepted from the peer. Set only when a CC
+   * states both C0 and F0 (a stack echoing the CR): this end sends TPDUs of the smaller size and
+   * accepts the larger, whichever the peer took as agreed.
+   */
+  receiveTpduSize?: number;
   /** Transport expedited data (C6 bit 1). */
   expedited: boolean;
   /** Class 2 only: every ED is acknowledged by an EA, and nothing more is sent until it is (C6 bit 6). */
@@ -51,7 +57,12 @@ export interface CotpResponderPolicy {
   expeditedAcknowledgement: boolean;
 }
 
-/** The CR parameters (besides TSAPs) for a proposal, and the size the initiator assumes if the CC states none. */
+/**
+ * The CR parameters (besides TSAPs) for a proposal, and the size the initiator assumes if the CC
+ * states none. A class-0-only CR states its size with C0 alone, at most 2048 (X.224's class-0
+ * limit): that is the CR RFC 1006 peers know, and some of them (PLC stacks) echo every parameter
+ * of the CR in their CC. F0 goes only into a CR that offers class 2.
+ */
 export function proposalParameters(p: CotpProposal): {
   parameters: ConnectionParameters;
   alternativeClasses: ProtocolClass[];
@@ -69,7 +80,7 @@ export function proposalParameters(p: CotpProposal): {
   let offeredTpduSize = 2 ** sizeCode;
   // F0 only adds information when the local maximum is above what C0 can say.
   const units = Math.min(MAX_PREFERRED_TPDU_UNITS, Math.floor(p.maxTpduSize / PREFERRED_TPDU_SIZE_UNIT));
-  if (units * PREFERRED_TPDU_SIZE_UNIT > offeredTpduSize) {
+  if (p.preferredClass !== 0 && units * PREFERRED_TPDU_SIZE_UNIT > offeredTpduSize) {
     parameters.preferredMaxTpduUnits = units;
     offeredTpduSize = units * PREFERRED_TPDU_SIZE_UNIT;
   }
@@ -164,7 +175,10 @@ export type ConfirmCheck = { ok: true; agreement: CotpAgreement } | { ok: false;
 /**
  * Checks a CC against the CR that was sent (X.224 13.4: the responder may only reduce what was
  * offered; RFC 2126 §7: a class-0 CC to a CR that did not offer class 0 is rejected).
- * A CC that states no size gets the CR's C0 size (what a peer that ignores F0 agreed to).
+ * A CC that states no size gets the CR's C0 size (what a peer that ignores F0 agreed to). A CC
+ * that states both C0 and F0 — tosi and go-cotp reject it, but stacks that answer a CR by echoing
+ * its parameters send it — is accepted when each size is within the offer: this end then sends
+ * the smaller and accepts the larger (`receiveTpduSize`).
  */
 export function checkConnectConfirm(
   cc: CcTpdu,
@@ -185,22 +199,29 @@ export function checkConnectConfirm(
     };
   }
   const p = cc.parameters;
-  let maxTpduSize: number;
+  // Usually one of C0 and F0; both when a stack echoes the CR, and then both must fit the offer.
+  const sizes: number[] = [];
   if (p.preferredMaxTpduUnits !== undefined) {
     if (!offered.sentPreferredSize) return { ok: false, message: 'CC states F0 but the CR did not' };
-    maxTpduSize = p.preferredMaxTpduUnits * PREFERRED_TPDU_SIZE_UNIT;
-  } else if (p.tpduSizeCode !== undefined) {
+    sizes.push(p.preferredMaxTpduUnits * PREFERRED_TPDU_SIZE_UNIT);
+  }
+  if (p.tpduSizeCode !== undefined) {
     if (protocolClass === 0 && p.tpduSizeCode > MAX_CLASS0_TPDU_SIZE_CODE) {
       return { ok: false, message: `class-0 CC states TPDU size ${2 ** p.tpduSizeCode}, above 2048` };
     }
-    maxTpduSize = 2 ** p.tpduSizeCode;
-  } else maxTpduSize = offered.fallbackTpduSize;
-  if (maxTpduSize > offered.offeredTpduSize) {
-    return {
-      ok: false,
-      message: `CC states TPDU size ${maxTpduSize}, above the ${offered.offeredTpduSize} offered`,
-    };
+    sizes.push(2 ** p.tpduSizeCode);
   }
+  if (sizes.length === 0) sizes.push(offered.fallbackTpduSize);
+  for (const size of sizes) {
+    if (size > offered.offeredTpduSize) {
+      return {
+        ok: false,
+        message: `CC states TPDU size ${size}, above the ${offered.offeredTpduSize} offered`,
+      };
+    }
+  }
+  const maxTpduSize = Math.min(...sizes);
+  const receiveTpduSize = Math.max(...sizes);
   const requested = requestedOptions(proposal);
   const selected = p.additionalOptions ?? 0;
   if ((selected & ~requested) !== 0) {
@@ -215,6 +236,7 @@ export function checkConnectConfirm(
     agreement: {
       protocolClass,
       maxTpduSize,
+      ...(receiveTpduSize > maxTpduSize ? { receiveTpduSize } : {}),
       expedited,
       expeditedAcknowledgement:
         protocolClass === 2 && expedited && (selected & AdditionalOptionBits.EXPEDITED_ACK) !== 0,

@@ -1,7 +1,7 @@
 /**
  * Wire constants of ISO transport over TCP: TPKT (RFC 1006 §6, RFC 2126 §4.3) and the COTP TPDUs
  * of X.224 / ISO 8073 in normal format. Values and names follow X.224 and the Wireshark 4.0.17
- * `packet-ositp.c` dissector (see `reference/osi-transport.md` §2–§4).
+ * `packet-ositp.c` dissector.
  * @module
  */
 
@@ -37,7 +37,7 @@ export const TpduCode = {
   DT: 0xf,
 } as const;
 
-/** Variable-part parameter codes (X.224 13.x; `reference/osi-transport.md` §3.9). */
+/** Variable-part parameter codes (X.224 13.x; Wireshark's `packet-ositp.c` names). */
 export const ParameterCode = {
   TPDU_SIZE: 0xc0,
   /** Calling TSAP-ID in CR/CC; the "invalid TPDU" parameter in ER. */

@@ -1,6 +1,6 @@
 /**
  * The COTP decoder: one TPKT (RFC 1006 §6) and the TPDU in it (X.224 / ISO 8073 §13) into a `Tpdu`,
- * strict as osi-transport.md §6.4 asks — a TPKT version other than 3, a bad LI, a parameter that is
+ * strict as a receiver should be — a TPKT version other than 3, a bad LI, a parameter that is
  * malformed, out of range or unknown outside a CR, user data beyond the service limits — each a
  * `CotpDecodeError` with its offset and the ER reject cause, never a throw.
  * @module
@@ -181,8 +181,6 @@ class TpduReader {
     const parameters: ConnectionParameters = {};
     const others: RawParameter[] = [];
     let checksum = false;
-    let sawSize: Parameter | undefined;
-    let sawPreferred: Parameter | undefined;
     for (const p of parsed.value) {
       const v = p.value;
       switch (p.code) {
@@ -199,7 +197,6 @@ class TpduReader {
             return this.fail('BAD_PARAMETER_VALUE', p.at + 2, `TPDU-size code ${k} is outside 7…13`);
           }
           parameters.tpduSizeCode = k;
-          sawSize = p;
           break;
         }
         case ParameterCode.PREFERRED_MAX_TPDU_SIZE: {
@@ -207,7 +204,6 @@ class TpduReader {
           const units = v.reduce((acc, octet) => acc * 256 + octet, 0);
           if (units === 0) return this.fail('BAD_PARAMETER_VALUE', p.at + 2, 'preferred maximum TPDU size 0');
           parameters.preferredMaxTpduUnits = units;
-          sawPreferred = p;
           break;
         }
         case ParameterCode.VERSION:
@@ -246,14 +242,6 @@ class TpduReader {
             return this.unknownParameter(p, type);
           others.push({ code: p.code, value: v });
       }
-    }
-    if (type === 'CC' && sawSize && sawPreferred) {
-      const later = sawSize.at > sawPreferred.at ? sawSize : sawPreferred;
-      return this.fail(
-        'CONFLICTING_PARAMETERS',
-        later.at,
-        'a CC states the TPDU size with C0 or F0, not both',
-      );
     }
     if (others.length > 0) parameters.otherParameters = others;
     const userData = this.userData(MAX_CONNECT_DATA, type);

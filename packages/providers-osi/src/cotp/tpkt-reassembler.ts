@@ -8,7 +8,13 @@ export type TpktNext =
   /** No whole frame is buffered; push more bytes. */
   | { kind: 'need-more' }
   /** The stream is broken at `error.offset` (counted from the frame start); `streamOffset` counts from the first byte ever pushed. Sticky. */
-  | { kind: 'error'; error: CotpDecodeError; streamOffset: number };
+  | {
+      kind: 'error';
+      error: CotpDecodeError;
+      streamOffset: number;
+      /** What arrived of the broken frame's 4-octet TPKT header: what an ER quotes of it. */
+      head: Uint8Array;
+    };
 
 /**
  * Cuts a TCP byte stream into TPKT frames (RFC 1006 §6). Chunks may split a frame anywhere (even
@@ -26,7 +32,7 @@ export class TpktReassembler {
   private headOffset = 0;
   private bufferedBytes = 0;
   private consumed = 0;
-  private failure: { error: CotpDecodeError; streamOffset: number } | undefined;
+  private failure: { error: CotpDecodeError; streamOffset: number; head: Uint8Array } | undefined;
   private maxFrame: number;
 
   /** @param maxFrameLength largest acceptable TPKT length, header included (7…65535). */
@@ -101,7 +107,9 @@ export class TpktReassembler {
   }
 
   private fail(error: CotpDecodeError): TpktNext {
-    this.failure = { error, streamOffset: this.consumed + error.offset };
+    const head = new Uint8Array(Math.min(this.bufferedBytes, TPKT_HEADER_LENGTH));
+    for (let i = 0; i < head.length; i++) head[i] = this.peek(i);
+    this.failure = { error, streamOffset: this.consumed + error.offset, head };
     this.chunks.length = 0;
     this.headOffset = 0;
     this.bufferedBytes = 0;

@@ -6,14 +6,15 @@
  * - TSDUs are messages: `onData(tsdu, true)`; a send is one TSDU (EOT on its last DT).
  * - The peer's release (class 2 DR, class 0 TCP close) is `onPeerClose(DR user data)`; a transport
  *   loss is `onReset(WSAECONNRESET)`; a protocol error, a DC that never comes or a local abort is
- *   `onReset(WSAECONNABORTED)`. When this end's own release completes (DC received, or the class-0
+ *   `onReset(WSAECONNABORTED)`; a TPDU that stops half-way is `onReset(WSAETIMEDOUT)`. When this end's own release completes (DC received, or the class-0
  *   close) the connection is over in both directions — ISO transport has no half-close — so the
  *   kit hears `onPeerClose(null)`: the receiving side reads the end of data (`WSAEDISCON`).
  * - Every event reaches the kit on a later microtask, in order, never inside a call the kit made;
  *   `onData` is held while the kit has paused the link.
  * - Once the state machine closes, TCP is ended (FIN after what was written: the last DR, DC or ER
- *   gets out) or reset (abortive close); a TCP connection the peer does not finish closing within
- *   the disconnect timeout is reset, so no connection outlives its release for long.
+ *   gets out) or reset (abortive close, a DC or a CC that never came); a TCP connection the peer
+ *   does not finish closing within the disconnect timeout is reset, so no connection outlives its
+ *   release for long.
  * - Nothing thrown by the state machine's handlers escapes to the network's event loop: a failure
  *   there aborts this one connection.
  * @module
@@ -27,6 +28,7 @@ import {
   WSAECONNABORTED,
   WSAECONNRESET,
   WSAEMSGSIZE,
+  WSAETIMEDOUT,
   WsaError,
 } from '@ws2spi/spi';
 import { CotpConnection } from '../cotp/cotp-connection';
@@ -58,6 +60,8 @@ export interface CotpLinkSettings {
   disconnectTimeoutMs: number;
   /** How long an accepted TCP connection may stay silent before its CR. */
   incomingTimeoutMs: number;
+  /** How long a partly received TPDU may wait for its next octet. */
+  reassemblyTimeoutMs: number;
 }
 
 /** What the initiator asks for. */
@@ -151,6 +155,7 @@ export class CotpLink implements TransportLink {
       maxTsduSize: OSI_MAX_TSDU_SIZE,
       connectTimeoutMs: settings.connectTimeoutMs,
       disconnectTimeoutMs: settings.disconnectTimeoutMs,
+      reassemblyTimeoutMs: settings.reassemblyTimeoutMs,
       nonDisruptiveDisconnect: true,
       ...(acceptsCalledTsap ? { acceptsCalledTsap } : {}),
     });
@@ -259,7 +264,8 @@ export class CotpLink implements TransportLink {
   /**
    * Responder: the DR refusing the CR, then the TCP close. A class-2 CR refused by the application
    * gets reason 0x80 ("normal disconnect initiated by the session entity": the user decided); a
-   * class-0 CR can only be refused with reasons 0–3 (osi-transport.md §4.1), and gets 0 ("not
+   * class-0 CR can only be refused with reasons 0–3 (X.224: reasons 0x80 and up are for classes
+   * 1–4), and gets 0 ("not
    * specified"). The class is the pending CR's: nothing is agreed before the CC.
    */
   refuseIncoming(): void {
@@ -343,12 +349,14 @@ export class CotpLink implements TransportLink {
   /** Holds `onData` (and the end behind it) and stops reading TCP: the kit's receive buffer is full. */
   pause(): void {
     this.paused = true;
+    this.cotp.holdInput(true);
     this.connection.pause();
   }
 
   /** Reads TCP again and delivers what was held. */
   resume(): void {
     this.paused = false;
+    this.cotp.holdInput(false);
     this.connection.resume();
     this.scheduleFlush();
   }
@@ -426,6 +434,8 @@ export class CotpLink implements TransportLink {
       const data = indication.data.byteLength > 0 ? indication.data.slice() : null;
       if (!this.endReported) this.endedByPeerRelease = true;
       this.reportEnd((h) => h.onPeerClose(data));
+    } else if (indication.kind === 'receive-timeout') {
+      this.reportEnd((h) => h.onReset(WSAETIMEDOUT));
     } else {
       this.reportEnd((h) => h.onReset(WSAECONNRESET));
     }
@@ -448,12 +458,16 @@ export class CotpLink implements TransportLink {
       case 'disconnect-timeout':
         this.reportEnd((h) => h.onReset(WSAECONNABORTED));
         break;
+      case 'receive-timeout':
+        this.reportEnd((h) => h.onReset(WSAETIMEDOUT));
+        break;
       default:
         this.reportEnd((h) => h.onReset(cause === 'transport-closed' ? WSAECONNRESET : WSAECONNABORTED));
         break;
     }
-    if (cause === 'aborted' || cause === 'disconnect-timeout') {
-      // An abortive close, or a peer that ignored our DR: no point in a graceful TCP close.
+    if (cause === 'aborted' || cause === 'disconnect-timeout' || cause === 'connect-timeout') {
+      // An abortive close, a peer that ignored our DR, or one that never answered our CR: no point
+      // in a graceful TCP close, which would leave the connection half open until the peer closes.
       this.connection.reset();
       return;
     }

@@ -35,6 +35,8 @@ export const OSI_PROVIDER_DEFAULTS = {
   connectTimeoutMs: 30_000,
   disconnectTimeoutMs: 10_000,
   incomingTimeoutMs: 30_000,
+  /** The rest of a TPDU whose first octets arrived (classes 0 and 2 have no inactivity timer). */
+  reassemblyTimeoutMs: 30_000,
 } as const;
 
 /** What an OSI provider runs over, and its local choices. */
@@ -52,6 +54,12 @@ export interface OsiProviderOptions {
   disconnectTimeoutMs?: number;
   /** How long an accepted TCP connection may stay silent before its CR; then it is dropped (default 30 s). */
   incomingTimeoutMs?: number;
+  /**
+   * How long a TPDU whose first octets arrived may wait for another one; then the connection is
+   * dropped and the socket reports `WSAETIMEDOUT` (default 30 s). Classes 0 and 2 have no
+   * inactivity timer of their own; see `CotpConnectionOptions.reassemblyTimeoutMs`.
+   */
+  reassemblyTimeoutMs?: number;
   /** The timers of the CC, DC, CR and close timeouts (default Node's). */
   timers?: CotpTimers;
 }
@@ -123,6 +131,10 @@ export function osiLinkSettings(options: OsiProviderOptions): (protocolClass: Co
     'incomingTimeoutMs',
     options.incomingTimeoutMs ?? OSI_PROVIDER_DEFAULTS.incomingTimeoutMs,
   );
+  const reassemblyTimeoutMs = positive(
+    'reassemblyTimeoutMs',
+    options.reassemblyTimeoutMs ?? OSI_PROVIDER_DEFAULTS.reassemblyTimeoutMs,
+  );
   return (protocolClass) => ({
     protocolClass,
     timers: options.timers ?? createRealTimers(),
@@ -131,5 +143,6 @@ export function osiLinkSettings(options: OsiProviderOptions): (protocolClass: Co
     connectTimeoutMs,
     disconnectTimeoutMs,
     incomingTimeoutMs,
+    reassemblyTimeoutMs,
   });
 }

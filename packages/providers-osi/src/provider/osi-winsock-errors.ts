@@ -70,8 +70,10 @@ export function connectFailureCode(indication: CotpDisconnectIndication): number
 /**
  * What a send (or disconnect with data) on a connection that is over reports, by how it ended:
  * `WSAEDISCON` after the peer's release ("the virtual circuit was gracefully closed by the remote
- * side", MSDN WSASend), `WSAECONNRESET` after a transport loss, `WSAECONNABORTED` after a protocol
- * error, a timeout or a local abort, `WSAESHUTDOWN` after this end's own release.
+ * side", MSDN WSASend), `WSAECONNRESET` after a transport loss, `WSAETIMEDOUT` after a TPDU that
+ * stopped half-way (a local I/O timeout: AFD reports `STATUS_IO_TIMEOUT` as `WSAETIMEDOUT`),
+ * `WSAECONNABORTED` after a protocol error, another timeout or a local abort, `WSAESHUTDOWN` after
+ * this end's own release.
  */
 export function closedConnectionCode(cause: CotpCloseCause): number {
   switch (cause) {
@@ -81,6 +83,8 @@ export function closedConnectionCode(cause: CotpCloseCause): number {
       return WSAECONNRESET;
     case 'released':
       return WSAESHUTDOWN;
+    case 'receive-timeout':
+      return WSAETIMEDOUT;
     default:
       return WSAECONNABORTED;
   }

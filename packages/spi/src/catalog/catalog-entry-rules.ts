@@ -2,6 +2,13 @@ import { MAX_PROTOCOL_CHAIN, WSAPROTOCOL_LEN } from '../constants/socket-api';
 import { isGuid } from '../types/guid';
 import type { WSAPROTOCOL_INFOW } from '../types/protocol-info';
 
+/**
+ * `MAX_PATH` (windef.h): the provider path of a catalog entry is stored, unexpanded, in a
+ * `WCHAR[MAX_PATH]` (the `PackedCatalogItem` of the registry catalog), so it holds at most 259
+ * characters and its NUL.
+ */
+export const MAX_PATH = 260;
+
 /** The `DWORD` members of `WSAPROTOCOL_INFOW` (unsigned 32-bit in C). */
 export const PROTOCOL_INFO_DWORD_FIELDS = [
   'dwServiceFlags1',
@@ -153,13 +160,16 @@ export function toStoredProtocolInfo(
 }
 
 /**
- * What is wrong with a provider path, or `undefined`: it must be a non-empty string without NUL.
- * There is no `MAX_PATH` limit: the path names a module specifier or a registered name, not a DLL
- * path in a fixed `WCHAR[MAX_PATH]` buffer.
+ * What is wrong with a provider path, or `undefined`: it must be a non-empty string without NUL of
+ * at most `MAX_PATH` − 1 (259) UTF-16 units, as Windows stores it (unexpanded: `%VAR%` strings
+ * count as written), whether it names a module specifier, a file or a registered name.
  */
 export function describeProviderPathProblem(value: unknown, where: string): string | undefined {
   if (typeof value !== 'string') return `${where}: expected a provider path string, got ${show(value)}`;
   if (value.length === 0) return `${where}: the provider path is empty`;
+  if (value.length >= MAX_PATH) {
+    return `${where}: the provider path has ${value.length} characters, more than MAX_PATH − 1 (${MAX_PATH - 1})`;
+  }
   if (value.includes('\0')) return `${where}: the provider path contains a NUL character`;
   return undefined;
 }

@@ -1,5 +1,6 @@
 import type { WSAPROTOCOL_INFOW } from '../types/protocol-info';
 import { WSAPROTOCOL_INFOW_FIELDS } from '../types/protocol-info';
+import { MAX_APPLICATION_CATEGORIES, MAX_CATALOG_ENTRIES, MAX_CATALOG_FILE_BYTES } from './catalog-capacity';
 import type { AppCategoryEntry, CatalogEntry } from './catalog-entry';
 import { describeProtocolInfoProblem, describeProviderPathProblem, isDword } from './catalog-entry-rules';
 import type { CatalogState } from './catalog-state';
@@ -64,10 +65,18 @@ function unexpectedKey(value: Record<string, unknown>, allowed: readonly string[
 /**
  * Parses and validates the text of a catalog file. Never repairs or resets anything: unparsable
  * text (`corrupt`), JSON without the ws2spi marker (`foreign`), another version
- * (`unsupported-version`) and content that breaks a rule (`invalid`) are each a
+ * (`unsupported-version`) and content that breaks a rule (`invalid`: including more entries or
+ * applications than the catalog's bounds, or more text than `MAX_CATALOG_FILE_BYTES`) are each a
  * `CatalogStoreError` naming `file` and the first problem found, with its JSON path.
  */
 export function parseCatalogFile(text: string, file: string): CatalogState {
+  if (text.length > MAX_CATALOG_FILE_BYTES) {
+    throw new CatalogStoreError(
+      'invalid',
+      file,
+      `catalog file ${file} is invalid: ${text.length} characters, more than any catalog of at most ${MAX_CATALOG_ENTRIES} entries (${MAX_CATALOG_FILE_BYTES})`,
+    );
+  }
   let document: unknown;
   try {
     document = JSON.parse(text);
@@ -113,6 +122,16 @@ export function parseCatalogFile(text: string, file: string): CatalogState {
   }
   if (!Array.isArray(document.entries)) throw invalid('entries: expected an array');
   if (!Array.isArray(document.appCategories)) throw invalid('appCategories: expected an array');
+  if (document.entries.length > MAX_CATALOG_ENTRIES) {
+    throw invalid(
+      `entries: ${document.entries.length}, more than MAX_CATALOG_ENTRIES (${MAX_CATALOG_ENTRIES})`,
+    );
+  }
+  if (document.appCategories.length > MAX_APPLICATION_CATEGORIES) {
+    throw invalid(
+      `appCategories: ${document.appCategories.length}, more than MAX_APPLICATION_CATEGORIES (${MAX_APPLICATION_CATEGORIES})`,
+    );
+  }
 
   const entries: CatalogEntry[] = [];
   const seenIds = new Set<number>();

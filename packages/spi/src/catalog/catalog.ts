@@ -1,4 +1,5 @@
 import {
+  WSA_NOT_ENOUGH_MEMORY,
   WSAEFAULT,
   WSAEINVAL,
   WSAEINVALIDPROVIDER,
@@ -7,14 +8,21 @@ import {
 } from '../constants/error-codes';
 import { ProviderInfoAudit, ProviderInfoLspCategories } from '../constants/lsp-categories';
 import { NO_ERROR, SOCKET_ERROR } from '../constants/socket-api';
+import { WsaError } from '../errors/wsa-error';
 import type { GUID } from '../types/guid';
 import type { Out } from '../types/out-cell';
 import type { WSAPROTOCOL_INFOW } from '../types/protocol-info';
 import { readApplicationIdentity } from './application-identity';
+import { MAX_APPLICATION_CATEGORIES, reserveCatalogEntryIds } from './catalog-capacity';
 import type { CatalogEntry, CatalogSnapshot } from './catalog-entry';
-import { isDword, toStoredProtocolInfo } from './catalog-entry-rules';
+import {
+  describeProtocolInfoProblem,
+  describeProviderPathProblem,
+  isDword,
+  toStoredProtocolInfo,
+} from './catalog-entry-rules';
 import type { CatalogState } from './catalog-state';
-import { cloneCatalogEntry } from './catalog-state';
+import { cloneCatalogEntry, FIRST_CATALOG_ENTRY_ID } from './catalog-state';
 import type { CatalogStore } from './catalog-store';
 import { CatalogStoreError, isCatalogStoreError } from './catalog-store-error';
 import { enumerateProtocols } from './enumerate-protocols';
@@ -80,8 +88,9 @@ export class Catalog {
    * it references (unchecked, as on Windows, where orphaned chains are possible).
    *
    * Errors: argument checks as in `checkProviderArguments` (`WSAEFAULT` / `WSAEINVAL`); a GUID
-   * already installed → `WSANO_RECOVERY` (Windows' "the provider is already installed"); store
-   * failure → `WSANO_RECOVERY`.
+   * already installed → `WSANO_RECOVERY` (Windows' "the provider is already installed"); no room
+   * for the entries (`MAX_CATALOG_ENTRIES`) or no ID left in the DWORD range →
+   * `WSA_NOT_ENOUGH_MEMORY` (see `reserveCatalogEntryIds`); store failure → `WSANO_RECOVERY`.
    */
   WSCInstallProvider(
     lpProviderId: GUID,
@@ -105,8 +114,13 @@ export class Catalog {
         refusal = { code: WSANO_RECOVERY, reason: `provider ${lpProviderId} is already installed` };
         return false;
       }
+      const first = reserveCatalogEntryIds(state, dwNumberOfEntries);
+      if (typeof first !== 'number') {
+        refusal = first;
+        return false;
+      }
       for (let i = 0; i < dwNumberOfEntries; i++) {
-        const id = state.nextCatalogEntryId++;
+        const id = first + i;
         state.entries.push({
           path: lpszProviderDllPath,
           info: toStoredProtocolInfo(list[i], lpProviderId, id),
@@ -400,8 +414,9 @@ export class Catalog {
    * application `(Path, Extra)` — ORed with what was set before, as documented, so one executable
    * hosting several services accumulates them — and writes the previous value to
    * `pPrevPermLspCat` (0 for an application seen for the first time) unless it is NULL.
-   * Errors: see `readApplicationIdentity`; a non-DWORD category set → `WSAEINVAL`; store failure →
-   * `WSANO_RECOVERY`.
+   * Errors: see `readApplicationIdentity`; a non-DWORD category set → `WSAEINVAL`; a new
+   * application when `MAX_APPLICATION_CATEGORIES` are already kept → `WSA_NOT_ENOUGH_MEMORY`; store
+   * failure → `WSANO_RECOVERY`.
    */
   WSCSetApplicationCategory(
     Path: string | null,
@@ -422,8 +437,16 @@ export class Catalog {
       });
     }
     let previous = 0;
+    let refusal: ArgumentProblem | undefined;
     const written = this.#update((state) => {
       const known = state.appCategories.find((entry) => entry.path === app.path && entry.extra === app.extra);
+      if (!known && state.appCategories.length >= MAX_APPLICATION_CATEGORIES) {
+        refusal = {
+          code: WSA_NOT_ENOUGH_MEMORY,
+          reason: `categories are kept for ${state.appCategories.length} applications, the most the catalog holds (MAX_APPLICATION_CATEGORIES)`,
+        };
+        return false;
+      }
       previous = known?.permittedLspCategories ?? 0;
       const combined = (previous | PermittedLspCategories) >>> 0;
       if (known) known.permittedLspCategories = combined;
@@ -431,7 +454,7 @@ export class Catalog {
       state.serial++;
       return true;
     });
-    if (written === undefined) return this.#storeFailure(lpErrno);
+    if (written === undefined || refusal) return this.#finish(lpErrno, written, refusal);
     if (pPrevPermLspCat) pPrevPermLspCat.value = previous;
     return NO_ERROR;
   }
@@ -467,6 +490,82 @@ export class Catalog {
     }
     pPermittedLspCategories.value = known.permittedLspCategories;
     return NO_ERROR;
+  }
+
+  /**
+   * `netsh winsock reset` at the catalog level, as one write (not a Windows function): every entry
+   * is removed and `replacement` takes its place, in its order, with new catalog entry IDs from the
+   * counter; `serial` goes up by one and the application categories stay.
+   *
+   * The `dwCatalogEntryId`s of `replacement` are only labels (any distinct DWORDs, such as the IDs
+   * a staging catalog gave them). The new IDs follow the order of the labels, so entries staged in
+   * another catalog keep their relative numbering, as if installed here one call after another; a
+   * chain naming a label is renumbered with it, and a base entry's chain names its own new ID. IDs a
+   * chain names that are not labels of `replacement` stay as they are (orphaned chains can be
+   * installed, as on Windows).
+   *
+   * IDs are never reused, with one exception: when the counter cannot number the new entries
+   * within the DWORD range (see `LAST_CATALOG_ENTRY_ID`), numbering starts again at 1001 — every
+   * entry that could clash is gone, as when Windows recreates a deleted catalog key. So a catalog
+   * whose IDs ran out can always be reset.
+   *
+   * Returns the new IDs, in the order of `replacement`. Throws a `WsaError`: `WSAEINVAL` for a
+   * malformed entry or a label used twice, `WSA_NOT_ENOUGH_MEMORY` over `MAX_CATALOG_ENTRIES`, or
+   * the store's `CatalogStoreError`.
+   */
+  resetEntries(replacement: readonly CatalogEntry[]): number[] {
+    const seen = new Set<number>();
+    replacement.forEach((entry, i) => {
+      const where = `replacement[${i}]`;
+      const problem =
+        describeProviderPathProblem(entry?.path, `${where}.path`) ??
+        describeProtocolInfoProblem(entry?.info, `${where}.info`, { identity: true });
+      if (problem) throw new WsaError(WSAEINVAL, problem);
+      if (!isDword(entry.lspCategories))
+        throw new WsaError(WSAEINVAL, `${where}.lspCategories: expected a DWORD`);
+      const label = entry.info.dwCatalogEntryId;
+      if (seen.has(label)) throw new WsaError(WSAEINVAL, `${where}: ID ${label} is used twice`);
+      seen.add(label);
+    });
+    const rank = new Map([...seen].sort((a, b) => a - b).map((label, i) => [label, i]));
+    let ids: number[] = [];
+    let refusal: ArgumentProblem | undefined;
+    try {
+      this.store.update((state) => {
+        state.entries = [];
+        let first = reserveCatalogEntryIds(state, replacement.length);
+        if (typeof first !== 'number' && state.nextCatalogEntryId !== FIRST_CATALOG_ENTRY_ID) {
+          // The counter is exhausted: with every entry gone, nothing can clash with IDs from 1001.
+          state.nextCatalogEntryId = FIRST_CATALOG_ENTRY_ID;
+          first = reserveCatalogEntryIds(state, replacement.length);
+        }
+        if (typeof first !== 'number') {
+          refusal = first;
+          return false;
+        }
+        const base = first;
+        const renumber = (id: number) => {
+          const position = rank.get(id);
+          return position === undefined ? id : base + position;
+        };
+        ids = replacement.map(({ info }) => renumber(info.dwCatalogEntryId));
+        state.entries = replacement.map(({ path, info, lspCategories }, i) => {
+          const chain = info.ProtocolChain;
+          // A base entry's chain becomes its own new ID in toStoredProtocolInfo; a chain is renumbered.
+          const renumbered =
+            chain.ChainLen > 1
+              ? { ...info, ProtocolChain: { ...chain, ChainEntries: chain.ChainEntries.map(renumber) } }
+              : info;
+          return { path, info: toStoredProtocolInfo(renumbered, info.ProviderId, ids[i]!), lspCategories };
+        });
+        state.serial++;
+        return true;
+      });
+    } catch (error) {
+      throw this.#asStoreError(error);
+    }
+    if (refusal) throw new WsaError(refusal.code, refusal.reason);
+    return ids;
   }
 
   /**

@@ -1,7 +1,5 @@
-import { WSAEINVAL } from '../constants/error-codes';
 import { importProviderModule } from '../dispatcher/import-provider-module';
-import { out } from '../types/out-cell';
-import type { Catalog } from './catalog';
+import { Catalog } from './catalog';
 
 /**
  * A provider package that belongs in the default catalog: the module to `import()` and the name of
@@ -84,25 +82,22 @@ export async function installDefaultCatalog(
 }
 
 /**
- * `netsh winsock reset`: removes every entry (one `WSCDeinstallProvider` per GUID, so IDs stay
- * unused forever and `serial` moves on) and installs the default catalog. Application categories
- * are kept. Throws the `CatalogStoreError` when the store fails; default providers that cannot be
- * installed are reported in the result.
+ * `netsh winsock reset`: removes every entry and installs the default catalog, as one write of the
+ * store however many entries there were (`Catalog.resetEntries`). The default providers install
+ * into a staging catalog first, then replace the catalog's entries with fresh IDs, so IDs stay
+ * unused forever and `serial` moves on by one. Application categories are kept. A damaged catalog
+ * file is moved aside first (`recoverDamaged`). Throws the `CatalogStoreError` when the store
+ * fails; default providers that cannot be installed are reported in the result.
  */
 export async function resetCatalog(
   catalog: Catalog,
   providers: readonly DefaultCatalogProvider[] = DEFAULT_CATALOG_PROVIDERS,
 ): Promise<DefaultCatalogResult> {
   const recoveredFrom = catalog.store.recoverDamaged?.();
-  const providerIds = new Set(catalog.entries().map((entry) => entry.info.ProviderId));
-  const lpErrno = out(0);
-  for (const providerId of providerIds) {
-    if (catalog.WSCDeinstallProvider(providerId, lpErrno) !== 0) {
-      // WSAEINVAL: another process removed it in the meantime, which is what we wanted anyway.
-      if (lpErrno.value === WSAEINVAL) continue;
-      throw catalog.lastStoreError ?? new Error(catalog.lastFailureReason ?? 'WSCDeinstallProvider failed');
-    }
-  }
-  const result = await installDefaultCatalog(catalog, providers);
+  // Some other program's file, or one that cannot be read: fail before anything is loaded.
+  catalog.snapshot();
+  const staging = new Catalog();
+  const result = await installDefaultCatalog(staging, providers);
+  catalog.resetEntries(staging.entries());
   return recoveredFrom ? { ...result, recoveredFrom } : result;
 }

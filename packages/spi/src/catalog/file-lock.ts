@@ -10,6 +10,11 @@ export interface LockOwner {
   time: number;
   /** Distinguishes this holder from any later one with the same pid. */
   nonce: string;
+  /**
+   * When the holding process started, as the kernel counts it (`/proc/<pid>/stat`, Linux only):
+   * tells the holder from a later process that was given the same pid.
+   */
+  start?: string;
 }
 
 /** How long `withFileLock` waits and when it considers a lock abandoned. */
@@ -17,9 +22,10 @@ export interface FileLockOptions {
   /** Give up waiting after this many milliseconds. Default 10 000. */
   timeoutMs?: number;
   /**
-   * A lock at least this many milliseconds old whose holder is not alive (or, for a lock taken on
-   * another host or an unreadable lock file, that is simply this old) is abandoned and taken over.
-   * Default 10 000.
+   * When a lock nobody can vouch for is abandoned: a lock taken on another host (whose pid means
+   * nothing here) or a lock file that cannot be read is taken over once it is this many
+   * milliseconds old. A lock whose holder on this host is gone is taken over at once, whatever
+   * its age. Default 10 000.
    */
   staleMs?: number;
 }
@@ -49,9 +55,12 @@ const DEFAULT_STALE_MS = 10_000;
  * processes on one file never interleave (what the registry's catalog lock does for ws2_32).
  *
  * The lock is a file created with `O_CREAT | O_EXCL` (atomic on local file systems), holding the
- * owner's pid, host and time. A busy lock is retried with a growing sleep (`Atomics.wait`, because
- * the catalog API is synchronous) until `timeoutMs`; an abandoned lock (see `staleMs`) is taken
- * over. Throws `FileLockTimeoutError`, or the Node error when the lock file cannot be created.
+ * owner's pid, host, start and time. A busy lock is retried with a growing sleep (`Atomics.wait`,
+ * because the catalog API is synchronous) until `timeoutMs`. A lock whose holder is known to be
+ * gone — its pid names no process on this host, or a process that started after the lock was
+ * taken (the pid was reused) — is taken over at once, so a writer killed inside the lock blocks
+ * nobody; one nobody can vouch for is taken over once `staleMs` old. Throws
+ * `FileLockTimeoutError`, or the Node error when the lock file cannot be created.
  */
 export function withFileLock<T>(lockPath: string, critical: () => T, options: FileLockOptions = {}): T {
   const owner = acquire(
@@ -75,6 +84,7 @@ function acquire(lockPath: string, timeoutMs: number, staleMs: number): LockOwne
       hostname: hostname(),
       time: Date.now(),
       nonce: randomUUID(),
+      ...(ownStart() !== undefined ? { start: ownStart() } : {}),
     };
     let fd: number;
     try {
@@ -115,7 +125,8 @@ export function readOwner(lockPath: string): LockOwner | undefined {
       typeof value.pid === 'number' &&
       typeof value.hostname === 'string' &&
       typeof value.time === 'number' &&
-      typeof value.nonce === 'string'
+      typeof value.nonce === 'string' &&
+      (value.start === undefined || typeof value.start === 'string')
     ) {
       return value as LockOwner;
     }
@@ -127,12 +138,57 @@ export function readOwner(lockPath: string): LockOwner | undefined {
 
 /** True when `pid` names a running process (one we may not signal still counts). */
 export function isProcessAlive(pid: number): boolean {
+  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
     return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/**
+ * When process `pid` started, in clock ticks since boot (field 22 of `/proc/<pid>/stat`), or
+ * `undefined` where that cannot be read (not Linux, or no such process). Together with the pid it
+ * names one process for the life of the machine.
+ */
+export function processStartTime(pid: number): string | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) is in parentheses and may hold spaces: count from after it.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return fields[19];
+  } catch {
+    return undefined;
+  }
+}
+
+let ownStartTime: string | undefined | null = null;
+
+/** This process's `processStartTime`, read once. */
+function ownStart(): string | undefined {
+  if (ownStartTime === null) ownStartTime = processStartTime(process.pid);
+  return ownStartTime;
+}
+
+/**
+ * True when the holder recorded in a lock file is still running on this host: its pid is alive
+ * and, where start times are known, it is the same process (not a later one given its pid).
+ */
+export function isOwnerAlive(owner: LockOwner): boolean {
+  if (!isProcessAlive(owner.pid)) return false;
+  if (owner.start === undefined) return true;
+  const start = owner.pid === process.pid ? ownStart() : processStartTime(owner.pid);
+  return start === undefined || start === owner.start;
+}
+
+/**
+ * True when a lock held as `owner` (or unreadable, `undefined`, with file time `mtimeMs`) is
+ * abandoned: its holder on this host is gone, or nobody can vouch for it and it is `staleMs` old.
+ */
+function isAbandoned(owner: LockOwner | undefined, mtimeMs: number, staleMs: number): boolean {
+  if (owner && owner.hostname === hostname()) return !isOwnerAlive(owner);
+  return Date.now() - (owner?.time ?? mtimeMs) >= staleMs;
 }
 
 /**
@@ -148,13 +204,12 @@ function takeOverIfAbandoned(lockPath: string, staleMs: number): boolean {
     throw error;
   }
   const owner = readOwner(lockPath);
-  const age = Date.now() - (owner?.time ?? seen.mtimeMs);
-  if (age < staleMs) return false;
-  if (owner && owner.hostname === hostname() && isProcessAlive(owner.pid)) return false;
+  if (!isAbandoned(owner, seen.mtimeMs, staleMs)) return false;
 
   // Two processes may judge the same lock abandoned at once. Each moves it aside under a private
-  // name first and deletes it only if it is the very file judged abandoned; otherwise it moved the
-  // lock the other one had just taken, and puts it back.
+  // name first and deletes it only if it is the very lock judged abandoned (same holder, or the
+  // same file when no holder could be read); otherwise it moved the lock the other one had just
+  // taken, and puts it back.
   const aside = `${lockPath}.abandoned-${process.pid}-${randomUUID()}`;
   try {
     fs.renameSync(lockPath, aside);
@@ -163,7 +218,10 @@ function takeOverIfAbandoned(lockPath: string, staleMs: number): boolean {
     throw error;
   }
   const moved = fs.statSync(aside);
-  if (moved.ino !== seen.ino || moved.mtimeMs !== seen.mtimeMs || moved.size !== seen.size) {
+  const same = owner
+    ? readOwner(aside)?.nonce === owner.nonce
+    : moved.ino === seen.ino && moved.mtimeMs === seen.mtimeMs && moved.size === seen.size;
+  if (!same) {
     try {
       fs.linkSync(aside, lockPath);
     } catch {

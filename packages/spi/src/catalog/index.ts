@@ -1,5 +1,7 @@
 export * from './catalog';
+export * from './catalog-capacity';
 export * from './catalog-entry';
+export { MAX_PATH } from './catalog-entry-rules';
 export * from './catalog-file-format';
 export * from './catalog-state';
 export * from './catalog-store';

@@ -1,18 +1,25 @@
 import * as fs from 'node:fs';
-import { homedir } from 'node:os';
 import * as path from 'node:path';
 import { Catalog } from '../catalog/catalog';
 import type { CatalogEntry } from '../catalog/catalog-entry';
 import { isCatalogStoreError } from '../catalog/catalog-store-error';
 import type { DefaultCatalogResult } from '../catalog/default-catalog';
-import { installDefaultCatalog, resetCatalog } from '../catalog/default-catalog';
-import { defaultCatalogFile } from '../catalog/default-catalog-file';
-import { WSAEPROVIDERFAILEDINIT, wsaErrorName } from '../constants/error-codes';
-import { verifyCatalogChains } from '../lsp/verify-catalog-chains';
-import { formatGuid, parseGuid } from '../types/guid';
+import { resetCatalog } from '../catalog/default-catalog';
+import { JsonFileCatalogStore } from '../catalog/json-file-catalog-store';
+import { WSAEINVAL, WSAEPROVIDERFAILEDINIT, wsaErrorName } from '../constants/error-codes';
+import { type BrokenChainEntry, verifyCatalogChains } from '../lsp/verify-catalog-chains';
+import { formatGuid, type GUID } from '../types/guid';
 import { out } from '../types/out-cell';
+import { isLayeredEntry } from '../types/protocol-info';
+import {
+  openCatalogForChange,
+  readCatalog,
+  reportDefaultProblems,
+  resolveCatalogFile,
+} from './catalog-access';
 import { catalogListing, formatCatalogText } from './catalog-listing';
 import { catalogVerification, formatCatalogVerification } from './catalog-verification';
+import { printChange } from './change-report';
 import type { CliContext } from './cli-context';
 import { EXIT_FAILURE, EXIT_OK, OperationError, UsageError } from './cli-context';
 import {
@@ -24,122 +31,61 @@ import {
   SHOW_HELP,
   VERIFY_HELP,
 } from './help-text';
+import { observeWrites } from './observe-writes';
 import type { ParsedArguments } from './parse-arguments';
+import { Progress } from './progress';
 import { ProviderDescriptionError, parseProviderDescription } from './provider-description';
+import { type CommandGroup, guidOperand, noOperands, runCommandGroup } from './subcommand';
+import { colourEnabled, escapeControlCharacters, jsonText, paletteFor } from './terminal-text';
 
-/** One `ws2spi catalog` subcommand: its help, the options it accepts besides `--catalog`, and its action. */
-interface CatalogSubcommand {
-  readonly help: string;
-  readonly valueOptions: readonly string[];
-  readonly flagOptions: readonly string[];
-  readonly run: (operands: string[], args: ParsedArguments, context: CliContext) => Promise<number>;
-}
-
-/**
- * The subcommands of `ws2spi catalog`. A new one (e.g. `verify`) is one more row here plus its
- * help text.
- */
-const SUBCOMMANDS: Readonly<Record<string, CatalogSubcommand>> = {
-  show: { help: SHOW_HELP, valueOptions: [], flagOptions: ['json'], run: showCatalog },
-  install: { help: INSTALL_HELP, valueOptions: ['from'], flagOptions: [], run: installFromFile },
-  remove: { help: REMOVE_HELP, valueOptions: [], flagOptions: [], run: removeProvider },
-  order: { help: ORDER_HELP, valueOptions: [], flagOptions: [], run: writeOrder },
-  reset: { help: RESET_HELP, valueOptions: [], flagOptions: [], run: reset },
-  verify: { help: VERIFY_HELP, valueOptions: [], flagOptions: ['json'], run: verify },
+/** `ws2spi catalog …`: the subcommands over the catalog functions of ws2spi.h / sporder.h. */
+export const CATALOG_COMMANDS: CommandGroup = {
+  name: 'catalog',
+  help: CATALOG_HELP,
+  subcommands: {
+    show: { help: SHOW_HELP, valueOptions: [], flagOptions: [], run: showCatalog },
+    install: { help: INSTALL_HELP, valueOptions: ['from'], flagOptions: [], run: installFromFile },
+    remove: { help: REMOVE_HELP, valueOptions: [], flagOptions: ['force'], run: removeProvider },
+    order: { help: ORDER_HELP, valueOptions: [], flagOptions: [], run: writeOrder },
+    reset: { help: RESET_HELP, valueOptions: [], flagOptions: [], run: reset },
+    verify: { help: VERIFY_HELP, valueOptions: [], flagOptions: [], run: verify },
+  },
 };
 
 /** Runs `ws2spi catalog <subcommand> …`; `operands` are the words after `catalog`. */
-export async function runCatalogCommand(
+export function runCatalogCommand(
   operands: string[],
   args: ParsedArguments,
   context: CliContext,
 ): Promise<number> {
-  const [name, ...rest] = operands;
-  if (name === undefined) {
-    if (args.flags.has('help')) {
-      context.stdout(CATALOG_HELP);
-      return EXIT_OK;
-    }
-    throw new UsageError(
-      'catalog: which command? (show, install, remove, order, reset, verify)',
-      'ws2spi catalog --help',
-    );
-  }
-  const subcommand = Object.hasOwn(SUBCOMMANDS, name) ? SUBCOMMANDS[name] : undefined;
-  if (!subcommand) throw new UsageError(`catalog: unknown command '${name}'`, 'ws2spi catalog --help');
-  if (args.flags.has('help')) {
-    context.stdout(subcommand.help);
-    return EXIT_OK;
-  }
-  const helpCommand = `ws2spi catalog ${name} --help`;
-  for (const option of args.values.keys()) {
-    if (option !== 'catalog' && !subcommand.valueOptions.includes(option)) {
-      throw new UsageError(`catalog ${name} does not take '--${option}'`, helpCommand);
-    }
-  }
-  for (const flag of args.flags) {
-    if (!subcommand.flagOptions.includes(flag)) {
-      throw new UsageError(`catalog ${name} does not take '--${flag}'`, helpCommand);
-    }
-  }
-  return subcommand.run(rest, args, context);
+  return runCommandGroup(CATALOG_COMMANDS, operands, args, context);
 }
 
-/** The catalog file this invocation works on: `--catalog`, else `defaultCatalogFile`, made absolute. */
-export function resolveCatalogFile(args: ParsedArguments, context: CliContext): string {
-  const named =
-    args.values.get('catalog') ??
-    defaultCatalogFile({
-      env: context.env,
-      platform: context.platform ?? process.platform,
-      homedir: context.homedir ?? homedir(),
-    });
-  return path.resolve(context.cwd, named);
-}
-
-function noOperands(name: string, operands: string[]): void {
-  if (operands.length > 0) {
-    throw new UsageError(
-      `catalog ${name}: unexpected argument '${operands[0]}'`,
-      `ws2spi catalog ${name} --help`,
-    );
-  }
-}
-
-/** The message of a failed C-shaped call: the store's own error, or `[WSAE…] FUNCTION: reason`. */
-function callFailure(catalog: Catalog, functionName: string, code: number): OperationError {
-  if (catalog.lastStoreError) return new OperationError(catalog.lastStoreError.message);
+/**
+ * The error of a failed C-shaped call: the store's own error (a damaged file, with its hint to
+ * `catalog reset`), or `[WSAE…] FUNCTION: reason`.
+ */
+export function callFailure(catalog: Catalog, functionName: string, code: number): Error {
+  if (catalog.lastStoreError) return catalog.lastStoreError;
   return new OperationError(
     `[${wsaErrorName(code)}] ${functionName}: ${catalog.lastFailureReason ?? 'failed'}`,
   );
 }
 
-/** Prints what `installDefaultCatalog` could not do; true when everything was installed. */
-function reportDefaults(result: DefaultCatalogResult, context: CliContext): boolean {
-  for (const provider of result.installed)
-    context.stdout(`Installed ${provider.module} (${provider.install})\n`);
-  for (const problem of result.unavailable) {
-    context.stderr(`ws2spi: default provider ${problem.module} is unavailable: ${problem.reason}\n`);
-  }
-  for (const problem of result.failed) {
-    context.stderr(`ws2spi: default provider ${problem.module} failed to install: ${problem.reason}\n`);
-  }
-  return result.unavailable.length === 0 && result.failed.length === 0;
-}
-
 async function showCatalog(operands: string[], args: ParsedArguments, context: CliContext): Promise<number> {
-  noOperands('show', operands);
+  noOperands('catalog show', operands);
   const file = resolveCatalogFile(args, context);
-  const catalog = Catalog.openFile(file);
-  if (!fs.existsSync(file)) {
-    // A fresh machine has a catalog: create this one with the defaults before showing it. Their
-    // progress goes to stderr so that stdout stays the listing alone (for --json).
-    const result = await installDefaultCatalog(catalog, context.defaultProviders);
-    reportDefaults(result, { ...context, stdout: context.stderr });
+  const { snapshot, exists } = await readCatalog(file, context);
+  if (args.flags.has('json')) {
+    context.stdout(jsonText({ ...catalogListing(file, snapshot), exists }));
+  } else {
+    context.stdout(
+      formatCatalogText(file, snapshot, {
+        exists,
+        palette: paletteFor(colourEnabled(context.stdoutIsTTY, context.env)),
+      }),
+    );
   }
-  const snapshot = catalog.snapshot();
-  if (args.flags.has('json')) context.stdout(`${JSON.stringify(catalogListing(file, snapshot), null, 2)}\n`);
-  else context.stdout(formatCatalogText(file, snapshot));
   return EXIT_OK;
 }
 
@@ -148,7 +94,7 @@ async function installFromFile(
   args: ParsedArguments,
   context: CliContext,
 ): Promise<number> {
-  noOperands('install', operands);
+  noOperands('catalog install', operands);
   const from = args.values.get('from');
   if (from === undefined)
     throw new UsageError('catalog install needs --from FILE', 'ws2spi catalog install --help');
@@ -167,7 +113,8 @@ async function installFromFile(
     if (error instanceof ProviderDescriptionError) throw new OperationError(`[WSAEINVAL] ${error.message}`);
     throw error;
   }
-  const catalog = Catalog.openFile(resolveCatalogFile(args, context));
+  const file = resolveCatalogFile(args, context);
+  const catalog = await openCatalogForChange(file, context);
   const lpErrno = out(0);
   const { providerId, entries } = description;
   if (catalog.WSCInstallProvider(providerId, description.path, entries, entries.length, lpErrno) !== 0) {
@@ -177,8 +124,65 @@ async function installFromFile(
     .entries()
     .filter((entry) => entry.info.ProviderId === providerId)
     .map((entry) => entry.info.dwCatalogEntryId);
-  context.stdout(`Installed provider ${formatGuid(providerId)}: catalog entries ${ids.join(', ')}\n`);
+  printChange(context, args, {
+    command: 'catalog install',
+    file,
+    serial: catalog.serial,
+    fields: { providerId, installedEntryIds: ids },
+    text: `Installed provider ${formatGuid(providerId)}: catalog entries ${ids.join(', ')}\n`,
+  });
   return EXIT_OK;
+}
+
+/** The chain entries that work now and would be orphaned or broken once `providerId`'s entries are gone. */
+function chainsBrokenByRemoving(entries: readonly CatalogEntry[], providerId: GUID): BrokenChainEntry[] {
+  const before = new Set(verifyCatalogChains(entries).broken.map(({ entry }) => entry.info.dwCatalogEntryId));
+  const remaining = entries.filter((entry) => entry.info.ProviderId !== providerId);
+  return verifyCatalogChains(remaining).broken.filter(
+    ({ entry }) => !before.has(entry.info.dwCatalogEntryId),
+  );
+}
+
+/**
+ * Why `catalog remove` refuses: WSCDeinstallProvider of an LSP's layered entry (or of a provider a
+ * chain stands on) leaves those chains dangling, and every socket on them fails with
+ * WSAEPROVIDERFAILEDINIT. The message names the command that removes an LSP with its chains.
+ */
+function refuseToBreakChains(
+  entries: readonly CatalogEntry[],
+  providerId: GUID,
+  broken: readonly BrokenChainEntry[],
+): OperationError {
+  const ids = broken.map(({ entry }) => entry.info.dwCatalogEntryId).join(', ');
+  const own = entries.filter((entry) => entry.info.ProviderId === providerId);
+  const layered = own.find((entry) => isLayeredEntry(entry.info));
+  const byId = new Map(entries.map((entry) => [entry.info.dwCatalogEntryId, entry]));
+  if (layered) {
+    return new OperationError(
+      `[${wsaErrorName(WSAEINVAL)}] catalog remove: ${formatGuid(providerId)} is the layered service provider ` +
+        `"${layered.info.szProtocol}"; removing only its own entries would leave its chain entries ${ids} ` +
+        `orphaned (sockets on them fail with WSAEPROVIDERFAILEDINIT).\n` +
+        `Run 'ws2spi lsp remove ${formatGuid(providerId)}' to remove it with its chains, or add --force ` +
+        `to remove exactly what WSCDeinstallProvider removes.`,
+    );
+  }
+  // The LSPs whose chains stand on this provider: they must go first.
+  const lsps = new Set<string>();
+  for (const { entry } of broken) {
+    const top = byId.get(entry.info.ProtocolChain.ChainEntries[0]);
+    if (top && isLayeredEntry(top.info) && top.info.ProviderId !== providerId) {
+      lsps.add(formatGuid(top.info.ProviderId));
+    }
+  }
+  const first =
+    lsps.size > 0
+      ? `Remove the layered service providers over it first (${[...lsps].map((guid) => `'ws2spi lsp remove ${guid}'`).join(', ')}), or add --force`
+      : 'Add --force';
+  return new OperationError(
+    `[${wsaErrorName(WSAEINVAL)}] catalog remove: removing ${formatGuid(providerId)} would break the chain ` +
+      `entries ${ids}, which stand on it (sockets on them fail with WSAEPROVIDERFAILEDINIT).\n` +
+      `${first} to remove exactly what WSCDeinstallProvider removes.`,
+  );
 }
 
 async function removeProvider(
@@ -189,14 +193,28 @@ async function removeProvider(
   if (operands.length !== 1) {
     throw new UsageError('catalog remove takes exactly one GUID', 'ws2spi catalog remove --help');
   }
-  const providerId = parseGuid(operands[0]);
-  if (!providerId) throw new UsageError(`'${operands[0]}' is not a GUID`, 'ws2spi catalog remove --help');
-  const catalog = Catalog.openFile(resolveCatalogFile(args, context));
+  const providerId = guidOperand(operands[0], 'ws2spi catalog remove --help');
+  const file = resolveCatalogFile(args, context);
+  const catalog = await openCatalogForChange(file, context);
+  const entries = catalog.entries();
+  if (!args.flags.has('force')) {
+    const broken = chainsBrokenByRemoving(entries, providerId);
+    if (broken.length > 0) throw refuseToBreakChains(entries, providerId, broken);
+  }
+  const removed = entries
+    .filter((entry) => entry.info.ProviderId === providerId)
+    .map((entry) => entry.info.dwCatalogEntryId);
   const lpErrno = out(0);
   if (catalog.WSCDeinstallProvider(providerId, lpErrno) !== 0) {
     throw callFailure(catalog, 'WSCDeinstallProvider', lpErrno.value);
   }
-  context.stdout(`Removed provider ${formatGuid(providerId)}\n`);
+  printChange(context, args, {
+    command: 'catalog remove',
+    file,
+    serial: catalog.serial,
+    fields: { providerId, removedEntryIds: removed },
+    text: `Removed provider ${formatGuid(providerId)}: catalog entries ${removed.join(', ')}\n`,
+  });
   return EXIT_OK;
 }
 
@@ -209,17 +227,40 @@ async function writeOrder(operands: string[], args: ParsedArguments, context: Cl
     }
     return Number(word);
   });
-  const catalog = Catalog.openFile(resolveCatalogFile(args, context));
+  const file = resolveCatalogFile(args, context);
+  const catalog = await openCatalogForChange(file, context);
   const code = catalog.WSCWriteProviderOrder(ids, ids.length);
   if (code !== 0) throw callFailure(catalog, 'WSCWriteProviderOrder', code);
-  context.stdout(`Catalog order: ${ids.join(' ')}\n`);
+  printChange(context, args, {
+    command: 'catalog order',
+    file,
+    serial: catalog.serial,
+    fields: { order: ids },
+    text: `Catalog order: ${ids.join(' ')}\n`,
+  });
   return EXIT_OK;
 }
 
+/** Prints what `resetCatalog` installed (stdout) and could not install (stderr); true when everything was installed. */
+function reportDefaults(result: DefaultCatalogResult, context: CliContext, json: boolean): boolean {
+  if (!json) {
+    for (const provider of result.installed) {
+      context.stdout(`${escapeControlCharacters(`Installed ${provider.module} (${provider.install})`)}\n`);
+    }
+  }
+  return reportDefaultProblems(result, context);
+}
+
 async function reset(operands: string[], args: ParsedArguments, context: CliContext): Promise<number> {
-  noOperands('reset', operands);
+  noOperands('catalog reset', operands);
   const file = resolveCatalogFile(args, context);
-  const catalog = Catalog.openFile(file);
+  const progress = new Progress(context.stderr, context.stderrIsTTY === true);
+  progress.update(`reading ${file}`, true);
+  const catalog = new Catalog(
+    observeWrites(new JsonFileCatalogStore(file), (writes) =>
+      progress.update(`resetting: ${writes} catalog writes`),
+    ),
+  );
   // A damaged file cannot be listed first; reset moves it aside and rebuilds (say so below).
   let entries: CatalogEntry[] = [];
   try {
@@ -229,40 +270,78 @@ async function reset(operands: string[], args: ParsedArguments, context: CliCont
       throw error;
   }
   // Every entry goes, so orphaned and broken chains go with them: say so when there were any.
+  progress.update(`checking ${entries.length} entries`, true);
   const { broken } = verifyCatalogChains(entries);
+  progress.update(`removing ${entries.length} entries and installing the default providers`, true);
   const result = await resetCatalog(catalog, context.defaultProviders);
-  if (result.recoveredFrom) {
-    context.stdout(`Catalog ${file} was damaged: moved to ${result.recoveredFrom} and rebuilt\n`);
-  }
-  context.stdout(`Catalog ${file} reset\n`);
-  if (broken.length > 0) {
-    const ids = broken.map(({ entry }) => entry.info.dwCatalogEntryId).join(', ');
+  progress.done();
+  const json = args.flags.has('json');
+  const brokenIds = broken.map(({ entry }) => entry.info.dwCatalogEntryId);
+  if (json) {
     context.stdout(
-      `Removed ${broken.length} orphaned or broken chain ${broken.length === 1 ? 'entry' : 'entries'}: ${ids}\n`,
+      jsonText({
+        format: 'ws2spi-catalog-change',
+        version: 1,
+        command: 'catalog reset',
+        catalog: file,
+        serial: catalog.serial,
+        recoveredFrom: result.recoveredFrom ?? null,
+        removedEntryCount: entries.length,
+        removedBrokenChainEntryIds: brokenIds,
+        defaults: { installed: result.installed, unavailable: result.unavailable, failed: result.failed },
+      }),
     );
+  } else {
+    if (result.recoveredFrom) {
+      context.stdout(`Catalog ${file} was damaged: moved to ${result.recoveredFrom} and rebuilt\n`);
+    }
+    context.stdout(`Catalog ${file} reset\n`);
+    if (broken.length > 0) {
+      context.stdout(
+        `Removed ${broken.length} orphaned or broken chain ${broken.length === 1 ? 'entry' : 'entries'}: ${brokenIds.join(', ')}\n`,
+      );
+    }
   }
-  return reportDefaults(result, context) ? EXIT_OK : EXIT_FAILURE;
+  return reportDefaults(result, context, json) ? EXIT_OK : EXIT_FAILURE;
 }
 
 /**
  * `catalog verify`: lists the chain entries that cannot work — orphaned (their LSP's layered entry
  * is gone) or broken otherwise — and unused layered entries. Exit status 1 when any chain is
  * orphaned or broken (`[WSAEPROVIDERFAILEDINIT]`, what sockets on them fail with), 0 otherwise.
- * A catalog file that does not exist is an empty catalog (nothing is created).
+ * A catalog file that does not exist is the default catalog (nothing is created).
  */
 async function verify(operands: string[], args: ParsedArguments, context: CliContext): Promise<number> {
-  noOperands('verify', operands);
+  noOperands('catalog verify', operands);
   const file = resolveCatalogFile(args, context);
-  const snapshot = Catalog.openFile(file).snapshot();
-  const report = verifyCatalogChains(snapshot.entries);
+  const progress = new Progress(context.stderr, context.stderrIsTTY === true);
+  progress.update(`reading ${file}`, true);
+  let report: ReturnType<typeof verifyCatalogChains>;
+  let view: Awaited<ReturnType<typeof readCatalog>>;
+  try {
+    view = await readCatalog(file, context);
+    progress.update(`checking the chains of ${view.snapshot.entries.length} entries`, true);
+    report = verifyCatalogChains(view.snapshot.entries);
+  } finally {
+    progress.done();
+  }
+  const { snapshot } = view;
   if (args.flags.has('json')) {
-    context.stdout(`${JSON.stringify(catalogVerification(file, snapshot, report), null, 2)}\n`);
+    context.stdout(jsonText({ ...catalogVerification(file, snapshot, report), exists: view.exists }));
   } else {
-    context.stdout(formatCatalogVerification(file, snapshot, report));
+    context.stdout(
+      formatCatalogVerification(
+        file,
+        snapshot,
+        report,
+        paletteFor(colourEnabled(context.stdoutIsTTY, context.env)),
+      ),
+    );
   }
   if (report.broken.length === 0) return EXIT_OK;
+  const { red } = paletteFor(colourEnabled(context.stderrIsTTY, context.env));
   context.stderr(
-    `[${wsaErrorName(WSAEPROVIDERFAILEDINIT)}] ${report.broken.length} chain ${report.broken.length === 1 ? 'entry' : 'entries'} in ${file} cannot be loaded; run 'ws2spi catalog reset' to repair\n`,
+    `${red(`[${wsaErrorName(WSAEPROVIDERFAILEDINIT)}]`)} ${report.broken.length} chain ${report.broken.length === 1 ? 'entry' : 'entries'} in ${escapeControlCharacters(file)} cannot be loaded; run 'ws2spi catalog reset' to repair, or 'ws2spi lsp remove GUID' for one LSP\n`,
   );
   return EXIT_FAILURE;
 }

@@ -8,6 +8,7 @@ import { socketTypeName } from '../constants/socket-types';
 import { formatGuid } from '../types/guid';
 import type { WSAPROTOCOL_INFOW } from '../types/protocol-info';
 import { WSAPROTOCOL_INFOW_FIELDS } from '../types/protocol-info';
+import { escapeControlCharacters, type Palette, paletteFor } from './terminal-text';
 
 /** The `format` marker of `ws2spi catalog show --json`. */
 export const CATALOG_LISTING_FORMAT = 'ws2spi-catalog-listing';
@@ -41,22 +42,39 @@ function row(label: string, value: string | number): string {
   return `${`${label}:`.padEnd(36)}${value}\n`;
 }
 
+/** How `formatCatalogText` presents the catalog. */
+export interface CatalogTextOptions {
+  /** False when the file does not exist yet and the snapshot is the default catalog. Default true. */
+  readonly exists?: boolean;
+  /** Colours for a terminal (headings in bold); plain by default. */
+  readonly palette?: Palette;
+}
+
 /**
  * The text of `ws2spi catalog show`: one block per entry in the layout of
  * `netsh winsock show catalog` (Entry Type, Description, Provider ID, Provider Path, Catalog Entry
  * ID, Version, Address Family, Max/Min Address Length, Socket Type, Protocol, Service Flags,
- * Protocol Chain Length and the chain), with the flag words also decoded into their names.
+ * Protocol Chain Length and the chain), with the flag words also decoded into their names. Strings
+ * from the catalog are escaped (`escapeControlCharacters`): they cannot move the cursor or recolour
+ * the terminal.
  */
-export function formatCatalogText(file: string, snapshot: CatalogSnapshot): string {
-  let text = `Catalog ${file}: ${snapshot.entries.length} entries, serial ${snapshot.serial}\n`;
+export function formatCatalogText(
+  file: string,
+  snapshot: CatalogSnapshot,
+  options: CatalogTextOptions = {},
+): string {
+  const { bold } = options.palette ?? paletteFor(false);
+  const safe = escapeControlCharacters;
+  const state = options.exists === false ? ' (the file does not exist yet: the default catalog)' : '';
+  let text = `Catalog ${safe(file)}: ${snapshot.entries.length} entries, serial ${snapshot.serial}${state}\n`;
   for (const entry of snapshot.entries) {
     const info = entry.info;
-    text += '\nWinsock Catalog Provider Entry\n';
+    text += `\n${bold('Winsock Catalog Provider Entry')}\n`;
     text += `${'-'.repeat(54)}\n`;
     text += row('Entry Type', catalogEntryType(info));
-    text += row('Description', info.szProtocol);
+    text += row('Description', safe(info.szProtocol));
     text += row('Provider ID', formatGuid(info.ProviderId));
-    text += row('Provider Path', entry.path);
+    text += row('Provider Path', safe(entry.path));
     text += row('Catalog Entry ID', info.dwCatalogEntryId);
     text += row('Version', info.iVersion);
     text += row('Address Family', `${info.iAddressFamily} (${addressFamilyName(info.iAddressFamily)})`);
@@ -79,11 +97,11 @@ export function formatCatalogText(file: string, snapshot: CatalogSnapshot): stri
     }
   }
   if (snapshot.appCategories.length > 0) {
-    text += '\nApplication LSP Categories\n';
+    text += `\n${bold('Application LSP Categories')}\n`;
     text += `${'-'.repeat(54)}\n`;
     for (const app of snapshot.appCategories) {
       const name = app.extra ? `${app.path} ${app.extra}` : app.path;
-      text += row(name, flagsLine(app.permittedLspCategories, LSP_CATEGORIES));
+      text += row(safe(name), flagsLine(app.permittedLspCategories, LSP_CATEGORIES));
     }
   }
   return text;

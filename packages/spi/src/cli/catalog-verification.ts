@@ -1,6 +1,7 @@
 import type { CatalogSnapshot } from '../catalog/catalog-entry';
 import type { CatalogChainReport } from '../lsp/verify-catalog-chains';
 import { formatGuid } from '../types/guid';
+import { escapeControlCharacters, type Palette, paletteFor } from './terminal-text';
 
 /** The `format` marker of `ws2spi catalog verify --json`. */
 export const CATALOG_VERIFICATION_FORMAT = 'ws2spi-catalog-verification';
@@ -61,25 +62,28 @@ export function catalogVerification(
 
 /**
  * The text of `ws2spi catalog verify`: a heading, one line per orphaned or broken chain entry
- * (ID, name, GUID, path, and why), one per unused layered entry, and a summary line.
+ * (ID, name, GUID, path, and why), one per unused layered entry, and a summary line. Catalog
+ * strings are escaped; on a terminal, broken entries are red, unused ones yellow.
  */
 export function formatCatalogVerification(
   file: string,
   snapshot: CatalogSnapshot,
   report: CatalogChainReport,
+  palette: Palette = paletteFor(false),
 ): string {
-  let text = `Catalog ${file}: ${snapshot.entries.length} entries, serial ${snapshot.serial}\n`;
+  const safe = escapeControlCharacters;
+  let text = `Catalog ${safe(file)}: ${snapshot.entries.length} entries, serial ${snapshot.serial}\n`;
   for (const { entry, kind, reason } of report.broken) {
     const label = kind === 'orphaned' ? 'Orphaned chain entry' : 'Broken chain entry';
-    text += `${label} ${entry.info.dwCatalogEntryId} "${entry.info.szProtocol}" ${formatGuid(entry.info.ProviderId)} (${entry.path}): ${reason}\n`;
+    text += `${palette.red(label)} ${entry.info.dwCatalogEntryId} "${safe(entry.info.szProtocol)}" ${formatGuid(entry.info.ProviderId)} (${safe(entry.path)}): ${safe(reason)}\n`;
   }
   for (const entry of report.unusedLayeredEntries) {
-    text += `Unused layered entry ${entry.info.dwCatalogEntryId} "${entry.info.szProtocol}" ${formatGuid(entry.info.ProviderId)} (${entry.path}): no chain uses it\n`;
+    text += `${palette.yellow('Unused layered entry')} ${entry.info.dwCatalogEntryId} "${safe(entry.info.szProtocol)}" ${formatGuid(entry.info.ProviderId)} (${safe(entry.path)}): no chain uses it\n`;
   }
   const n = report.broken.length;
   text +=
     n === 0
-      ? 'No orphaned or broken chains.\n'
-      : `${n} orphaned or broken chain ${n === 1 ? 'entry' : 'entries'}; 'ws2spi catalog reset' repairs the catalog.\n`;
+      ? `${palette.green('No orphaned or broken chains.')}\n`
+      : `${palette.red(`${n} orphaned or broken chain ${n === 1 ? 'entry' : 'entries'}`)}; 'ws2spi catalog reset' repairs the catalog.\n`;
   return text;
 }

@@ -10,6 +10,10 @@ export interface CliContext {
   readonly cwd: string;
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
+  /** True when stdout is a terminal: colour (unless `NO_COLOR`). Absent: not a terminal. */
+  readonly stdoutIsTTY?: boolean;
+  /** True when stderr is a terminal: progress lines and coloured error codes. Absent: not a terminal. */
+  readonly stderrIsTTY?: boolean;
   /** For the default catalog location; `process.platform` unless a test pretends otherwise. */
   readonly platform?: NodeJS.Platform;
   /** For the default catalog location; `os.homedir()` unless a test pretends otherwise. */

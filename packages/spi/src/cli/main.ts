@@ -5,9 +5,19 @@
  */
 import { runWs2spi } from './run-ws2spi';
 
+// A reader that goes away (`ws2spi catalog show | head`) is not an error of ours: stop quietly.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 runWs2spi(process.argv.slice(2), {
   env: process.env,
   cwd: process.cwd(),
+  stdoutIsTTY: process.stdout.isTTY === true,
+  stderrIsTTY: process.stderr.isTTY === true,
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
 }).then((status) => {

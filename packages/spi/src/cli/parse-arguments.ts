@@ -11,8 +11,8 @@ export interface ParsedArguments {
 }
 
 /** The options `ws2spi` knows: those that take a value, and the plain flags (with short aliases). */
-const VALUE_OPTIONS = new Set(['catalog', 'from']);
-const FLAG_OPTIONS = new Set(['json', 'help', 'version']);
+const VALUE_OPTIONS = new Set(['catalog', 'from', 'name', 'path', 'guid']);
+const FLAG_OPTIONS = new Set(['json', 'help', 'version', 'force', 'ifs']);
 const SHORT_FLAGS: Record<string, string> = { '-h': 'help', '-V': 'version' };
 
 /**

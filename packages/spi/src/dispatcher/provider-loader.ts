@@ -42,7 +42,7 @@ export class ProviderLoader {
     const specifier = isFilePath(expanded) ? resolve(this.cwd, expanded) : expanded;
     let module: Record<string, unknown>;
     try {
-      module = await importProviderModule(specifier);
+      module = await importProviderModule(specifier, this.cwd);
     } catch (error) {
       throw new ProviderLoadError(
         `provider module '${path}' could not be loaded: ${(error as Error).message}`,

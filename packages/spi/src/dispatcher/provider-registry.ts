@@ -11,6 +11,19 @@ export function providerToken(path: string): string {
 }
 
 /**
+ * A fresh DI container for one `Ws2` process (`new Ws2({ catalog, container })`) and its
+ * `registerProvider` calls: a child of tsyringe's root container, so registrations stay in it.
+ * Loads the `Reflect` metadata polyfill tsyringe needs first, so an application never has to
+ * install or import tsyringe or reflect-metadata itself (pnpm does not let a project import a
+ * package it does not declare).
+ */
+export function createProviderContainer(): DependencyContainer {
+  require('reflect-metadata');
+  const tsyringe = require('tsyringe') as typeof import('tsyringe');
+  return tsyringe.container.createChildContainer();
+}
+
+/**
  * Registers a provider that lives in the application (or the test) under a catalog path, in the
  * given container — the one a `Ws2` process is created with. Explicit registration, no decorators,
  * so nothing leaks between containers.

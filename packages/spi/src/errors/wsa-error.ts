@@ -22,6 +22,7 @@ export class WsaError extends Error {
   readonly symbol: string;
   /** The message without the `[SYMBOL]` prefix. */
   readonly rawMessage: string;
+  /** `'WsaError'` (`'CatalogStoreError'` … for subclasses that set their own). */
   override readonly name = 'WsaError';
 
   constructor(code: WsaErrorCode | number, message?: string, options?: { cause?: unknown }) {
@@ -42,6 +43,7 @@ export class WsaError extends Error {
     return new WsaError(code, message, { cause: reason });
   }
 
+  /** `instanceof WsaError` holds for a `WsaError` of any copy of this package (a brand, not the prototype chain). */
   static override [Symbol.hasInstance](value: unknown): boolean {
     return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brand] === true;
   }

@@ -14,7 +14,8 @@
  *
  * A chain that cannot be walked, that does not contain the layer, or whose next provider cannot be
  * loaded makes `WSPStartup` fail with `WSAEPROVIDERFAILEDINIT` — what the application then gets
- * from `socket()` (§4.7). The reasons are kept in `startupFailures`.
+ * from `socket()` ("The requested service provider could not be loaded or initialized", as
+ * Microsoft's KB811259 describes for broken LSP chains). The reasons are kept in `startupFailures`.
  *
  * @example
  * // An inspector that counts the bytes an application sends.
@@ -84,6 +85,14 @@ export interface LayerContext {
    * not this layer's.
    */
   lower(s: SOCKET): { table: WSPPROC_TABLE; socket: SOCKET } | undefined;
+  /**
+   * A non-IFS layer's `closesocket` that the layer finishes itself: releases the handle `s`
+   * (`WPUCloseSocketHandle`) without closing the socket below, and hands that socket over — the
+   * layer must close it (after sending what it still holds, as Windows finishes a graceful close in
+   * the background), or has closed it already. Undefined for a handle that is not this layer's,
+   * and always in an IFS layer, whose handles are the provider's own.
+   */
+  detach(s: SOCKET): { table: WSPPROC_TABLE; socket: SOCKET } | undefined;
 }
 
 /** Overrides of single members: each receives the function it replaces (`next`) and returns the new one. */
@@ -140,6 +149,13 @@ function contextOf(instance: LayerInstance): LayerContext {
       if (instance.style === 'ifs') return { table: instance.startup.route.lower, socket: s };
       const socket = instance.lookup(s, out(0));
       return socket ? { table: socket.route.lower, socket: socket.lower } : undefined;
+    },
+    detach: (s) => {
+      if (instance.style === 'ifs') return undefined;
+      const socket = instance.lookup(s, out(0));
+      if (!socket) return undefined;
+      instance.release(socket);
+      return { table: socket.route.lower, socket: socket.lower };
     },
   };
 }

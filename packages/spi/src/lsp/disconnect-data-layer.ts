@@ -22,24 +22,26 @@ import { SOCKET_ERROR } from '../constants/socket-api';
 import type { ProviderHost } from '../dispatcher/provider-host';
 import type { SOCKET } from '../spi/wsp-types';
 import { type WSABUF, wsabuf, wsabufBytes } from '../types/wsabuf';
-import { defineLayeredProvider, type LayeredProvider } from './define-layered-provider';
+import type { DataRewrite, RewriteListener } from './connect-data-layer';
+import { defineLayeredProvider, type LayeredProvider, type WspOverrides } from './define-layered-provider';
 import type { LayerStyle } from './layer-instance';
 
 /** Room the layer gives the lower provider for inbound disconnect data: more than any protocol carries. */
 export const INBOUND_CAPACITY = 4096;
 
-/** How a disconnect-data layer is made. */
-export interface DisconnectDataLayerOptions {
+/** How a disconnect-data layer is made: `outbound` rewrites what `WSASendDisconnect` sends, `inbound` what `WSARecvDisconnect` gets. */
+export interface DisconnectDataLayerOptions extends DataRewrite {
   description?: string;
   /** IFS or non-IFS (default non-IFS). */
   style?: LayerStyle;
-  /** Rewrites outgoing disconnect data (`null` = none). Default: unchanged. */
-  outbound?: (data: Uint8Array | null) => Uint8Array | null;
-  /** Rewrites incoming disconnect data. Default: unchanged. */
-  inbound?: (data: Uint8Array) => Uint8Array;
 }
 
-/** An `outbound` rewrite that appends `bytes` to whatever the application sends (or sends `bytes` alone). */
+/**
+ * An `outbound` rewrite that appends `bytes` to whatever the application sends (or sends `bytes` alone).
+ *
+ * @example
+ * createDisconnectDataLayer({ outbound: appendDisconnectData(Uint8Array.of(0xff)) });
+ */
 export function appendDisconnectData(bytes: Uint8Array): (data: Uint8Array | null) => Uint8Array {
   return (data) => {
     if (!data) return bytes.slice();
@@ -50,12 +52,22 @@ export function appendDisconnectData(bytes: Uint8Array): (data: Uint8Array | nul
   };
 }
 
-/** An `outbound` rewrite that always sends `bytes`, whatever the application passed. */
+/**
+ * An `outbound` rewrite that always sends `bytes`, whatever the application passed.
+ *
+ * @example
+ * createFaultInjectorLayer({ disconnectData: { outbound: replaceDisconnectData(Uint8Array.of(1, 2)) } });
+ */
 export function replaceDisconnectData(bytes: Uint8Array): () => Uint8Array {
   return () => bytes.slice();
 }
 
-/** An `outbound` rewrite that never sends disconnect data. */
+/**
+ * An `outbound` rewrite that never sends disconnect data.
+ *
+ * @example
+ * createFaultInjectorLayer({ disconnectData: { outbound: stripDisconnectData() } });
+ */
 export function stripDisconnectData(): () => null {
   return () => null;
 }
@@ -67,9 +79,16 @@ function roomOf(buffer: WSABUF): number {
   return Math.min(buffer.len, buffer.buf.byteLength);
 }
 
-/** A layered provider that rewrites disconnect data as `options` says. */
-export function createDisconnectDataLayer(options: DisconnectDataLayerOptions = {}): LayeredProvider {
-  const { outbound, inbound } = options;
+/**
+ * The `WSPSendDisconnect`, `WSPRecvDisconnect` and `WSPCloseSocket` overrides that apply `rewrite`
+ * (see the module comment), for a layer of one's own.
+ *
+ * @example
+ * defineLayeredProvider({ description: 'no goodbyes', style: 'non-ifs', calls: disconnectDataCalls({ outbound: stripDisconnectData() }) });
+ */
+export function disconnectDataCalls(rewrite: DataRewrite, onRewrite?: RewriteListener): WspOverrides {
+  const { outbound, inbound } = rewrite;
+  if (!outbound && !inbound) return {};
   // Rewritten inbound data that did not fit the caller's buffer, per process and socket (see the
   // module comment). Handles are unique in a process; weak, so a process that is gone takes its
   // entries with it.
@@ -82,48 +101,61 @@ export function createDisconnectDataLayer(options: DisconnectDataLayerOptions = 
     }
     return map;
   };
+  return {
+    lpWSPSendDisconnect: (next) => (s, lpOutboundDisconnectData, lpErrno) => {
+      if (!outbound) return next(s, lpOutboundDisconnectData, lpErrno);
+      const given = lpOutboundDisconnectData ? wsabufBytes(lpOutboundDisconnectData).slice() : null;
+      const sent = outbound(given);
+      onRewrite?.('lpWSPSendDisconnect', s, 'outbound');
+      return next(s, sent ? wsabuf(sent) : null, lpErrno);
+    },
+    lpWSPRecvDisconnect: (next, layer) => (s, lpInboundDisconnectData, lpErrno) => {
+      if (!inbound) return next(s, lpInboundDisconnectData, lpErrno);
+      const kept = unclaimedOf(layer.host);
+      if (!lpInboundDisconnectData) {
+        kept.delete(s);
+        return next(s, lpInboundDisconnectData, lpErrno);
+      }
+      const room = roomOf(lpInboundDisconnectData);
+      // Not a usable buffer: the lower provider reports it (WSAEFAULT) as it would without us.
+      if (room < 0) return next(s, lpInboundDisconnectData, lpErrno);
+      let data = kept.get(s);
+      if (!data) {
+        const lower: WSABUF = wsabuf(Math.max(INBOUND_CAPACITY, room));
+        const rc = next(s, lower, lpErrno);
+        if (rc === SOCKET_ERROR) return rc;
+        data = inbound(wsabufBytes(lower).slice());
+        onRewrite?.('lpWSPRecvDisconnect', s, 'inbound');
+      }
+      if (data.byteLength > room) {
+        kept.set(s, data);
+        lpErrno.value = WSAEFAULT;
+        return SOCKET_ERROR;
+      }
+      kept.delete(s);
+      lpInboundDisconnectData.buf.set(data);
+      lpInboundDisconnectData.len = data.byteLength;
+      return 0;
+    },
+    lpWSPCloseSocket: (next, layer) => (s, lpErrno) => {
+      const rc = next(s, lpErrno);
+      if (rc === 0) unclaimed.get(layer.host)?.delete(s);
+      return rc;
+    },
+  };
+}
+
+/**
+ * A layered provider that rewrites disconnect data as `options` says.
+ *
+ * @example
+ * // Over ISO transport, every WSASendDisconnect carries "bye" after what the application sent.
+ * const layer = createDisconnectDataLayer({ outbound: appendDisconnectData(new TextEncoder().encode('bye')) });
+ */
+export function createDisconnectDataLayer(options: DisconnectDataLayerOptions = {}): LayeredProvider {
   return defineLayeredProvider({
     description: options.description ?? 'disconnect data',
     style: options.style ?? 'non-ifs',
-    calls: {
-      lpWSPSendDisconnect: (next) => (s, lpOutboundDisconnectData, lpErrno) => {
-        if (!outbound) return next(s, lpOutboundDisconnectData, lpErrno);
-        const given = lpOutboundDisconnectData ? wsabufBytes(lpOutboundDisconnectData).slice() : null;
-        const sent = outbound(given);
-        return next(s, sent ? wsabuf(sent) : null, lpErrno);
-      },
-      lpWSPRecvDisconnect: (next, layer) => (s, lpInboundDisconnectData, lpErrno) => {
-        if (!inbound) return next(s, lpInboundDisconnectData, lpErrno);
-        const kept = unclaimedOf(layer.host);
-        if (!lpInboundDisconnectData) {
-          kept.delete(s);
-          return next(s, lpInboundDisconnectData, lpErrno);
-        }
-        const room = roomOf(lpInboundDisconnectData);
-        // Not a usable buffer: the lower provider reports it (WSAEFAULT) as it would without us.
-        if (room < 0) return next(s, lpInboundDisconnectData, lpErrno);
-        let data = kept.get(s);
-        if (!data) {
-          const lower: WSABUF = wsabuf(Math.max(INBOUND_CAPACITY, room));
-          const rc = next(s, lower, lpErrno);
-          if (rc === SOCKET_ERROR) return rc;
-          data = inbound(wsabufBytes(lower).slice());
-        }
-        if (data.byteLength > room) {
-          kept.set(s, data);
-          lpErrno.value = WSAEFAULT;
-          return SOCKET_ERROR;
-        }
-        kept.delete(s);
-        lpInboundDisconnectData.buf.set(data);
-        lpInboundDisconnectData.len = data.byteLength;
-        return 0;
-      },
-      lpWSPCloseSocket: (next, layer) => (s, lpErrno) => {
-        const rc = next(s, lpErrno);
-        if (rc === 0) unclaimed.get(layer.host)?.delete(s);
-        return rc;
-      },
-    },
+    calls: disconnectDataCalls(options),
   });
 }

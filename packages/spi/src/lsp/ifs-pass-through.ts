@@ -2,7 +2,8 @@
  * The IFS pass-through: the table of a layer that hands the layer above the lower provider's own
  * (IFS) handles — the Microsoft sample's `ifslsp`. It starts as a copy of the next provider's
  * table, so every call the layer does not need goes straight to the provider below
- * (`WSPSendDisconnect`, `WSPRecvDisconnect` and `WSPShutdown` never touch the layer, §4.6), and
+ * (`WSPSendDisconnect`, `WSPRecvDisconnect` and `WSPShutdown` never touch the layer, as in the sample's
+ * `ifslsp`), and
  * overrides only what an IFS layer must do itself:
  *
  * - `WSPSocket`, `WSPAccept`, `WSPJoinLeaf`: claim the new handle with `WPUModifyIFSHandle` and
@@ -13,7 +14,8 @@
  *   entry in place of its chain (WSPStartup remarks).
  *
  * An IFS layer only works over IFS handles: over a non-IFS layer `WPUModifyIFSHandle` refuses the
- * handle (`WSAEINVAL`), which is why installers put IFS layers below non-IFS ones (§4.2 step 5).
+ * handle (`WSAEINVAL`), which is why installers put IFS layers below non-IFS ones (the sample's
+ * `InstallIfsLspProtocolChains`).
  * One IFS layer instance serves the one chain it was started for; the dispatcher starts one per
  * chain entry, since each chain entry has its own ProviderId (as the IFS sample requires).
  * @module

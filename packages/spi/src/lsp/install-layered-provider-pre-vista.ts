@@ -1,6 +1,6 @@
 /**
- * Installing an LSP the long way, as the Microsoft sample does before Vista (`lspadd.cpp`,
- * winsock-spi.md §4.2): only `WSCInstallProvider`, `WSCEnumProtocols` and `WSCWriteProviderOrder`.
+ * Installing an LSP the long way, as the Microsoft sample does before Vista (`lspadd.cpp`
+ * in the Windows 7 SDK sample `netds/winsock/lsp`): only `WSCInstallProvider`, `WSCEnumProtocols` and `WSCWriteProviderOrder`.
  *
  * 1. `CreateDummyEntry`: the layered entry is a copy of the first target (`layeredEntryFor`),
  *    installed alone under the LSP's GUID — an ID exists only after installation.
@@ -8,7 +8,8 @@
  * 3. `InstallNonIfsLspProtocolChains`: per target, a copy named `"<LSP> over [<target>]"` whose
  *    chain is the target's shifted right with the layered ID in front and **`ChainEntries[1]`
  *    forced to the target's own catalog ID** — so over another LSP's chain entry `X = [d, base]`
- *    the new chain is `[dummy, X, base]` (the convention a layer must also accept, §1.2 NOTE).
+ *    the new chain is `[dummy, X, base]` (a convention a layer must accept besides `[dummy, dummyX, base]`,
+ *    see `protocol-chain-walk.ts`).
  *    Each gets a new GUID and is installed alone. A target whose chain already has
  *    `MAX_PROTOCOL_CHAIN - 1` entries is refused (`WSANO_RECOVERY`, the sample's "Too many LSPs
  *    installed"), and so is an ID not in the catalog (`WSAEINVAL`).
@@ -57,7 +58,7 @@ export function enumerateProviders(catalog: Catalog): WSAPROTOCOL_INFOW[] | { co
   return buffer;
 }
 
-/** `InsertIdIntoProtocolChain(entry, 0, id)` followed by `ChainEntries[1] = target ID` (§4.2 step 3). */
+/** `InsertIdIntoProtocolChain(entry, 0, id)` followed by `ChainEntries[1] = target ID` (`lspadd.cpp`). */
 function preVistaChainEntry(target: WSAPROTOCOL_INFOW, layeredId: number, lspName: string, ifs: boolean) {
   const info = cloneProtocolInfo(target);
   const old = isBaseEntry(target)

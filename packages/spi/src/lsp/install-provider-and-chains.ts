@@ -2,7 +2,8 @@
  * `WSCInstallProviderAndChains` (ws2spi.h, Vista+): installs a layered service provider and its
  * protocol chains in one call, over the catalog's public store (one atomic update).
  *
- * What it writes (winsock-spi.md §3.1; SDK docs of the function; §4.2 for the entry contents):
+ * What it writes (Microsoft Learn: "WSCInstallProviderAndChains function (ws2spi.h)"; the entry
+ * contents as the Windows 7 SDK LSP sample's `lspadd.cpp` builds them):
  * - the LSP's **layered entry** (its hidden "dummy", ChainLen 0) under `lpProviderId`, named
  *   `lpszLspName`: a copy of the first target entry with `iSocketType` and `iProtocol` 0,
  *   `PFL_HIDDEN` set and `PFL_MATCHES_PROTOCOL_ZERO` cleared, and `XP1_IFS_HANDLES` as
@@ -27,8 +28,9 @@
  * or a missing element → `WSAEFAULT`; then against the catalog: the GUID or the LSP name already
  * installed → `WSAEINVAL` (the docs list duplicate IDs and names under `WSAEINVAL`); a NULL list
  * and no base entry → `WSANO_RECOVERY`; an element with no matching entry → `WSAEINVAL`; a target
- * whose chain is already `MAX_PROTOCOL_CHAIN` (7) long → `WSANO_RECOVERY`; store failure →
- * `WSANO_RECOVERY`. Nothing is written unless every check passes.
+ * whose chain is already `MAX_PROTOCOL_CHAIN` (7) long → `WSANO_RECOVERY`; no room or no catalog
+ * entry IDs left for the new entries → `WSA_NOT_ENOUGH_MEMORY`; store failure → `WSANO_RECOVERY`.
+ * Nothing is written unless every check passes.
  *
  * An IFS LSP is layered over the targets like any other: it is not moved below non-IFS layers of
  * an existing chain (the sample's pre-Vista IFS installer does that by rewriting other LSPs'
@@ -39,6 +41,7 @@
 
 import { randomUUID } from 'node:crypto';
 import type { Catalog } from '../catalog/catalog';
+import { reserveCatalogEntryIds } from '../catalog/catalog-capacity';
 import type { CatalogEntry } from '../catalog/catalog-entry';
 import {
   describeProviderPathProblem,
@@ -117,7 +120,7 @@ export function layeredEntryFor(first: WSAPROTOCOL_INFOW, lspName: string, ifs: 
   return info;
 }
 
-/** A chain entry putting the layer `layeredId` on top of `target` (§4.2 step 3, Vista convention). */
+/** A chain entry putting the layer `layeredId` on top of `target` (Vista convention: `[layer, …target's chain]`). */
 export function chainEntryOver(
   target: WSAPROTOCOL_INFOW,
   layeredId: number,
@@ -246,14 +249,19 @@ export function installProviderAndChains(
         );
         return false;
       }
-      const layeredId = state.nextCatalogEntryId++;
+      const firstId = reserveCatalogEntryIds(state, 1 + targets.length);
+      if (typeof firstId !== 'number') {
+        outcome = refuse(firstId.code, firstId.reason);
+        return false;
+      }
+      const layeredId = firstId;
       const layered: CatalogEntry = {
         path: path as string,
         info: toStoredProtocolInfo(layeredEntryFor(targets[0].info, name, ifs), providerId, layeredId),
         lspCategories: 0,
       };
-      const chains: CatalogEntry[] = targets.map((target) => {
-        const id = state.nextCatalogEntryId++;
+      const chains: CatalogEntry[] = targets.map((target, i) => {
+        const id = firstId + 1 + i;
         return {
           path: path as string,
           info: toStoredProtocolInfo(chainEntryOver(target.info, layeredId, name, ifs), randomUUID(), id),

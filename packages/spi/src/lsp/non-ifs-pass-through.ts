@@ -8,7 +8,8 @@
  * Every call translates handles on the way down and, where handles come back (`WSPAccept`,
  * `WSPJoinLeaf`, `WSPSelect`'s sets, `WSPAsyncSelect`'s messages), on the way up. Everything else
  * — buffers, flags, disconnect data, `how` — is passed unchanged and the lower result and
- * `lpErrno` come back as they are, so the base provider decides what is supported (§4.6).
+ * `lpErrno` come back as they are, so the base provider decides what is supported (as the sample's
+ * `nonifslsp` forwards them).
  * @module
  */
 

@@ -1,7 +1,7 @@
 /**
  * Walking a `WSAPROTOCOLCHAIN` the way a layered provider must: from `ChainEntries[0]` (the top
  * layer) down to the base entry, accepting both conventions installers use for the elements
- * between them (winsock-spi.md §1.2 NOTE):
+ * between them:
  *
  * - `WSCInstallProviderAndChains` (and `netsh` catalogs): every element but the last is an LSP's
  *   layered entry (its hidden dummy, ChainLen 0) — `[dummyA, dummyB, base]`;

@@ -1,6 +1,6 @@
 /**
  * Removing an LSP by the GUID of its layered entry without leaving an orphan — the Microsoft
- * sample's `-r` (`lspdel.cpp`, winsock-spi.md §4.3), through the catalog's public, Windows-shaped
+ * sample's `-r` (`lspdel.cpp` in the Windows 7 SDK sample `netds/winsock/lsp`), through the catalog's public, Windows-shaped
  * functions:
  *
  * 1. find the LSP's layered entries (ChainLen 0 under the GUID) and its chain entries (every chain

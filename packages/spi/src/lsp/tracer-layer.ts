@@ -22,17 +22,24 @@ export interface TracerOptions {
   style?: LayerStyle;
 }
 
-/** Wraps one WSP function so that each call is recorded in `log` under `layer`. */
+/**
+ * Wraps one WSP function so that each call is recorded in `log` under `layer` (at chain index
+ * `position`, when known): for layers of one's own that trace some of their calls.
+ *
+ * @example
+ * defineLayeredProvider({ description: 'mine', style: 'ifs', around: (name, next, layer) => traced(log, 'mine', name, next, layer.position) });
+ */
 export function traced(
   log: TraceLog,
   layer: string,
   name: WspProcName,
   next: AnyWspFunction,
+  position?: number,
 ): AnyWspFunction {
   const shape = WSP_CALL_SHAPES[name];
   return (...args: unknown[]) => {
     const errno = errnoArgument(args);
-    const record = log.begin(layer, name, errno ? args.slice(0, -1) : args);
+    const record = log.begin(layer, name, errno ? args.slice(0, -1) : args, { errno, position });
     let result: unknown;
     try {
       result = next(...args);
@@ -57,11 +64,19 @@ export function traced(
   };
 }
 
-/** A layered provider that records every call in `options.log`. */
+/**
+ * A layered provider that records every call in `options.log`.
+ *
+ * @example
+ * const log = new TraceLog();
+ * const layers = [{ name: 'A', provider: createTracerLayer({ name: 'A', log }) }];
+ * // … after the calls: log.lines(), traceToMermaid(log), traceToText(log)
+ */
 export function createTracerLayer(options: TracerOptions): LayeredProvider {
   return defineLayeredProvider({
     description: `tracer ${options.name}`,
     style: options.style ?? 'non-ifs',
-    around: (name, next) => traced(options.log, options.name, name, next),
+    around: (name, next, layer) => traced(options.log, options.name, name, next, layer.position),
+    onStartup: (layer) => options.log.declare(options.name, layer.position),
   });
 }

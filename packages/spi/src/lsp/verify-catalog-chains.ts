@@ -1,5 +1,5 @@
 /**
- * Checking a catalog for the damage a half-removed LSP leaves behind (winsock-spi.md §4.3, §4.7):
+ * Checking a catalog for the damage a half-removed LSP leaves behind (Microsoft's KB811259):
  * chain entries whose LSP's layered entry is gone (the sample's `lspmap.cpp` calls them orphans)
  * and chains that cannot be walked down to a base provider for another reason (an element
  * missing, a base in the middle, …). Every such chain fails on Windows with

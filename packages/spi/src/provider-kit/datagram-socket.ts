@@ -3,7 +3,7 @@
  * rules: `connect` sets (or with `AF_UNSPEC` clears) the default peer and filters what is received;
  * `send` without a peer is `WSAENOTCONN`; receiving on an unbound socket is `WSAEINVAL`; shutdown
  * needs no connection; after `SD_RECEIVE` datagrams are still accepted and queued but a new receive
- * says `WSAESHUTDOWN` (one already waiting still completes with the next datagram, §3.4); a datagram larger than the buffers is cut, the rest discarded, and the call
+ * says `WSAESHUTDOWN` (one already waiting still completes with the next datagram, as on Windows); a datagram larger than the buffers is cut, the rest discarded, and the call
  * fails `WSAEMSGSIZE` with the bytes it did copy. Nothing ICMP-like ever surfaces as an error.
  * A datagram arriving when `SO_RCVBUF` is full is dropped, as UDP drops it.
  * @module

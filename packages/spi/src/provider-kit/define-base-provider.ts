@@ -176,7 +176,8 @@ function buildProcTable(instance: ProviderInstance, onLastCleanup: () => void): 
    * completion routine (queued as an APC on the caller's thread) — on success, or on failure once
    * the call really pended (`run` calls `onPending` before it waits). A call that fails at once
    * (`WSAESHUTDOWN` after shutdown, `WSAENOTCONN`, bad flags …) returns its error and queues
-   * nothing, and its `WSAOVERLAPPED` is left as it was (reference §3.4).
+   * nothing, and its `WSAOVERLAPPED` is left as it was (Windows fails such calls at once, never
+   * with `WSA_IO_PENDING`, and queues no completion).
    */
   async function transfer(
     lpOverlapped: WSAOVERLAPPED | null,

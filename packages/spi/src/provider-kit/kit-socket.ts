@@ -138,7 +138,7 @@ export abstract class KitSocket {
 
   /**
    * Registers a receive call; end it with `endReceive`. A receive already waiting when
-   * `SD_RECEIVE` comes is not cancelled: it still completes (with data or EOF) — reference §3.4 —
+   * `SD_RECEIVE` comes is not cancelled: it still completes (with data or EOF), as on Windows,
    * so `exemptWaitingReceivers` marks it, and only unmarked receives fail `WSAESHUTDOWN`.
    */
   protected beginReceive(): ReceiveToken {

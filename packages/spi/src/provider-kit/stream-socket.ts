@@ -40,11 +40,13 @@ import {
   WSAEINVAL,
   WSAEISCONN,
   WSAEMSGSIZE,
+  WSAENETRESET,
   WSAENOPROTOOPT,
   WSAENOTCONN,
   WSAEOPNOTSUPP,
   WSAEPROTONOSUPPORT,
   WSAESHUTDOWN,
+  WSAETIMEDOUT,
   WSAEWOULDBLOCK,
   WSATRY_AGAIN,
 } from '../constants/error-codes';
@@ -552,10 +554,13 @@ export class StreamSocket extends KitSocket {
   /**
    * What send, receive (normal or `MSG_OOB`) and `WSPSendDisconnect` report once the connection is
    * gone abortively: `WSAECONNABORTED` when this side aborted it (or the peer's reset answered a
-   * send after its close), else `WSAECONNRESET` — the same code on every call.
+   * send after its close), `WSAETIMEDOUT` / `WSAENETRESET` when the link said the connection was
+   * dropped for that (as Windows' recv and send report them), else `WSAECONNRESET` — the same code
+   * on every call.
    */
   private resetError(): number {
-    return this.resetCode === WSAECONNABORTED ? WSAECONNABORTED : WSAECONNRESET;
+    const code = this.resetCode;
+    return code === WSAECONNABORTED || code === WSAETIMEDOUT || code === WSAENETRESET ? code : WSAECONNRESET;
   }
 
   /** Abort the connection from this side (RST); the socket then reports `WSAECONNABORTED`. */

@@ -1,1 +1,2 @@
 export * from './socket';
+export * from './socket-duplex';

@@ -21,12 +21,24 @@ import { type WSABUF, wsabuf, wsabufBytes } from '../types/wsabuf';
 
 /** What a `Socket.accept` condition sees: the caller's address and connect data. */
 export interface AcceptRequest {
+  /** The caller's address (`lpCallerId`). */
   caller: SOCKADDR | null;
+  /** The caller's connect data (`lpCallerData`; empty when none). */
   callerData: Uint8Array;
 }
 
 /** A condition's answer: accept (optionally with callee data for the caller) or reject. */
-export type AcceptDecision = { accept: true; calleeData?: Uint8Array } | { accept: false };
+export type AcceptDecision =
+  | {
+      /** Accept the caller (`CF_ACCEPT`). */
+      accept: true;
+      /** Callee data the caller receives with the connection (`lpCalleeData`), where the protocol carries it. */
+      calleeData?: Uint8Array;
+    }
+  | {
+      /** Reject the caller (`CF_REJECT`): its connect fails with `WSAECONNREFUSED`. */
+      accept: false;
+    };
 
 /** Room for connect, callee and disconnect data: more than any protocol here carries (ISO TP: 32 / 64 octets). */
 const DATA_CAPACITY = 1024;
@@ -51,6 +63,7 @@ export class Socket {
   private spare: Uint8Array | undefined;
 
   private constructor(
+    /** The process the socket belongs to. */
     readonly ws2: Ws2,
     /** The Winsock handle. */
     readonly handle: SOCKET,
@@ -88,9 +101,12 @@ export class Socket {
    * `WSAAccept`: with a condition, it decides from the caller's address and connect data, and may
    * answer with callee data; a rejected caller sees `WSAECONNREFUSED`.
    */
-  async accept(
-    condition?: (request: AcceptRequest) => AcceptDecision,
-  ): Promise<{ socket: Socket; remote: SOCKADDR | null }> {
+  async accept(condition?: (request: AcceptRequest) => AcceptDecision): Promise<{
+    /** The accepted connection. */
+    socket: Socket;
+    /** The caller's address. */
+    remote: SOCKADDR | null;
+  }> {
     const addr = out<SOCKADDR | null>(null);
     const addrlen = out(SOCKADDR_STORAGE);
     const proc: LPCONDITIONPROC | null = condition
@@ -118,7 +134,10 @@ export class Socket {
   async connect(
     address: SOCKADDR,
     options: { callerData?: Uint8Array } = {},
-  ): Promise<{ calleeData: Uint8Array }> {
+  ): Promise<{
+    /** The callee data the peer answered with (`lpCalleeData`; empty when none). */
+    calleeData: Uint8Array;
+  }> {
     const callee = wsabuf(DATA_CAPACITY);
     const caller = options.callerData ? wsabuf(options.callerData) : null;
     this.check(
@@ -160,7 +179,15 @@ export class Socket {
   }
 
   /** `recvfrom`. */
-  recvFrom(maxBytes = 65536, flags = 0): Promise<{ data: Uint8Array; from: SOCKADDR | null }> {
+  recvFrom(
+    maxBytes = 65536,
+    flags = 0,
+  ): Promise<{
+    /** The datagram (at most `maxBytes` octets). */
+    data: Uint8Array;
+    /** Its source address. */
+    from: SOCKADDR | null;
+  }> {
     const buf = this.takeBuffer(maxBytes);
     const from = out<SOCKADDR | null>(null);
     return this.ws2

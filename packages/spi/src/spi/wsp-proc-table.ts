@@ -33,7 +33,9 @@ import type { WSPUPCALLTABLE } from './wsp-upcall-table';
 
 /** A `WSABUF` that carries a socket address, as `lpCallerId` / `lpCalleeId` do in a condition function. */
 export interface WSABUF_SOCKADDR {
+  /** `sizeof` the address, as C passes it. */
   len: number;
+  /** The socket address. */
   buf: SOCKADDR;
 }
 
@@ -327,35 +329,65 @@ export type LPWSPSTRINGTOADDRESS = (
 
 /** `WSPPROC_TABLE` (ws2spi.h): all 30 members, in Windows' order. */
 export interface WSPPROC_TABLE {
+  /** `WSPAccept`: accept a connection, with an optional condition function (`WSAAccept`, `accept`). */
   lpWSPAccept: LPWSPACCEPT;
+  /** `WSPAddressToString`: an address as text (`WSAAddressToStringW`). */
   lpWSPAddressToString: LPWSPADDRESSTOSTRING;
+  /** `WSPAsyncSelect`: network events as window messages (`WSAAsyncSelect`). */
   lpWSPAsyncSelect: LPWSPASYNCSELECT;
+  /** `WSPBind`: give the socket a local address (`bind`). */
   lpWSPBind: LPWSPBIND;
+  /** `WSPCancelBlockingCall`: cancel a blocking call (Winsock 1.1; `WSAEOPNOTSUPP` on 2.x). */
   lpWSPCancelBlockingCall: LPWSPCANCELBLOCKINGCALL;
+  /** `WSPCleanup`: the process no longer uses the provider (the last `WSACleanup`). */
   lpWSPCleanup: LPWSPCLEANUP;
+  /** `WSPCloseSocket`: close the socket (`closesocket`). */
   lpWSPCloseSocket: LPWSPCLOSESOCKET;
+  /** `WSPConnect`: connect, with optional connect data (`connect`, `WSAConnect`). */
   lpWSPConnect: LPWSPCONNECT;
+  /** `WSPDuplicateSocket`: a `WSAPROTOCOL_INFOW` another process can open the socket with (`WSADuplicateSocketW`). */
   lpWSPDuplicateSocket: LPWSPDUPLICATESOCKET;
+  /** `WSPEnumNetworkEvents`: the recorded network events and their error codes (`WSAEnumNetworkEvents`). */
   lpWSPEnumNetworkEvents: LPWSPENUMNETWORKEVENTS;
+  /** `WSPEventSelect`: network events signal an event object (`WSAEventSelect`). */
   lpWSPEventSelect: LPWSPEVENTSELECT;
+  /** `WSPGetOverlappedResult`: the result of an overlapped call (`WSAGetOverlappedResult`). */
   lpWSPGetOverlappedResult: LPWSPGETOVERLAPPEDRESULT;
+  /** `WSPGetPeerName`: the peer's address (`getpeername`). */
   lpWSPGetPeerName: LPWSPGETPEERNAME;
+  /** `WSPGetSockName`: the local address (`getsockname`). */
   lpWSPGetSockName: LPWSPGETSOCKNAME;
+  /** `WSPGetSockOpt`: read a socket option (`getsockopt`). */
   lpWSPGetSockOpt: LPWSPGETSOCKOPT;
+  /** `WSPGetQOSByName`: a QoS template by name (`WSAGetQOSByName`). */
   lpWSPGetQOSByName: LPWSPGETQOSBYNAME;
+  /** `WSPIoctl`: a control code, e.g. `FIONREAD` or `SIO_GET_EXTENSION_FUNCTION_POINTER` (`WSAIoctl`, `ioctlsocket`). */
   lpWSPIoctl: LPWSPIOCTL;
+  /** `WSPJoinLeaf`: join a multipoint session (`WSAJoinLeaf`). */
   lpWSPJoinLeaf: LPWSPJOINLEAF;
+  /** `WSPListen`: accept incoming connections (`listen`). */
   lpWSPListen: LPWSPLISTEN;
+  /** `WSPRecv`: receive on a connected socket (`recv`, `WSARecv`). */
   lpWSPRecv: LPWSPRECV;
+  /** `WSPRecvDisconnect`: stop receiving and read the peer's disconnect data (`WSARecvDisconnect`). */
   lpWSPRecvDisconnect: LPWSPRECVDISCONNECT;
+  /** `WSPRecvFrom`: receive a datagram and its source (`recvfrom`, `WSARecvFrom`). */
   lpWSPRecvFrom: LPWSPRECVFROM;
+  /** `WSPSelect`: which sockets are readable, writable or in error (`select`). */
   lpWSPSelect: LPWSPSELECT;
+  /** `WSPSend`: send on a connected socket (`send`, `WSASend`). */
   lpWSPSend: LPWSPSEND;
+  /** `WSPSendDisconnect`: stop sending, with optional disconnect data (`WSASendDisconnect`; `WSAENOPROTOOPT` for data without `XP1_DISCONNECT_DATA`). */
   lpWSPSendDisconnect: LPWSPSENDDISCONNECT;
+  /** `WSPSendTo`: send a datagram to an address (`sendto`, `WSASendTo`). */
   lpWSPSendTo: LPWSPSENDTO;
+  /** `WSPSetSockOpt`: set a socket option (`setsockopt`). */
   lpWSPSetSockOpt: LPWSPSETSOCKOPT;
+  /** `WSPShutdown`: stop receiving, sending or both (`shutdown`). */
   lpWSPShutdown: LPWSPSHUTDOWN;
+  /** `WSPSocket`: create a socket and claim its handle through the upcall table (`socket`, `WSASocketW`). */
   lpWSPSocket: LPWSPSOCKET;
+  /** `WSPStringToAddress`: parse an address from text (`WSAStringToAddressW`). */
   lpWSPStringToAddress: LPWSPSTRINGTOADDRESS;
 }
 

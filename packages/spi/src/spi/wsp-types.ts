@@ -15,25 +15,33 @@ export type HWND = WindowHandle;
 
 /** A manual-reset event object (`WSACreateEvent`): signalled / non-signalled, awaitable. */
 export interface WsaEventObject {
+  /** A number that identifies the event object in traces. */
   readonly id: number;
+  /** True while the event is signalled. */
   readonly signalled: boolean;
 }
 
 /** A message sink that `WPUPostMessage` posts to: a stand-in for a window's message queue. */
 export interface WindowHandle {
+  /** Receives the message `WSAAsyncSelect` / `WPUPostMessage` posts: the message, `wParam` (the socket) and `lParam` (event and error). */
   post(uMsg: number, wParam: number, lParam: number): void;
 }
 
 /** `QOS` (qos.h). Flow specs are carried opaquely; no provider here implements QoS. */
 export interface QOS {
+  /** The flow spec of the sending direction. */
   SendingFlowspec?: Record<string, number>;
+  /** The flow spec of the receiving direction. */
   ReceivingFlowspec?: Record<string, number>;
+  /** Provider-specific QoS parameters. */
   ProviderSpecific?: Uint8Array;
 }
 
 /** `WSATHREADID` (ws2spi.h): identifies the "thread" (async execution context) an APC runs on. */
 export interface WSATHREADID {
+  /** The thread (`WPUOpenCurrentThread`). */
   ThreadHandle: number;
+  /** Reserved for the dispatcher. */
   Reserved: number;
 }
 
@@ -43,8 +51,11 @@ export interface WSATHREADID {
  * `WPUCompleteOverlappedRequest`.
  */
 export interface WSAOVERLAPPED {
+  /** The completion status, filled by the provider. */
   Internal: number;
+  /** The bytes transferred, filled by the provider. */
   InternalHigh: number;
+  /** The event signalled at completion, or `null`. */
   hEvent: WSAEVENT | null;
 }
 
@@ -64,6 +75,7 @@ export type LPBLOCKINGCALLBACK = (dwContext: unknown) => boolean;
 
 /** `WSANETWORKEVENTS`: the events recorded since the last enumeration, and an error code per bit. */
 export interface WSANETWORKEVENTS {
+  /** The `FD_*` events that occurred. */
   lNetworkEvents: number;
   /** Indexed by `FD_*_BIT`; `FD_MAX_EVENTS` (10) entries. */
   iErrorCode: number[];
@@ -76,25 +88,33 @@ export function emptyNetworkEvents(): WSANETWORKEVENTS {
 
 /** `fd_set`: a set of sockets for `select`. `fd_count` is implied by the array length. */
 export interface fd_set {
+  /** The sockets in the set (at most `FD_SETSIZE`). */
   fd_array: SOCKET[];
 }
 
 /** `TIMEVAL` for `select`: seconds and microseconds; `null` waits for ever. */
 export interface TIMEVAL {
+  /** Seconds. */
   tv_sec: number;
+  /** Microseconds. */
   tv_usec: number;
 }
 
 /** `WSAPOLLFD` for `WSAPoll`. */
 export interface WSAPOLLFD {
+  /** The socket. */
   fd: SOCKET;
+  /** The `POLL*` events asked for. */
   events: number;
+  /** The `POLL*` events that occurred, filled by `WSAPoll`. */
   revents: number;
 }
 
 /** `LINGER` (`SO_LINGER`). */
 export interface LINGER {
+  /** Non-zero: linger on close. */
   l_onoff: number;
+  /** How long to linger, in seconds (0 with `l_onoff` set: an abortive close, RST). */
   l_linger: number;
 }
 

@@ -75,20 +75,35 @@ export type LPWPUCLOSETHREAD = (lpThreadId: WSATHREADID, lpErrno: LPINT) => numb
 
 /** `WSPUPCALLTABLE`: all 15 members, in Windows' order. */
 export interface WSPUPCALLTABLE {
+  /** `WPUCloseEvent`: close an event object. */
   lpWPUCloseEvent: LPWPUCLOSEEVENT;
+  /** `WPUCloseSocketHandle`: release a handle made by `WPUCreateSocketHandle`. */
   lpWPUCloseSocketHandle: LPWPUCLOSESOCKETHANDLE;
+  /** `WPUCreateEvent`: create an event object. */
   lpWPUCreateEvent: LPWPUCREATEEVENT;
+  /** `WPUCreateSocketHandle`: a new handle for a non-IFS socket, with the provider's context. */
   lpWPUCreateSocketHandle: LPWPUCREATESOCKETHANDLE;
+  /** `WPUFDIsSet`: whether a handle is in an `fd_set`. */
   lpWPUFDIsSet: LPWPUFDISSET;
+  /** `WPUGetProviderPath`: the catalog path of a provider GUID. */
   lpWPUGetProviderPath: LPWPUGETPROVIDERPATH;
+  /** `WPUModifyIFSHandle`: claim an IFS handle for a catalog entry; the dispatcher routes the socket there. */
   lpWPUModifyIFSHandle: LPWPUMODIFYIFSHANDLE;
+  /** `WPUPostMessage`: post a `WSAAsyncSelect` message to a window. */
   lpWPUPostMessage: LPWPUPOSTMESSAGE;
+  /** `WPUQueryBlockingCallback`: the blocking hook of the calling thread (Winsock 1.1). */
   lpWPUQueryBlockingCallback: LPWPUQUERYBLOCKINGCALLBACK;
+  /** `WPUQuerySocketHandleContext`: the context a handle was created with. */
   lpWPUQuerySocketHandleContext: LPWPUQUERYSOCKETHANDLECONTEXT;
+  /** `WPUQueueApc`: queue a completion routine on a thread. */
   lpWPUQueueApc: LPWPUQUEUEAPC;
+  /** `WPUResetEvent`: reset an event object. */
   lpWPUResetEvent: LPWPURESETEVENT;
+  /** `WPUSetEvent`: signal an event object. */
   lpWPUSetEvent: LPWPUSETEVENT;
+  /** `WPUOpenCurrentThread`: the calling thread, for `WPUQueueApc`. */
   lpWPUOpenCurrentThread: LPWPUOPENCURRENTTHREAD;
+  /** `WPUCloseThread`: release what `WPUOpenCurrentThread` returned. */
   lpWPUCloseThread: LPWPUCLOSETHREAD;
 }
 

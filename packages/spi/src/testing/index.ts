@@ -1,8 +1,8 @@
 /**
- * @packageDocumentation
  * `@ws2spi/spi/testing`: a deterministic in-memory network, an in-memory base provider over it,
  * the provider conformance suite, jest helpers, and WSK test support (a test client and the WSK ⇄
  * Winsock interoperability suite).
+ * @module @ws2spi/spi/testing
  */
 
 export * from './capture';

@@ -11,7 +11,12 @@ import { loadJestApi } from './conformance/jest-api';
 /** Why IPv6 loopback tests are skipped on a machine without `::1`. */
 export const NO_IPV6_LOOPBACK = 'no IPv6 loopback ::1 on this machine';
 
-/** True when some interface (normally `lo`) has the address `::1`. */
+/**
+ * True when some interface (normally `lo`) has the address `::1`.
+ *
+ * @example
+ * const address = ipv6LoopbackAvailable() ? '::1' : '127.0.0.1';
+ */
 export function ipv6LoopbackAvailable(): boolean {
   return Object.values(networkInterfaces()).some((list) => list?.some((i) => i.address === '::1'));
 }
@@ -19,6 +24,11 @@ export function ipv6LoopbackAvailable(): boolean {
 /**
  * jest's `describe`, or `describe.skip` with the reason in the title when `::1` is missing. Call it
  * while jest collects tests (it loads `@jest/globals`).
+ *
+ * @example
+ * describeIpv6('over ::1', () => {
+ *   it('connects', async () => { … });
+ * });
  */
 export function describeIpv6(title: string, body: () => void): void {
   const { describe } = loadJestApi();

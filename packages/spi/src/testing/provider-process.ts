@@ -55,6 +55,11 @@ export interface ProviderProcess {
  * Starts a `Ws2` process (`WSAStartup(2.2)`) over a fresh catalog holding the entries `install`
  * puts there, in a fresh child container of tsyringe's root.
  * @throws Error when `WSAStartup` fails.
+ *
+ * @example
+ * const proc = startProviderProcess({ install: (catalog) => installTcpProviders(catalog) });
+ * const s = await Socket.create(proc.ws2, AF_INET, SOCK_STREAM, IPPROTO_TCP);
+ * proc.end();
  */
 export function startProviderProcess(options: ProviderProcessOptions): ProviderProcess {
   const catalog = new Catalog();

@@ -4,6 +4,7 @@
  * written against winsock2.h / ws2spi.h be followed line by line.
  */
 export interface Out<T> {
+  /** What the callee wrote (or what the caller passed in, for in-out parameters). */
   value: T;
 }
 

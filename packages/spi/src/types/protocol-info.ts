@@ -7,6 +7,7 @@ import type { GUID } from './guid';
  * `ChainEntries[ChainLen - 1]` the base provider's catalog ID.
  */
 export interface WSAPROTOCOLCHAIN {
+  /** `LAYERED_PROTOCOL` (0) for a layered entry, `BASE_PROTOCOL` (1) for a base entry, more for a chain. */
   ChainLen: number;
   /** Up to `MAX_PROTOCOL_CHAIN` (7) catalog entry IDs. Only the first `ChainLen` are meaningful. */
   ChainEntries: number[];
@@ -17,27 +18,43 @@ export interface WSAPROTOCOLCHAIN {
  * The `dwServiceFlags1` bits (`XP1_*`) say what the protocol can do.
  */
 export interface WSAPROTOCOL_INFOW {
+  /** `XP1_*` flags: what the protocol can do. */
   dwServiceFlags1: number;
+  /** Reserved. */
   dwServiceFlags2: number;
+  /** Reserved. */
   dwServiceFlags3: number;
+  /** Reserved. */
   dwServiceFlags4: number;
+  /** `PFL_*` flags: how the entry is represented in the catalog. */
   dwProviderFlags: number;
   /** The vendor's GUID; the unit of install and uninstall. One GUID may own several entries. */
   ProviderId: GUID;
   /** Assigned by the catalog at install (from 1001, never reused); ignored on input. */
   dwCatalogEntryId: number;
+  /** The chain: which layers the entry runs through, top first. */
   ProtocolChain: WSAPROTOCOLCHAIN;
+  /** The protocol version. */
   iVersion: number;
+  /** The address family (`AF_*`). */
   iAddressFamily: number;
+  /** The largest address length, in octets. */
   iMaxSockAddr: number;
+  /** The smallest address length, in octets. */
   iMinSockAddr: number;
+  /** The socket type (`SOCK_*`). */
   iSocketType: number;
+  /** The protocol number (`IPPROTO_*`, `ISOPROTO_*`). */
   iProtocol: number;
+  /** How far above `iProtocol` the protocol numbers of the entry go (0 for one). */
   iProtocolMaxOffset: number;
+  /** `BIGENDIAN` or `LITTLEENDIAN`. */
   iNetworkByteOrder: number;
+  /** The security scheme (`SECURITY_PROTOCOL_NONE`). */
   iSecurityScheme: number;
   /** 0 = stream; 1 = depends on MTU; 0xFFFFFFFF = message-oriented without limit. */
   dwMessageSize: number;
+  /** Reserved for the provider. */
   dwProviderReserved: number;
   /** Human-readable name, at most `WSAPROTOCOL_LEN` (255) characters. */
   szProtocol: string;

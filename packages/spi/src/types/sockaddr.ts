@@ -7,22 +7,31 @@ import { AF_INET, AF_INET6, AF_ISO } from '../constants/address-families';
  * families; they only need `sa_family`.
  */
 export interface SOCKADDR {
+  /** The address family (`AF_*`): which structure the address is. */
   readonly sa_family: number;
 }
 
 /** `SOCKADDR_IN` (ws2def.h): an IPv4 address in dotted form and a port in host order. */
 export interface SOCKADDR_IN extends SOCKADDR {
+  /** `AF_INET`. */
   readonly sa_family: typeof AF_INET;
+  /** The port, in host order. */
   sin_port: number;
+  /** The IPv4 address, dotted. */
   sin_addr: string;
 }
 
 /** `SOCKADDR_IN6` (ws2ipdef.h): an IPv6 address in text form, port in host order. */
 export interface SOCKADDR_IN6 extends SOCKADDR {
+  /** `AF_INET6`. */
   readonly sa_family: typeof AF_INET6;
+  /** The port, in host order. */
   sin6_port: number;
+  /** The IPv6 address, as text. */
   sin6_addr: string;
+  /** The IPv6 flow information. */
   sin6_flowinfo: number;
+  /** The scope (interface) ID of a link-local address. */
   sin6_scope_id: number;
 }
 

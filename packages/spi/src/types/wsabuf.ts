@@ -4,7 +4,9 @@
  * `buf.byteLength`.
  */
 export interface WSABUF {
+  /** How many octets of `buf` are in use (or may be filled). */
   len: number;
+  /** The octets. */
   buf: Uint8Array;
 }
 

@@ -3,12 +3,19 @@
  * only meaningful for version 1.x (32767 / 65467), 0 otherwise; `lpVendorInfo` is always null.
  */
 export interface WSADATA {
+  /** The version the caller should use (negotiated by `WSAStartup`). */
   wVersion: number;
+  /** The highest version supported. */
   wHighVersion: number;
+  /** A description of the implementation. */
   szDescription: string;
+  /** A status or configuration string. */
   szSystemStatus: string;
+  /** Ignored since Winsock 2 (0). */
   iMaxSockets: number;
+  /** Ignored since Winsock 2 (0). */
   iMaxUdpDg: number;
+  /** Ignored since Winsock 2. */
   lpVendorInfo: null;
 }
 
@@ -27,7 +34,9 @@ export function emptyWsaData(): WSADATA {
 
 /** `WSPDATA` (ws2spi.h), filled by a provider's `WSPStartup`. */
 export interface WSPDATA {
+  /** The SPI version the provider uses (negotiated by `WSPStartup`). */
   wVersion: number;
+  /** The highest SPI version the provider supports. */
   wHighVersion: number;
   /** At most `WSPDESCRIPTION_LEN` (255) characters. */
   szDescription: string;

@@ -24,6 +24,9 @@ import { tsharkSkipReason } from './tshark-gate';
 /**
  * True when a `tshark` binary runs. Says nothing about capturing: gate capture tests on
  * `tsharkCaptureSkipReason()` (or `describeWithTshark`) instead.
+ *
+ * @example
+ * if (!tsharkInstalled()) console.warn('no tshark: the capture tests will be skipped');
  */
 export function tsharkInstalled(): boolean {
   return tsharkSkipReason('decode') === undefined;
@@ -45,7 +48,19 @@ const END_PAYLOAD = 2;
 /** tshark stops on its own after this long, whatever happens to the test process. */
 const CAPTURE_LIMIT_S = 60;
 
-/** A running capture. */
+/**
+ * A running capture.
+ *
+ * @example
+ * const capture = await LoopbackCapture.start('tcp port 102');
+ * try {
+ *   // … traffic on lo …
+ *   await capture.finish();
+ *   const rows = capture.decode(['tcp.srcport', 'tcp.len']);
+ * } finally {
+ *   capture.dispose();
+ * }
+ */
 export class LoopbackCapture {
   private stdout = '';
   private stderr = '';

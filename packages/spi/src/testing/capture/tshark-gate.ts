@@ -50,6 +50,9 @@ const probed = new Map<string, string | undefined>();
 /**
  * Why the tests that need `need` of tshark cannot run here, or undefined when they can. Probed once
  * per need and command (bounded in time), then remembered.
+ *
+ * @example
+ * const reason = tsharkSkipReason('decode');   // undefined, or 'tshark not installed'
  */
 export function tsharkSkipReason(need: TsharkNeed, options: TsharkProbeOptions = {}): string | undefined {
   const command = options.command ?? 'tshark';
@@ -58,12 +61,22 @@ export function tsharkSkipReason(need: TsharkNeed, options: TsharkProbeOptions =
   return probed.get(key);
 }
 
-/** `tsharkSkipReason('capture')`: why tshark cannot capture on `lo` here, or undefined. */
+/**
+ * `tsharkSkipReason('capture')`: why tshark cannot capture on `lo` here, or undefined.
+ *
+ * @example
+ * (tsharkCaptureSkipReason() ? describe.skip : describe)('on the wire', () => { … });
+ */
 export function tsharkCaptureSkipReason(options: TsharkProbeOptions = {}): string | undefined {
   return tsharkSkipReason('capture', options);
 }
 
-/** True when `WS2SPI_REQUIRE_TSHARK=1`: a test that cannot have tshark fails instead of skipping. */
+/**
+ * True when `WS2SPI_REQUIRE_TSHARK=1`: a test that cannot have tshark fails instead of skipping.
+ *
+ * @example
+ * tsharkRequired({ WS2SPI_REQUIRE_TSHARK: '1' });   // true: a missing tshark fails the run
+ */
 export function tsharkRequired(env: NodeJS.ProcessEnv = process.env): boolean {
   return env[REQUIRE_TSHARK_VARIABLE] === '1';
 }
@@ -74,7 +87,13 @@ export type TsharkGate =
   | { kind: 'skip'; reason: string }
   | { kind: 'fail'; reason: string };
 
-/** The gate for `need`: run, skip with the reason, or (required) fail with it. */
+/**
+ * The gate for `need`: run, skip with the reason, or (required) fail with it.
+ *
+ * @example
+ * const gate = tsharkGate('decode');
+ * if (gate.kind !== 'run') console.log(`tshark tests: ${gate.kind} (${gate.reason})`);
+ */
 export function tsharkGate(
   need: TsharkNeed,
   options: TsharkProbeOptions & { required?: boolean } = {},
@@ -89,6 +108,11 @@ export function tsharkGate(
  * when it is there; else skipped with `(skipped: reason)` in the title, or — under
  * `WS2SPI_REQUIRE_TSHARK=1` — replaced by one test that fails with the reason. Call it while jest
  * collects tests.
+ *
+ * @example
+ * describeWithTshark('the COTP frames on lo', () => {
+ *   it('decodes a DR', async () => { … });
+ * });
  */
 export function describeWithTshark(title: string, body: () => void, need: TsharkNeed = 'capture'): void {
   const { describe, it } = loadJestApi();
@@ -113,6 +137,12 @@ export function describeWithTshark(title: string, body: () => void, need: Tshark
 /**
  * jest's `it` for one test that needs `need` of tshark (default `'capture'`), gated as
  * `describeWithTshark` gates a group; a skipped test's title starts with `[skipped: reason]`.
+ *
+ * @example
+ * itWithTshark('tshark reads the capture', async () => {
+ *   const rows = spawnSync('tshark', ['-r', file, '-T', 'fields', '-e', 'cotp.type']);
+ *   …
+ * }, 'decode');
  */
 export function itWithTshark(
   title: string,

@@ -36,12 +36,23 @@ export interface ReceiveOutcome extends CallOutcome {
   data: Uint8Array;
 }
 
-/** The expected outcome of a call that fails with `code`. */
+/**
+ * The expected outcome of a call that fails with `code`.
+ *
+ * @example
+ * const s = await h.open(h.client);
+ * expect(h.result(h.client, h.client.shutdown(s, SD_SEND))).toEqual(failsWith(WSAENOTCONN));
+ */
 export function failsWith(code: number): CallOutcome {
   return { rc: SOCKET_ERROR, error: wsaErrorName(code) };
 }
 
-/** The expected outcome of a call that succeeds with `rc`. */
+/**
+ * The expected outcome of a call that succeeds with `rc`.
+ *
+ * @example
+ * expect(await h.settled(h.client, h.client.send(s, bytes, bytes.byteLength, 0), 'send')).toEqual(succeeds(bytes.byteLength));
+ */
 export function succeeds(rc = 0): CallOutcome {
   return { rc, error: 'NO_ERROR' };
 }
@@ -67,7 +78,15 @@ export interface DatagramPair {
   serverAddress: SOCKADDR;
 }
 
-/** Per-test state and helpers; made in `beforeEach`, disposed in `afterEach`. */
+/**
+ * Per-test state and helpers; made in `beforeEach`, disposed in `afterEach`.
+ *
+ * @example
+ * // Inside describeProviderConformance's tests (`h` is the harness of the current test):
+ * const { client, server } = await h.connectedPair();
+ * await h.sendAll(h.client, client, data);
+ * expect(await h.recvExactly(h.server, server, data.byteLength)).toEqual(data);
+ */
 export class ConformanceHarness {
   private readonly sockets: { ws2: Ws2; s: SOCKET }[] = [];
   private readonly watches: NetworkEventWatch[] = [];

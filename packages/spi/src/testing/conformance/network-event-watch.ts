@@ -40,7 +40,12 @@ const CAUSAL_ORDER: readonly [number, string][] = [
   [FD_ADDRESS_LIST_CHANGE, 'FD_ADDRESS_LIST_CHANGE'],
 ];
 
-/** `FD_READ | FD_CLOSE` → `'FD_READ|FD_CLOSE'`. */
+/**
+ * `FD_READ | FD_CLOSE` → `'FD_READ|FD_CLOSE'`.
+ *
+ * @example
+ * networkEventNames(FD_READ | FD_CLOSE);   // 'FD_READ|FD_CLOSE'
+ */
 export function networkEventNames(events: number): string {
   const names = CAUSAL_ORDER.filter(([bit]) => events & bit).map(([, name]) => name);
   return names.length > 0 ? names.join('|') : '0';
@@ -49,6 +54,12 @@ export function networkEventNames(events: number): string {
 /**
  * One socket under `WSAEventSelect(s, event, mask)` (which also makes it non-blocking, as on
  * Windows). Every enumeration is appended to `log` as `'FD_X:ERROR_NAME'` entries.
+ *
+ * @example
+ * const watch = h.watch(h.client, client, FD_READ | FD_CLOSE);
+ * // … the peer closes …
+ * await watch.until(FD_CLOSE);
+ * expect(watch.log).toContain('FD_CLOSE:NO_ERROR');
  */
 export class NetworkEventWatch {
   /** Every event enumerated so far, e.g. `['FD_WRITE:NO_ERROR', 'FD_CLOSE:WSAECONNABORTED']`. */

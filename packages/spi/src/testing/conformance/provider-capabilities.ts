@@ -37,7 +37,13 @@ export type Gate = { readonly runs: true } | { readonly runs: false; readonly re
 
 const RUNS: Gate = { runs: true };
 
-/** The provider under test, as its service flags describe it. */
+/**
+ * The provider under test, as its service flags describe it.
+ *
+ * @example
+ * const capabilities = new ProviderCapabilities(info.dwServiceFlags1, { XP1_EXPEDITED_DATA: 'no urgent data on this transport' });
+ * capabilities.requires('XP1_GRACEFUL_CLOSE');   // { runs: true }, or { runs: false, reason }
+ */
 export class ProviderCapabilities {
   constructor(
     /** `dwServiceFlags1` as the setup declared it. */
@@ -139,7 +145,13 @@ export class ProviderCapabilities {
   }
 }
 
-/** The first gate that skips, or "runs" when none does. */
+/**
+ * The first gate that skips, or "runs" when none does.
+ *
+ * @example
+ * const gate = allOf(capabilities.connectionOriented, capabilities.requires('XP1_DISCONNECT_DATA'));
+ * (gate.runs ? it : it.skip)(`carries disconnect data${gate.runs ? '' : ` (skipped: ${gate.reason})`}`, …);
+ */
 export function allOf(...gates: Gate[]): Gate {
   return gates.find((g) => !g.runs) ?? RUNS;
 }

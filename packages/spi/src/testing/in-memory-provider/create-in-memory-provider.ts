@@ -31,7 +31,14 @@ export interface InMemoryProviderOptions {
   description?: string;
 }
 
-/** The in-memory base provider: `{ WSPStartup }`, ready for `registerProvider` or a module export. */
+/**
+ * The in-memory base provider: `{ WSPStartup }`, ready for `registerProvider` or a module export.
+ *
+ * @example
+ * const network = new SimNetwork({ timing: 'virtual' });
+ * network.addHost('a', { ipv4: ['10.0.0.1'] });
+ * registerProvider(container, 'in-memory', createInMemoryProvider({ network, host: 'a' }).WSPStartup);
+ */
 export function createInMemoryProvider(options: InMemoryProviderOptions): BaseProvider {
   const host = typeof options.host === 'string' ? options.network.host(options.host) : options.host;
   return defineBaseProvider({

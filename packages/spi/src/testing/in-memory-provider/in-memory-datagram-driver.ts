@@ -24,7 +24,12 @@ export interface InMemoryDatagramDriverSettings {
   maxMessageSize?: number;
 }
 
-/** Makes the datagram driver. */
+/**
+ * Makes the datagram driver.
+ *
+ * @example
+ * const driver = createInMemoryDatagramDriver({ network: host.datagrams, family: 4 });
+ */
 export function createInMemoryDatagramDriver(
   settings: InMemoryDatagramDriverSettings,
 ): DatagramTransportDriver {

@@ -38,7 +38,12 @@ export interface Frame {
   payload: Uint8Array;
 }
 
-/** Encodes a frame. */
+/**
+ * Encodes a frame.
+ *
+ * @example
+ * const bytes = encodeFrame(FrameType.DATA, new TextEncoder().encode('hi'), FRAME_END_OF_MESSAGE);
+ */
 export function encodeFrame(type: FrameTypeValue, payload: Uint8Array | null, flags = 0): Uint8Array {
   const body = payload ?? new Uint8Array(0);
   const out = new Uint8Array(FRAME_HEADER_SIZE + body.byteLength);
@@ -49,7 +54,16 @@ export function encodeFrame(type: FrameTypeValue, payload: Uint8Array | null, fl
   return out;
 }
 
-/** Thrown by the decoder on bytes that are not frames; the connection is then reset. */
+/**
+ * Thrown by the decoder on bytes that are not frames; the connection is then reset.
+ *
+ * @example
+ * try {
+ *   decoder.push(bytes);
+ * } catch (error) {
+ *   if (error instanceof FrameError) connection.reset();
+ * }
+ */
 export class FrameError extends Error {
   override readonly name = 'FrameError';
 }
@@ -59,6 +73,10 @@ export class FrameError extends Error {
  * until their frame is complete, so a frame spread over many pieces costs time linear in its size
  * (joining everything held on every push would copy a 1 MiB frame fed in 1 KiB pieces 512 times
  * over). Bytes kept across pushes are the decoder's own copies: a caller may reuse its buffer.
+ *
+ * @example
+ * const decoder = new FrameDecoder();
+ * for (const frame of decoder.push(chunk)) handle(frame.type, frame.payload);
  */
 export class FrameDecoder {
   private chunks: Uint8Array[] = [];

@@ -67,6 +67,9 @@ function hex(value: number, digits: number): string {
 /**
  * The ProviderId of a configuration: the same options always give the same GUID, and different
  * protocol numbers or flags give different ones, so several configurations can be installed at once.
+ *
+ * @example
+ * inMemoryProviderId({ disconnectData: true });   // the same GUID every time for these options
  */
 export function inMemoryProviderId(options: InMemoryProtocolOptions = {}): GUID {
   if (options.providerId) return options.providerId;
@@ -80,7 +83,12 @@ export function inMemoryProviderId(options: InMemoryProtocolOptions = {}): GUID 
   return `7a3d9e10-5b2c-4f8e-9c41-${hex(protocol, 4)}${hex(bits, 8)}`;
 }
 
-/** The entries, one per family and flavour, in that order (IPv4 first). */
+/**
+ * The entries, one per family and flavour, in that order (IPv4 first).
+ *
+ * @example
+ * catalog.WSCInstallProvider(inMemoryProviderId(), 'in-memory', inMemoryProtocolInfos({ families: [4] }), 2, out(0));
+ */
 export function inMemoryProtocolInfos(options: InMemoryProtocolOptions = {}): WSAPROTOCOL_INFOW[] {
   const families = options.families ?? [4, 6];
   const flavours = options.flavours ?? ['stream', 'message'];

@@ -62,7 +62,12 @@ class Reservation implements LocalBinding {
   }
 }
 
-/** Makes the stream driver. */
+/**
+ * Makes the stream driver.
+ *
+ * @example
+ * const driver = createInMemoryStreamDriver({ network: host.streams, family: 4 });
+ */
 export function createInMemoryStreamDriver(settings: InMemoryStreamDriverSettings): StreamTransportDriver {
   const { network, family } = settings;
   const codec = ipAddressCodec(family);

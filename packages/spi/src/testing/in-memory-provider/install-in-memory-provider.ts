@@ -35,6 +35,11 @@ export interface InstalledInMemoryProvider {
 /**
  * Registers the provider in `container` and installs its entries in `catalog`. Throws a `WsaError`
  * with the catalog's code when `WSCInstallProvider` fails (e.g. the ProviderId is already installed).
+ *
+ * @example
+ * const proc = await createLayeredProcess({
+ *   bases: (catalog, container) => installInMemoryProvider(catalog, container, { network, host: 'a', families: [4] }),
+ * });
  */
 export function installInMemoryProvider(
   catalog: Catalog,

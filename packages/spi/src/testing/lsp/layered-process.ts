@@ -121,7 +121,12 @@ function startedWs2(options: ConstructorParameters<typeof Ws2>[0]): Ws2 {
   return ws2;
 }
 
-/** Every distinct (af, type, protocol) of the catalog's base entries, in catalog order. */
+/**
+ * Every distinct (af, type, protocol) of the catalog's base entries, in catalog order.
+ *
+ * @example
+ * baseProtocolTriples(catalog);   // [{ iAddressFamily: 2, iSocketType: 1, iProtocol: 6 }, …]
+ */
 export function baseProtocolTriples(catalog: Catalog): ProtocolTriple[] {
   const seen = new Set<string>();
   const triples: ProtocolTriple[] = [];
@@ -171,7 +176,18 @@ function installLayer(
   return installLayeredProviderPreVista(catalog, { providerId, path, lspName: spec.name, targetIds, ifs });
 }
 
-/** Builds an isolated process (see the module comment). Throws a `WsaError` if an install fails. */
+/**
+ * Builds an isolated process (see the module comment). Throws a `WsaError` if an install fails.
+ *
+ * @example
+ * const log = new TraceLog();
+ * const proc = await createLayeredProcess({
+ *   bases: (catalog, container) => installInMemoryProvider(catalog, container, { network, host: 'a' }),
+ *   layers: [{ name: 'A', provider: createTracerLayer({ name: 'A', log }) }],
+ * });
+ * const s = await Socket.create(proc.ws2, AF_INET, SOCK_STREAM, IN_MEMORY_DEFAULT_PROTOCOL);
+ * await proc.teardown();
+ */
 export async function createLayeredProcess(options: LayeredProcessOptions): Promise<LayeredProcess> {
   const catalog = options.catalog ?? new Catalog();
   const container = options.container ?? freshContainer();

@@ -14,10 +14,13 @@
  * Codes are shown with their Windows names: `expected WSAENOPROTOOPT (10042), got WSAENOTCONN
  * (10057)`.
  *
- * Types: the declarations below extend jest's global `jest.Matchers` (from `@types/jest`), which
- * types jest's global `expect`. The `expect` exported by `@jest/globals` is typed by the `expect`
- * package instead, whose `Matchers` can only be extended where that package resolves; use the
- * global `expect` in files that use these matchers (jest injects it at run time either way).
+ * Types, for both faces of jest's `expect`: the declarations below extend jest's global
+ * `jest.Matchers` (from `@types/jest`), which types the global `expect`, and the `expect`
+ * package's `Matchers` (with its asymmetric forms), which types the `expect` that
+ * `@jest/globals` exports. The second needs the `expect` package where TypeScript resolves this
+ * file's types from: it comes with jest, and with pnpm's strict layout add it to your own
+ * `devDependencies` (an optional peer dependency of this package) — or use `skipLibCheck`.
+ * At run time it is one `expect`: `registerWinsockMatchers()` extends it for both.
  * @module
  */
 
@@ -42,7 +45,12 @@ interface MatcherContext {
   promise?: string;
 }
 
-/** `WSAENOPROTOOPT (10042)`. */
+/**
+ * `WSAENOPROTOOPT (10042)`.
+ *
+ * @example
+ * describeWsaCode(10042);   // 'WSAENOPROTOOPT (10042)'
+ */
 export function describeWsaCode(code: number): string {
   return `${wsaErrorName(code)} (${code})`;
 }
@@ -74,7 +82,12 @@ function checkThrown(error: unknown, code: number, threw: boolean): WinsockMatch
   };
 }
 
-/** The matchers, for `expect.extend`. */
+/**
+ * The matchers, for `expect.extend`.
+ *
+ * @example
+ * expect.extend(winsockMatchers);   // what registerWinsockMatchers() does
+ */
 export const winsockMatchers = {
   toFailWith(
     this: MatcherContext,
@@ -151,12 +164,33 @@ export const winsockMatchers = {
 
 /**
  * Registers the Winsock matchers with jest's `expect` (or the `expect` given). Call it once per
- * test file, at the top level or in a `beforeAll`.
+ * test file, at the top level or in a `beforeAll`; then the global `expect` and the one from
+ * `@jest/globals` have them (they are one object).
+ *
+ * @example
+ * import { beforeAll, expect, it } from '@jest/globals';
+ * beforeAll(() => registerWinsockMatchers());
+ * it('refuses disconnect data on TCP', () => {
+ *   expect(ws2.WSASendDisconnect(s, wsabuf(Uint8Array.of(1)))).toFailWith(ws2, WSAENOPROTOOPT);
+ * });
  */
 export function registerWinsockMatchers(expect?: { extend(matchers: Record<string, unknown>): void }): void {
   // Loaded here, not at import time: @jest/globals throws outside a jest run.
   const target = expect ?? (require('@jest/globals') as typeof import('@jest/globals')).expect;
   target.extend(winsockMatchers as unknown as Record<string, never>);
+}
+
+declare module 'expect' {
+  interface Matchers<R extends void | Promise<void>, T = unknown> {
+    /** The C-shaped call failed (`SOCKET_ERROR` / `INVALID_SOCKET` / FALSE) and `ws2.WSAGetLastError()` is `code`. */
+    toFailWith(ws2: LastErrorSource, code: number): R;
+    /** The C-shaped call did not fail. */
+    toSucceed(ws2: LastErrorSource): R;
+    /** The function (or Promise) threw (rejected with) a `WsaError` with `code`. */
+    toThrowWsaError(code: number): R;
+    /** The value is a `WsaError` with `code`. */
+    toBeWsaError(code: number): R;
+  }
 }
 
 declare global {

@@ -93,6 +93,8 @@ export class SimDatagramPort implements DatagramPort {
       family,
     };
     const copy = data.slice();
+    for (const tap of this.fabric.taps)
+      tap.datagram(this.host, target, from, { address, port, family }, copy);
     this.fabric.send(
       this.host,
       target,

@@ -5,6 +5,7 @@
  */
 
 import { isLoopbackAddress } from './sim-address';
+import type { SimWireTap } from './sim-capture';
 import type { SimHost } from './sim-host';
 import type { ResolvedSimNetworkOptions } from './sim-network-options';
 import { type SimScheduledEvent, SimScheduler } from './sim-scheduler';
@@ -52,6 +53,9 @@ export class SimFabric {
   private readonly latencies = new Map<string, number>();
   private readonly partitions = new Set<string>();
   private held: HeldPacket[] = [];
+  /** Captures listening to the wire (`SimNetwork.capture`); empty, they cost one size check per packet. */
+  readonly taps = new Set<SimWireTap>();
+  private readonly hostIndex = new Map<SimHost, number>();
 
   constructor(readonly options: ResolvedSimNetworkOptions) {
     this.scheduler = new SimScheduler(options.timing, options.trace);
@@ -74,7 +78,14 @@ export class SimFabric {
       }
     }
     this.hostsByName.set(host.name, host);
+    this.hostIndex.set(host, this.hostIndex.size + 1);
     for (const key of keys) this.hostsByAddress.set(key, host);
+  }
+
+  /** A host's MAC address in captures: `02:00:00:00:00:01` for the first host added, and so on. */
+  macOf(host: SimHost): Uint8Array {
+    const n = this.hostIndex.get(host) ?? 0;
+    return Uint8Array.of(0x02, 0, 0, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff);
   }
 
   /** The host called `name`, or `undefined`. */

@@ -28,6 +28,11 @@ export interface SimHostAddresses {
  * (127.0.0.1 and ::1 reach the host that uses them), has separate TCP and UDP port spaces with
  * an ephemeral-port allocator each, and exposes the transport contract as `streams` and
  * `datagrams`, which a provider uses exactly as it would use `nodeStreamNetwork()`.
+ *
+ * @example
+ * const host = network.addHost('server', { ipv4: ['10.0.0.2'] });
+ * registerProvider(container, 'sim-tcp', createTcpProvider({ streams: host.streams, datagrams: host.datagrams }).WSPStartup);
+ * network.schedule(1000, () => host.crash());
  */
 export class SimHost {
   /** Canonical IPv4 addresses, loopback excluded. */

@@ -63,6 +63,8 @@ export class SimStreamConnection implements StreamConnection {
 
   private recvQueue: Uint8Array[] = [];
   private consumedTotal = 0;
+  /** Bytes that arrived, consumed or not (for the window a capture shows). */
+  private receivedTotal = 0;
   private finReceived = false;
   private endDelivered = false;
 
@@ -167,6 +169,11 @@ export class SimStreamConnection implements StreamConnection {
       return;
     }
     if (this.terminal) return;
+    if (segment.kind === 'data' || segment.kind === 'fin') {
+      const length = segment.kind === 'data' ? segment.bytes.length : 1;
+      if (segment.kind === 'data') this.receivedTotal += length;
+      for (const tap of this.fabric.taps) tap.delivered(this.peer.flow, length);
+    }
     switch (segment.kind) {
       case 'data':
         this.recvQueue.push(segment.bytes);
@@ -268,6 +275,8 @@ export class SimStreamConnection implements StreamConnection {
 
   private sendToPeer(segment: Segment): void {
     const peer = this.peer;
+    if (this.fabric.taps.size > 0)
+      this.tap(segment.kind, segment.kind === 'data' ? segment.bytes : undefined);
     const carriesData = segment.kind === 'data' || segment.kind === 'fin';
     this.fabric.send(this.host, peer.host, this.flow, describeSegment(segment), {
       partition: 'hold',
@@ -277,8 +286,26 @@ export class SimStreamConnection implements StreamConnection {
     });
   }
 
+  /** Shows a segment leaving this end to the network's captures. */
+  private tap(kind: Segment['kind'], payload: Uint8Array | undefined): void {
+    const window = Math.max(0, this.fabric.options.receiveWindow - (this.receivedTotal - this.consumedTotal));
+    for (const tap of this.fabric.taps)
+      tap.segment({
+        kind,
+        from: this.host,
+        to: this.peer.host,
+        source: this.local,
+        destination: this.remote,
+        flow: this.flow,
+        peerFlow: this.peer.flow,
+        window: Math.min(0xffff, window),
+        ...(payload ? { payload } : {}),
+      });
+  }
+
   private replyRstAsStranger(): void {
     const peer = this.peer;
+    if (this.fabric.taps.size > 0) this.tap('rst', undefined);
     this.fabric.send(this.host, peer.host, this.flow, 'RST (no such connection)', {
       partition: 'hold',
       deliver: () => peer.receive({ kind: 'rst' }),

@@ -181,14 +181,38 @@ export class SimStreamNetwork implements StreamNetwork {
       settle(new NetworkError('ETIMEDOUT', `connect ${name}: no answer within ${timeoutMs} ms`)),
     );
 
+    const window = Math.min(0xffff, fabric.options.receiveWindow);
+    for (const tap of fabric.taps)
+      tap.segment({
+        kind: 'syn',
+        from: host,
+        to: target,
+        source: local,
+        destination: remote,
+        flow,
+        peerFlow: undefined,
+        window,
+      });
     fabric.send(host, target, flow, `SYN ${name}`, {
       partition: 'hold',
       // A SYN to a host that is down goes unanswered; the connect timer decides.
       deliver: () => {
         if (settled) return; // the client gave up and stopped retransmitting the SYN
+        for (const tap of fabric.taps) tap.delivered(flow, 1);
         const listenerBinding = target.tcpPorts.lookup(family, remoteAddress, remotePort);
         const listener = listenerBinding?.owner;
         if (!(listener instanceof SimStreamListener) || listener.closed || !listener.hasRoom) {
+          for (const tap of fabric.taps)
+            tap.segment({
+              kind: 'refused',
+              from: target,
+              to: host,
+              source: remote,
+              destination: local,
+              flow: undefined,
+              peerFlow: flow,
+              window: 0,
+            });
           fabric.send(target, host, undefined, `RST (refused) ${name}`, {
             partition: 'hold',
             deliver: () =>
@@ -233,11 +257,39 @@ export class SimStreamNetwork implements StreamNetwork {
         clientEnd = client;
         target.connections.add(serverEnd);
         host.connections.add(client);
+        for (const tap of fabric.taps)
+          tap.segment({
+            kind: 'syn-ack',
+            from: target,
+            to: host,
+            source: remote,
+            destination: local,
+            flow: serverEnd.flow,
+            peerFlow: flow,
+            window,
+          });
         fabric.send(target, host, serverEnd.flow, `SYN-ACK ${name}`, {
           partition: 'hold',
           deliver: () => {
-            if (settled) client.abandon();
-            else settle(client);
+            if (settled) {
+              client.abandon();
+              return;
+            }
+            // The handshake's last ACK, which the sim does not send but a capture shows.
+            for (const tap of fabric.taps) {
+              tap.delivered(serverEnd.flow, 1);
+              tap.segment({
+                kind: 'ack',
+                from: host,
+                to: target,
+                source: local,
+                destination: remote,
+                flow,
+                peerFlow: serverEnd.flow,
+                window,
+              });
+            }
+            settle(client);
           },
         });
         listener.onConnection(serverEnd);

@@ -3,7 +3,7 @@
  * sequences: a graceful close is data, then the end and FD_CLOSE with no error; an abortive close
  * (`SO_LINGER {1, 0}`) is `WSAECONNRESET` on recv and send and FD_CLOSE with `WSAECONNABORTED`,
  * with `SO_ERROR` still 0; a send after the peer closed succeeds once and the reset it provokes
- * reads as `WSAECONNABORTED` (dispatch-and-semantics.md §3.3, §3.5).
+ * reads as `WSAECONNABORTED` (Windows' behaviour, as Wine's ws2_32 socket tests pin it).
  *
  * FD_CLOSE's error is 0 for a graceful close on message-oriented protocols too: `WSAEDISCON` is what
  * their `recv` reports (MSDN recv), not an `FD_CLOSE` code (MSDN WSAEventSelect lists only resets).

@@ -3,7 +3,7 @@
  * boundaries kept, `connect` setting the default peer and filtering receives, `WSAENOTCONN` for a
  * send without a peer, `WSAEINVAL` for a receive on an unbound socket, shutdown without connect,
  * truncation with `WSAEMSGSIZE`, `MSG_PEEK`, `FIONREAD`, readiness and `FD_READ`
- * (dispatch-and-semantics.md §3.6).
+ * (Windows' UDP rules, as Wine's ws2_32 socket tests pin them).
  * @module
  */
 

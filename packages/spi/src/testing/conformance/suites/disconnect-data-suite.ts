@@ -2,7 +2,8 @@
  * Disconnect data (`XP1_DISCONNECT_DATA`): `WSASendDisconnect` carries data to the peer after
  * everything sent before it; the peer sees FD_CLOSE and the end of data first, then
  * `WSARecvDisconnect` returns the data (`WSAEFAULT`, data kept, when the buffer is too small).
- * Without the flag: `WSAENOPROTOOPT`, and nothing is sent or shut (winsock-spi.md §6, §7.5).
+ * Without the flag: `WSAENOPROTOOPT`, and nothing is sent or shut (Microsoft Learn:
+ * "WSASendDisconnect function (winsock2.h)").
  * @module
  */
 
@@ -15,7 +16,7 @@ import { failsWith, succeeds } from '../conformance-harness';
 import { allOf } from '../provider-capabilities';
 import { endOfData, outcomeOf, type SuiteTools } from '../suite-tools';
 
-/** 16 octets: within every disconnect-data limit in winsock-spi.md §6 (DECnet 16, ISO TP 64). */
+/** 16 octets: within every protocol's disconnect-data limit (DECnet 16, ISO transport 64). */
 const DISCONNECT_DATA = utf8('so long, thanks!');
 
 /** Declares the disconnect-data tests. */

@@ -2,7 +2,7 @@
  * Socket lifetime: after `closesocket` every call on the handle gives `WSAENOTSOCK`; the last
  * `WSACleanup` invalidates every socket — `WSANOTINITIALISED` until the next `WSAStartup`, then
  * `WSAENOTSOCK` for the old handles — resets their connections (the peer's `FD_CLOSE` carries
- * `WSAECONNABORTED`), and new sockets work again (dispatch-and-semantics.md §3.5, §3.9).
+ * `WSAECONNABORTED`), and new sockets work again (Microsoft Learn: "WSACleanup function (winsock2.h)").
  * @module
  */
 
@@ -86,7 +86,7 @@ export function lifetimeSuite({ jest, expect, caps, test, h }: SuiteTools): void
 
         // The connection did not outlive the process's sockets: they are reset, as if closed
         // with SO_LINGER {1, 0} (MSDN WSACleanup), so the peer sees an abortive close — FD_CLOSE
-        // with WSAECONNABORTED, as after any reset (§3.5).
+        // with WSAECONNABORTED, as after any reset.
         if (watch) {
           await watch.until(FD_CLOSE);
           expect(watch.log.filter((e) => e.startsWith('FD_CLOSE'))).toEqual(['FD_CLOSE:WSAECONNABORTED']);

@@ -2,7 +2,7 @@
  * Shutdown and half-close on connection-oriented providers: per direction, sticky, idempotent,
  * never a disconnect; `WSAESHUTDOWN` over end-of-data and `WSAEWOULDBLOCK`; `SD_RECEIVE` invisible
  * to the peer; receives pending before `SD_RECEIVE` still completing; half-close both ways with no
- * byte lost (dispatch-and-semantics.md §3.2–§3.4).
+ * byte lost (Microsoft Learn: "shutdown function (winsock2.h)"; Wine's ws2_32 socket tests).
  * @module
  */
 
