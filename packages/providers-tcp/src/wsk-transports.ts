@@ -25,7 +25,9 @@ import { udpDatagramDriver } from './udp-datagram-driver';
 
 /** The networks the WSK transports run over; each defaults to the machine's (Node's `net` and `dgram`). */
 export interface TcpWskNetworks {
+  /** Where TCP connections go; default Node's `net` (`nodeStreamNetwork()`). */
   streams?: StreamNetwork;
+  /** Where UDP datagrams go; default Node's `dgram` (`nodeDatagramNetwork()`). */
   datagrams?: DatagramNetwork;
 }
 

@@ -1,5 +1,4 @@
 /**
- * @packageDocumentation
  * `@ws2spi/spi/wsk`: the Winsock Kernel (WSK) client interface of wsk.h, served by the same
  * transport drivers as the base providers (TCP over `net`, ISO transport over TCP, the in-memory
  * transport), below the Winsock catalog.
@@ -17,6 +16,7 @@
  *   promise); what WSK defers to a later turn runs at `PASSIVE_LEVEL`. See `irql.ts`.
  * - `WskVerifier` records contract violations as Driver Verifier would report them.
  * - Transport failures arrive as NTSTATUS values (`ntStatusFromWsaError` has the table).
+ * @module @ws2spi/spi/wsk
  */
 export * from './irp';
 export {

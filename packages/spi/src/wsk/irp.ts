@@ -31,6 +31,7 @@ export type ULONG_PTR = number | object;
 
 /** `IO_STATUS_BLOCK`: how a request ended. */
 export interface IO_STATUS_BLOCK {
+  /** The request's final NTSTATUS. */
   Status: NTSTATUS;
   /** Bytes transferred, or the object a request produced (`WskSocket`'s socket, `WskAccept`'s). */
   Information: ULONG_PTR;

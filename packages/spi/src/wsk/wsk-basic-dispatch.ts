@@ -36,7 +36,14 @@ export type PFN_WSK_CLOSE_SOCKET = (Socket: WSK_SOCKET, Irp: IRP) => NTSTATUS;
 
 /** `WSK_PROVIDER_BASIC_DISPATCH`. */
 export interface WSK_PROVIDER_BASIC_DISPATCH {
+  /**
+   * Sets or gets a socket option, or issues an I/O control (`SO_WSK_EVENT_CALLBACK` among them).
+   */
   WskControlSocket: PFN_WSK_CONTROL_SOCKET;
+  /**
+   * Closes the socket: pending IRPs complete with `STATUS_CANCELLED`, the socket object is gone
+   * once the IRP completes.
+   */
   WskCloseSocket: PFN_WSK_CLOSE_SOCKET;
 }
 

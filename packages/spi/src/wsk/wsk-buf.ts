@@ -9,8 +9,11 @@ import { isMdl, type MDL, mdlChain } from './mdl';
 
 /** `WSK_BUF`. */
 export interface WSK_BUF {
+  /** The first MDL of the chain that holds the bytes. */
   Mdl: MDL | null;
+  /** Where the bytes start in the first MDL. */
   Offset: number;
+  /** How many bytes, across the chain. */
   Length: number;
 }
 

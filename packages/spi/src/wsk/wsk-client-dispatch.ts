@@ -17,23 +17,31 @@ import type { WSK_SOCKET } from './wsk-socket-types';
 
 /** `WSK_DATA_INDICATION`: received bytes of a connection, one buffer per element, chained by `Next`. */
 export interface WSK_DATA_INDICATION {
+  /** The next element, or `null` at the end of the list. */
   Next: WSK_DATA_INDICATION | null;
+  /** This element's bytes. */
   Buffer: WSK_BUF;
 }
 
 /** `WSK_DATAGRAM_INDICATION`: one received datagram per element, chained by `Next`. */
 export interface WSK_DATAGRAM_INDICATION {
+  /** The next datagram, or `null` at the end of the list. */
   Next: WSK_DATAGRAM_INDICATION | null;
+  /** The datagram's bytes. */
   Buffer: WSK_BUF;
   /** Control information (ancillary data); this provider has none to give. */
   ControlInfo: null;
+  /** The length of `ControlInfo`: always 0 here. */
   ControlInfoLength: number;
+  /** The sender's address. */
   RemoteAddress: SOCKADDR;
 }
 
 /** `WSK_INSPECT_ID`: identifies a connection request on a conditional-accept listening socket. */
 export interface WSK_INSPECT_ID {
+  /** The transport's key of the connection request. */
   Key: number;
+  /** The serial number that tells apart requests with the same key. */
   SerialNumber: number;
 }
 
@@ -111,32 +119,44 @@ export type PFN_WSK_DISCONNECT_EVENT = (SocketContext: unknown, Flags: number) =
 
 /** `WSK_CLIENT_DISPATCH`: the client's version (`MAKE_WSK_VERSION`) and client-level event. */
 export interface WSK_CLIENT_DISPATCH {
+  /** The WSK version the client wants (`MAKE_WSK_VERSION(1, 0)`). */
   Version: number;
+  /** Reserved, 0. */
   Reserved: number;
+  /** Client-level events, or `null`. */
   WskClientEvent: PFN_WSK_CLIENT_EVENT | null;
 }
 
 /** `WSK_CLIENT_LISTEN_DISPATCH`. */
 export interface WSK_CLIENT_LISTEN_DISPATCH {
+  /** A connection arrived and was accepted: the client takes the socket or rejects it. */
   WskAcceptEvent: PFN_WSK_ACCEPT_EVENT | null;
+  /** A connection request to inspect (conditional accept: never called here). */
   WskInspectEvent: PFN_WSK_INSPECT_EVENT | null;
+  /** An inspected request was withdrawn (conditional accept: never called here). */
   WskAbortEvent: PFN_WSK_ABORT_EVENT | null;
 }
 
 /** `WSK_CLIENT_DATAGRAM_DISPATCH`. */
 export interface WSK_CLIENT_DATAGRAM_DISPATCH {
+  /** Datagrams arrived. */
   WskReceiveFromEvent: PFN_WSK_RECEIVE_FROM_EVENT | null;
 }
 
 /** `WSK_CLIENT_CONNECTION_DISPATCH`. */
 export interface WSK_CLIENT_CONNECTION_DISPATCH {
+  /** Bytes arrived; a `null` list says the connection no longer works and must be closed. */
   WskReceiveEvent: PFN_WSK_RECEIVE_EVENT | null;
+  /** The peer disconnected, gracefully or abortively. */
   WskDisconnectEvent: PFN_WSK_DISCONNECT_EVENT | null;
+  /** The ideal send backlog changed. */
   WskSendBacklogEvent: PFN_WSK_SEND_BACKLOG_EVENT | null;
 }
 
 /** `WSK_CLIENT_STREAM_DISPATCH` (stream sockets). */
 export interface WSK_CLIENT_STREAM_DISPATCH {
+  /** The events while the stream socket listens. */
   Listen: WSK_CLIENT_LISTEN_DISPATCH | null;
+  /** The events once the stream socket is connected. */
   Connect: WSK_CLIENT_CONNECTION_DISPATCH | null;
 }

@@ -92,18 +92,39 @@ export type PFN_WSK_RECEIVE_EX = (
 
 /** `WSK_PROVIDER_CONNECTION_DISPATCH`. */
 export interface WSK_PROVIDER_CONNECTION_DISPATCH {
+  /**
+   * Sets or gets a socket option, or issues an I/O control (`SO_WSK_EVENT_CALLBACK` among them).
+   */
   WskControlSocket: PFN_WSK_CONTROL_SOCKET;
+  /**
+   * Closes the socket: pending IRPs complete with `STATUS_CANCELLED`, the socket object is gone
+   * once the IRP completes.
+   */
   WskCloseSocket: PFN_WSK_CLOSE_SOCKET;
+  /** Binds the socket to a local address (once). */
   WskBind: PFN_WSK_BIND;
+  /** Connects the socket to a remote address. */
   WskConnect: PFN_WSK_CONNECT;
+  /** The socket's local address. */
   WskGetLocalAddress: PFN_WSK_GET_LOCAL_ADDRESS;
+  /** The connected peer's address. */
   WskGetRemoteAddress: PFN_WSK_GET_REMOTE_ADDRESS;
+  /** Sends the bytes of a `WSK_BUF`; completes once the transport took them. */
   WskSend: PFN_WSK_SEND;
+  /** Receives into a `WSK_BUF` (when `WskReceiveEvent` is not enabled, or for what it left). */
   WskReceive: PFN_WSK_RECEIVE;
+  /**
+   * Disconnects: graceful (optionally sending a final buffer first) or abortive
+   * (`WSK_FLAG_ABORTIVE`).
+   */
   WskDisconnect: PFN_WSK_DISCONNECT;
+  /** Gives back an indication list kept by returning `STATUS_PENDING` from the receive callback. */
   WskRelease: PFN_WSK_RELEASE_DATA_INDICATION_LIST;
+  /** Connects, then sends a first buffer. */
   WskConnectEx: PFN_WSK_CONNECT_EX;
+  /** `WskSend` with control information (none other than a length of 0 is supported). */
   WskSendEx: PFN_WSK_SEND_EX;
+  /** `WskReceive` with control information (none other than a length of 0 is supported). */
   WskReceiveEx: PFN_WSK_RECEIVE_EX;
 }
 

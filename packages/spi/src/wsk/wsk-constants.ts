@@ -33,10 +33,18 @@ export const NPI_WSK_INTERFACE_ID: GUID = '2227e803-8d8b-11d4-abad-009027719e09'
 
 // ---- socket categories (WskSocket Flags) ---------------------------------------------------
 
+/** A basic socket: control operations only (`WSK_PROVIDER_BASIC_DISPATCH`). */
 export const WSK_FLAG_BASIC_SOCKET = 0x00000000;
+/** A listening socket: accepts connections (`WSK_PROVIDER_LISTEN_DISPATCH`). */
 export const WSK_FLAG_LISTEN_SOCKET = 0x00000001;
+/** A connection-oriented socket (`WSK_PROVIDER_CONNECTION_DISPATCH`). */
 export const WSK_FLAG_CONNECTION_SOCKET = 0x00000002;
+/** A datagram socket (`WSK_PROVIDER_DATAGRAM_DISPATCH`). */
 export const WSK_FLAG_DATAGRAM_SOCKET = 0x00000004;
+/**
+ * A stream socket (WSK 1.1+, listen or connect decided later): not offered, `WskSocket` answers
+ * `STATUS_NOT_SUPPORTED`.
+ */
 export const WSK_FLAG_STREAM_SOCKET = 0x00000008;
 
 // ---- request and event flags ---------------------------------------------------------------
@@ -77,20 +85,27 @@ export const WSK_EVENT_DISABLE = 0x80000000;
 
 /** `WSK_SO_BASE` (ws2def.h): the first WSK socket option. */
 export const WSK_SO_BASE = 0x4000;
+/** Applies a security descriptor to the socket: not offered (`STATUS_NOT_SUPPORTED`). */
 export const SO_WSK_SECURITY = WSK_SO_BASE + 1;
 /** Enables and disables event callbacks with a `WSK_EVENT_CALLBACK_CONTROL`. */
 export const SO_WSK_EVENT_CALLBACK = WSK_SO_BASE + 2;
 
 /** `WSK_CONTROL_SOCKET_TYPE`: what `WskControlSocket` does. */
 export const WskSetOption = 0;
+/** Reads a socket option. */
 export const WskGetOption = 1;
+/** Issues an I/O control code (`SIO_*`). */
 export const WskIoctl = 2;
+/** One past the last `WSK_CONTROL_SOCKET_TYPE`. */
 export const WskControlMax = 3;
 
 /** `WSK_INSPECT_ACTION` (conditional accept). */
 export const WskInspectReject = 0;
+/** `WskInspectEvent`'s answer that accepts the connection. */
 export const WskInspectAccept = 1;
+/** `WskInspectEvent`'s answer that decides later, through `WskInspectComplete`. */
 export const WskInspectPend = 2;
+/** One past the last `WSK_INSPECT_ACTION`. */
 export const WskInspectMax = 3;
 
 const IOC_VOID = 0x20000000;
@@ -111,9 +126,15 @@ export const SIO_WSK_REGISTER_EXTENSION = ioctl(IOC_IN | IOC_OUT, 0x2);
 export const SIO_WSK_QUERY_IDEAL_SEND_BACKLOG = ioctl(IOC_OUT, 0x3);
 /** `_WSAIOR(IOC_WSK, 0x4)`: bytes received and not yet taken. */
 export const SIO_WSK_QUERY_RECEIVE_BACKLOG = ioctl(IOC_OUT, 0x4);
+/** `_WSAIOR(IOC_WSK, 0x5)`: the inspect ID of a conditionally accepted connection (not offered). */
 export const SIO_WSK_QUERY_INSPECT_ID = ioctl(IOC_OUT, 0x5);
+/**
+ * `_WSAIOW(IOC_WSK, 0x6)`: a fixed destination for a datagram socket's `WskSendTo` (not offered).
+ */
 export const SIO_WSK_SET_SENDTO_ADDRESS = ioctl(IOC_IN, 0x6);
+/** `_WSAIO(IOC_WSK, 0x7)`: TCP silent mode (not offered). */
 export const SIO_WSK_SET_TCP_SILENT_MODE = ioctl(IOC_VOID, 0x7);
+/** `_WSAIOW(IOC_WSK, 0x8)`: the receive-ex callback (not offered). */
 export const SIO_WSK_SET_RECEIVE_EX_CALLBACK = ioctl(IOC_IN, 0x8);
 
 // ---- registration --------------------------------------------------------------------------
@@ -125,19 +146,30 @@ export const WSK_INFINITE_WAIT = 0xffffffff;
 
 // ---- client control codes (WskControlClient) -----------------------------------------------
 
+/** `WskControlClient`: the transports the provider offers, as `WSK_TRANSPORT` entries. */
 export const WSK_TRANSPORT_LIST_QUERY = 2;
+/** `WskControlClient`: an IRP that completes when the transport list changes. */
 export const WSK_TRANSPORT_LIST_CHANGE = 3;
+/** `WskControlClient`: caches a security descriptor (not offered). */
 export const WSK_CACHE_SD = 4;
+/** `WskControlClient`: releases a cached security descriptor (not offered). */
 export const WSK_RELEASE_SD = 5;
+/** `WskControlClient`: maps a TDI device name to a transport (not offered). */
 export const WSK_TDI_DEVICENAME_MAPPING = 6;
+/** `WskControlClient`: enables event callbacks on every socket the client creates from now on. */
 export const WSK_SET_STATIC_EVENT_CALLBACKS = 7;
+/** `WskControlClient`: whether WSK uses TDI transports (not offered). */
 export const WSK_TDI_BEHAVIOR = 8;
+/** `WSK_TDI_BEHAVIOR`'s value that bypasses TDI transports. */
 export const WSK_TDI_BEHAVIOR_BYPASS_TDI = 0x00000001;
 
 // ---- datagram control flags (ws2def.h), reported by WskReceiveFrom -------------------------
 
 /** The datagram was larger than the buffer; the rest was discarded. */
 export const MSG_TRUNC = 0x0100;
+/** The control information was larger than its buffer; the rest was discarded. */
 export const MSG_CTRUNC = 0x0200;
+/** The datagram was received as a link-layer broadcast. */
 export const MSG_BCAST = 0x0400;
+/** The datagram was received as a link-layer multicast. */
 export const MSG_MCAST = 0x0800;

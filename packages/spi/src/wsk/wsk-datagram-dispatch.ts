@@ -52,7 +52,9 @@ export type PFN_WSK_RELEASE_DATAGRAM_INDICATION_LIST = (
 
 /** `WSK_BUF_LIST`: the datagrams of `WskSendMessages`. */
 export interface WSK_BUF_LIST {
+  /** The next datagram, or `null` at the end of the list. */
   Next: WSK_BUF_LIST | null;
+  /** This datagram's bytes. */
   Buffer: WSK_BUF;
 }
 
@@ -69,13 +71,26 @@ export type PFN_WSK_SEND_MESSAGES = (
 
 /** `WSK_PROVIDER_DATAGRAM_DISPATCH`. */
 export interface WSK_PROVIDER_DATAGRAM_DISPATCH {
+  /**
+   * Sets or gets a socket option, or issues an I/O control (`SO_WSK_EVENT_CALLBACK` among them).
+   */
   WskControlSocket: PFN_WSK_CONTROL_SOCKET;
+  /**
+   * Closes the socket: pending IRPs complete with `STATUS_CANCELLED`, the socket object is gone
+   * once the IRP completes.
+   */
   WskCloseSocket: PFN_WSK_CLOSE_SOCKET;
+  /** Binds the socket to a local address (once). */
   WskBind: PFN_WSK_BIND;
+  /** Sends one datagram to an address (or to the socket's fixed remote address). */
   WskSendTo: PFN_WSK_SEND_TO;
+  /** Receives one datagram and its sender's address. */
   WskReceiveFrom: PFN_WSK_RECEIVE_FROM;
+  /** Gives back an indication list kept by returning `STATUS_PENDING` from the receive callback. */
   WskRelease: PFN_WSK_RELEASE_DATAGRAM_INDICATION_LIST;
+  /** The socket's local address. */
   WskGetLocalAddress: PFN_WSK_GET_LOCAL_ADDRESS;
+  /** Sends a list of datagrams to one address. */
   WskSendMessages: PFN_WSK_SEND_MESSAGES;
 }
 

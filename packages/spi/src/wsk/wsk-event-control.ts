@@ -47,6 +47,7 @@ import type { WskVerifier } from './wsk-verifier';
 export interface WSK_EVENT_CALLBACK_CONTROL {
   /** `NPI_WSK_INTERFACE_ID` for the standard events. */
   NpiId: GUID;
+  /** The `WSK_EVENT_*` flags to enable, or one of them with `WSK_EVENT_DISABLE` to disable it. */
   EventMask: number;
 }
 

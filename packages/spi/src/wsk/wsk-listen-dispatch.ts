@@ -53,11 +53,22 @@ export type PFN_WSK_GET_LOCAL_ADDRESS = (
 
 /** `WSK_PROVIDER_LISTEN_DISPATCH`. */
 export interface WSK_PROVIDER_LISTEN_DISPATCH {
+  /**
+   * Sets or gets a socket option, or issues an I/O control (`SO_WSK_EVENT_CALLBACK` among them).
+   */
   WskControlSocket: PFN_WSK_CONTROL_SOCKET;
+  /**
+   * Closes the socket: pending IRPs complete with `STATUS_CANCELLED`, the socket object is gone
+   * once the IRP completes.
+   */
   WskCloseSocket: PFN_WSK_CLOSE_SOCKET;
+  /** Binds the socket to a local address (once). */
   WskBind: PFN_WSK_BIND;
+  /** Takes the next incoming connection (when `WskAcceptEvent` is not enabled). */
   WskAccept: PFN_WSK_ACCEPT;
+  /** Completes a conditional accept: not offered (`STATUS_NOT_SUPPORTED`). */
   WskInspectComplete: PFN_WSK_INSPECT_COMPLETE;
+  /** The socket's local address. */
   WskGetLocalAddress: PFN_WSK_GET_LOCAL_ADDRESS;
 }
 

@@ -122,13 +122,24 @@ export type PFN_WSK_GET_NAME_INFO = (Client: PWSK_CLIENT, ...rest: unknown[]) =>
 
 /** `WSK_PROVIDER_DISPATCH`. */
 export interface WSK_PROVIDER_DISPATCH {
+  /** The WSK version of the table (`MAKE_WSK_VERSION(1, 0)`). */
   Version: number;
+  /** Reserved, 0. */
   Reserved: number;
+  /**
+   * Creates a socket of a category (`WSK_FLAG_*_SOCKET`) over the transport of a family, type and
+   * protocol.
+   */
   WskSocket: PFN_WSK_SOCKET;
+  /** Creates a connection socket, binds it and connects it, in one call. */
   WskSocketConnect: PFN_WSK_SOCKET_CONNECT;
+  /** Client-level controls (`WSK_TRANSPORT_LIST_QUERY`, `WSK_SET_STATIC_EVENT_CALLBACKS`, …). */
   WskControlClient: PFN_WSK_CONTROL_CLIENT;
+  /** Name resolution: not offered (`STATUS_NOT_SUPPORTED`). */
   WskGetAddressInfo: PFN_WSK_GET_ADDRESS_INFO;
+  /** Frees what `WskGetAddressInfo` returned (nothing here). */
   WskFreeAddressInfo: PFN_WSK_FREE_ADDRESS_INFO;
+  /** Reverse name resolution: not offered (`STATUS_NOT_SUPPORTED`). */
   WskGetNameInfo: PFN_WSK_GET_NAME_INFO;
 }
 
@@ -431,14 +442,21 @@ export function providerDispatch(provider: WskProvider, version: number): WSK_PR
   return Object.freeze(dispatch);
 }
 
-/** What the subsystem tells a provider dispatch table about its clients. */
+/**
+ * What the subsystem tells a provider dispatch table about its clients.
+ * @internal
+ */
 export interface ProviderHooks {
+  /** The client deregistered: its waiting `WSK_TRANSPORT_LIST_CHANGE` IRPs are cancelled. */
   deregistered(client: WskClient): void;
 }
 
 const providerHooks = new WeakMap<object, ProviderHooks>();
 
-/** The hooks of a table `providerDispatch` built. */
+/**
+ * The hooks of a table `providerDispatch` built.
+ * @internal
+ */
 export function hooksOf(dispatch: WSK_PROVIDER_DISPATCH): ProviderHooks | undefined {
   return providerHooks.get(dispatch);
 }

@@ -16,7 +16,9 @@ import { transportEntry, type WskTransport, type WskTransportEntry } from './wsk
 
 /** `WSK_PROVIDER_CHARACTERISTICS`: the versions a provider supports. */
 export interface WSK_PROVIDER_CHARACTERISTICS {
+  /** The highest WSK version supported (`MAKE_WSK_VERSION`). */
   HighestVersion: number;
+  /** The lowest WSK version supported. */
   LowestVersion: number;
 }
 
@@ -35,9 +37,13 @@ export interface WskProviderOptions {
 
 /** A WSK provider. */
 export class WskProvider {
+  /** The transports it serves, in lookup order. */
   readonly transports: readonly WskTransportEntry[];
+  /** Default `SO_RCVBUF` of its sockets. */
   readonly receiveBufferSize: number;
+  /** Connections a listening socket holds before the client takes them. */
   readonly listenBacklog: number;
+  /** The versions it supports (what `WskQueryProviderCharacteristics` reports). */
   readonly characteristics: Readonly<WSK_PROVIDER_CHARACTERISTICS> = Object.freeze({
     HighestVersion: WSK_PROVIDER_VERSION,
     LowestVersion: WSK_PROVIDER_VERSION,

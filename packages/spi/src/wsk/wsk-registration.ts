@@ -32,20 +32,27 @@ import { WskVerifier, type WskVerifierOptions } from './wsk-verifier';
 
 /** `WSK_CLIENT_NPI`: the client's context and client-level dispatch table. */
 export interface WSK_CLIENT_NPI {
+  /** The client's own context, passed back to `WskClientEvent`. */
   ClientContext: unknown;
+  /** The client's version and client-level event. */
   Dispatch: WSK_CLIENT_DISPATCH;
 }
 
 /** `WSK_REGISTRATION`: a block the client keeps for the registration's lifetime; its fields are WSK's. */
 export interface WSK_REGISTRATION {
+  /** WSK's: the registration's state. */
   ReservedRegistrationState: number;
+  /** WSK's: the registration's client object. */
   ReservedRegistrationContext: unknown;
+  /** WSK's: the registration's lock. */
   ReservedRegistrationLock: number;
 }
 
 /** `WSK_PROVIDER_NPI`: filled by `WskCaptureProviderNPI`. */
 export interface WSK_PROVIDER_NPI {
+  /** The client object to pass to the provider's functions. */
   Client: PWSK_CLIENT | null;
+  /** The provider's table (`WskSocket`, `WskSocketConnect`, `WskControlClient`, …). */
   Dispatch: WSK_PROVIDER_DISPATCH | null;
 }
 

@@ -8,6 +8,10 @@
 
 /** `WSK_SOCKET`: a socket object; `Dispatch` is its category's provider table. */
 export interface WSK_SOCKET {
+  /**
+   * The socket's category table: cast it to `WSK_PROVIDER_LISTEN_DISPATCH`, `_CONNECTION_`,
+   * `_DATAGRAM_` or `_BASIC_`.
+   */
   readonly Dispatch: object;
 }
 

@@ -16,8 +16,11 @@ import type { GUID } from '../types/guid';
 
 /** One transport a WSK provider serves. */
 export interface WskTransport {
+  /** The address family it serves (`AF_INET`, `AF_INET6`, `AF_ISO`, …). */
   AddressFamily: number;
+  /** The socket type it serves (`SOCK_STREAM`, `SOCK_DGRAM`, `SOCK_SEQPACKET`, …). */
   SocketType: number;
+  /** The protocol it serves (`IPPROTO_TCP`, `ISOPROTO_TP2`, …). */
   Protocol: number;
   /** The driver that moves the bytes (`kind: 'stream'` for connection and listen sockets, `'datagram'` for datagram sockets). */
   driver: TransportDriver;
@@ -34,10 +37,15 @@ export interface WskTransport {
 
 /** `WSK_TRANSPORT`. */
 export interface WSK_TRANSPORT {
+  /** The transport's version. */
   Version: number;
+  /** The socket type it serves. */
   SocketType: number;
+  /** The protocol it serves. */
   Protocol: number;
+  /** The address family it serves. */
   AddressFamily: number;
+  /** The GUID of the transport's provider. */
   ProviderId: GUID;
 }
 
@@ -48,15 +56,7 @@ export const SIZEOF_WSK_TRANSPORT = 28;
 export const GUID_NULL: GUID = '00000000-0000-0000-0000-000000000000';
 
 /** A transport as the provider keeps it: the configuration with its defaults filled in. */
-export interface WskTransportEntry {
-  readonly AddressFamily: number;
-  readonly SocketType: number;
-  readonly Protocol: number;
-  readonly driver: TransportDriver;
-  readonly ProviderId: GUID;
-  readonly Version: number;
-  readonly messageOriented: boolean;
-}
+export type WskTransportEntry = Readonly<Required<WskTransport>>;
 
 /** Fills in a transport's defaults. */
 export function transportEntry(transport: WskTransport): WskTransportEntry {

@@ -50,6 +50,7 @@ export const WSK_VERIFIER_RULES: Readonly<Record<WskVerifierRule, string>> = {
 
 /** One recorded violation. */
 export interface WskViolation {
+  /** The rule broken. */
   rule: WskVerifierRule;
   /** The WSK function, callback or IRP routine involved (`WskSend`, `WskReceiveEvent`, `IoCompleteRequest` …). */
   call: string;
@@ -61,9 +62,15 @@ export interface WskViolation {
 
 /** Thrown at a violation in strict mode. */
 export class WskVerifierError extends Error {
+  /** `'WskVerifierError'`. */
   override readonly name = 'WskVerifierError';
-  constructor(readonly violation: WskViolation) {
+  /** The violation found. */
+  readonly violation: WskViolation;
+
+  /** @param violation the violation found */
+  constructor(violation: WskViolation) {
     super(`[${violation.rule}] ${violation.call}: ${violation.message}`);
+    this.violation = violation;
   }
 }
 

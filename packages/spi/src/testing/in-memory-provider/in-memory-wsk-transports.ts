@@ -16,6 +16,7 @@ import { createInMemoryStreamDriver } from './in-memory-stream-driver';
 
 /** Where the in-memory WSK transports run. */
 export interface InMemoryWskOptions {
+  /** The simulated network the in-memory providers run on. */
   network: SimNetwork;
   /** The host (or its name) whose endpoints the WSK sockets use. */
   host: string | SimHost;

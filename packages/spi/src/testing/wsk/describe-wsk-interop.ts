@@ -43,7 +43,9 @@ import { WskAcceptRecorder, WskConnectionRecorder, WskTestClient } from './wsk-t
 
 /** A running pair of sides: a WSK subsystem with its provider, and a Winsock process. */
 export interface WskInteropEnv {
+  /** The WSK side: a subsystem with the transport's provider attached. */
   wsk: WskSubsystem;
+  /** The Winsock side (in this process or, through `startProviderProcess`, in another). */
   winsock: Ws2;
   /** Ends the Winsock process and releases the networks. */
   end(): Promise<void> | void;
@@ -53,9 +55,11 @@ export interface WskInteropEnv {
 export interface WskInteropSetup {
   /** Shown in the suite's title. */
   name: string;
-  /** The triple both sides open. */
+  /** The address family both sides open. */
   af: number;
+  /** The socket type both sides open. */
   type: number;
+  /** The protocol both sides open. */
   protocol: number;
   /** Starts both sides. */
   start(): Promise<WskInteropEnv> | WskInteropEnv;

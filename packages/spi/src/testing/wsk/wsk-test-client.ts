@@ -43,17 +43,27 @@ import type { PWSK_CLIENT, WSK_SOCKET } from '../../wsk/wsk-socket-types';
 
 /** A WSK request that did not succeed. */
 export class WskCallError extends Error {
+  /** `'WskCallError'`. */
   override readonly name = 'WskCallError';
-  constructor(
-    readonly call: string,
-    readonly status: NTSTATUS,
-  ) {
+  /** The WSK function called (`WskSocket`, `WskConnect` …). */
+  readonly call: string;
+  /** The NTSTATUS it completed with. */
+  readonly status: NTSTATUS;
+
+  /**
+   * @param call the WSK function called
+   * @param status the NTSTATUS it completed with
+   */
+  constructor(call: string, status: NTSTATUS) {
     super(`${call} failed: ${ntStatusName(status)}`);
+    this.call = call;
+    this.status = status;
   }
 }
 
 /** One event a connection socket received. */
 export interface RecordedEvent {
+  /** Which callback: `WskReceiveEvent` with data or with a NULL indication, `WskDisconnectEvent`, `WskSendBacklogEvent`. */
   kind: 'receive' | 'receive-null' | 'disconnect' | 'send-backlog';
   /** The callback's `Flags` (0 for the send-backlog event, which has none). */
   flags: number;
@@ -65,6 +75,7 @@ export interface RecordedEvent {
 
 /** The connection callbacks of a socket, recording every event and taking the data it is offered. */
 export class WskConnectionRecorder {
+  /** Every event, in the order the callbacks were called. */
   readonly events: RecordedEvent[] = [];
   private readonly chunks: Uint8Array[] = [];
   private waiters: Array<() => void> = [];
@@ -159,15 +170,27 @@ export class WskConnectionRecorder {
   }
 }
 
+/** A connection `WskAcceptEvent` took. */
+export interface WskAcceptedConnection {
+  /** The accepted connection socket. */
+  socket: WSK_SOCKET;
+  /** The recorder of its events. */
+  recorder: WskConnectionRecorder;
+  /** The peer's address. */
+  remote: SOCKADDR;
+}
+
 /** A listen dispatch table whose `WskAcceptEvent` accepts every connection with a new recorder. */
 export class WskAcceptRecorder {
-  readonly accepted: Array<{ socket: WSK_SOCKET; recorder: WskConnectionRecorder; remote: SOCKADDR }> = [];
+  /** The connections accepted so far, in order. */
+  readonly accepted: WskAcceptedConnection[] = [];
   private waiters: Array<() => void> = [];
   /** Called for each recorder before it is returned to WSK (to set its answers). */
   prepare: (recorder: WskConnectionRecorder) => void = () => undefined;
   /** Called with each accepted socket (`WskTestClient.listen` sets it, so `end()` closes them). */
   adopt: (socket: WSK_SOCKET) => void = () => undefined;
 
+  /** The table to give the listening socket (`WskSocket`'s `Dispatch`). */
   readonly dispatch: WSK_CLIENT_LISTEN_DISPATCH = {
     WskAcceptEvent: (_context, _flags, _local, remote, socket, acceptContext, acceptDispatch) => {
       if (!socket) return STATUS_SUCCESS;
@@ -185,20 +208,42 @@ export class WskAcceptRecorder {
   };
 
   /** Resolves with the `n`-th accepted connection (0-based) once it arrived. */
-  async nth(n: number): Promise<{ socket: WSK_SOCKET; recorder: WskConnectionRecorder; remote: SOCKADDR }> {
+  async nth(n: number): Promise<WskAcceptedConnection> {
     while (this.accepted.length <= n) await new Promise<void>((resolve) => this.waiters.push(resolve));
     return this.accepted[n]!;
   }
 }
 
+/** What `WskTestClient.accept` resolves with. */
+export interface WskAccepted {
+  /** The accepted connection socket. */
+  socket: WSK_SOCKET;
+  /** The peer's address. */
+  remote: SOCKADDR;
+}
+
+/** What `WskTestClient.receive` resolves with. */
+export interface WskReceived {
+  /** The IRP's status. */
+  Status: NTSTATUS;
+  /** The bytes received. */
+  data: Uint8Array;
+}
+
 /** A registered WSK client with its captured provider NPI. */
 export class WskTestClient {
+  /** The client's `WSK_REGISTRATION`. */
   readonly registration: WSK_REGISTRATION = emptyWskRegistration();
   private client: PWSK_CLIENT | null = null;
   private dispatch: WSK_PROVIDER_DISPATCH | null = null;
   private readonly sockets = new Set<WSK_SOCKET>();
 
-  private constructor(readonly wsk: WskSubsystem) {}
+  /** The subsystem it registered with. */
+  readonly wsk: WskSubsystem;
+
+  private constructor(wsk: WskSubsystem) {
+    this.wsk = wsk;
+  }
 
   /** Registers with `wsk` and captures its provider NPI (waiting for it). */
   static async start(wsk: WskSubsystem): Promise<WskTestClient> {
@@ -331,10 +376,7 @@ export class WskTestClient {
   }
 
   /** `WskAccept` on a listening socket. */
-  async accept(
-    listen: WSK_SOCKET,
-    recorder: WskConnectionRecorder | null = null,
-  ): Promise<{ socket: WSK_SOCKET; remote: SOCKADDR }> {
+  async accept(listen: WSK_SOCKET, recorder: WskConnectionRecorder | null = null): Promise<WskAccepted> {
     const remote = out<SOCKADDR | null>(null);
     const d = listen.Dispatch as WSK_PROVIDER_LISTEN_DISPATCH;
     const result = await this.must('WskAccept', (irp) =>
@@ -384,11 +426,7 @@ export class WskTestClient {
   }
 
   /** `WskReceive` into a buffer of `capacity`; resolves with the status and the bytes received. */
-  async receive(
-    socket: WSK_SOCKET,
-    capacity: number,
-    flags = 0,
-  ): Promise<{ Status: NTSTATUS; data: Uint8Array }> {
+  async receive(socket: WSK_SOCKET, capacity: number, flags = 0): Promise<WskReceived> {
     const buffer = new Uint8Array(capacity);
     const d = socket.Dispatch as WSK_PROVIDER_CONNECTION_DISPATCH;
     const result = await this.call((irp) => d.WskReceive(socket, wskBuf(buffer), flags, irp));
