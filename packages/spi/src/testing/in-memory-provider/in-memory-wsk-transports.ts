@@ -31,6 +31,11 @@ export interface InMemoryWskOptions {
  * (`SOCK_STREAM`), message (`SOCK_SEQPACKET`) and datagram (`SOCK_DGRAM`), all with the given
  * protocol number — the same transports `createInMemoryProvider` serves Winsock sockets with, so
  * the two interoperate on one `SimNetwork`.
+ * @example
+ * const network = new SimNetwork();
+ * network.addHost('wsk', { ipv4: ['10.0.0.1'] });
+ * const provider = createWskProvider({ transports: inMemoryWskTransports({ network, host: 'wsk' }) });
+ * const wsk = new WskSubsystem({ provider });
  */
 export function inMemoryWskTransports(options: InMemoryWskOptions): WskTransport[] {
   const host = typeof options.host === 'string' ? options.network.host(options.host) : options.host;

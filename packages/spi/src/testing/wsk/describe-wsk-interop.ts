@@ -81,7 +81,26 @@ export interface WskInteropSetup {
 
 const ABORTIVE = (event: { flags: number }): boolean => (event.flags & WSK_FLAG_ABORTIVE) !== 0;
 
-/** Declares the suite (jest) for one transport. */
+/**
+ * Declares the suite (jest) for one transport: a WSK client and a Winsock application, each
+ * listening and each connecting, data both ways, graceful and abortive disconnects both ways.
+ * @example
+ * describeWskInterop({
+ *   name: 'TCP over loopback',
+ *   af: AF_INET, type: SOCK_STREAM, protocol: IPPROTO_TCP, halfClose: true,
+ *   start: () => {
+ *     const provider = createWskProvider({ transports: tcpWskTransports() });
+ *     const proc = startTcpProcess(); // a Ws2 with the TCP provider, in a child process
+ *     return {
+ *       wsk: new WskSubsystem({ provider }),
+ *       winsock: proc.ws2,
+ *       end: () => { proc.end(); provider.dispose(); },
+ *     };
+ *   },
+ *   wskAddress: () => sockaddrIn('127.0.0.1', 0),
+ *   winsockAddress: () => sockaddrIn('127.0.0.1', 0),
+ * });
+ */
 export function describeWskInterop(setup: WskInteropSetup): void {
   const jest = loadJestApi();
   const { describe, it, expect, beforeEach, afterEach } = jest;

@@ -22,7 +22,15 @@ export const WATCHED_RESOURCES: ReadonlySet<string> = new Set([
  */
 const TEST_RUNNER_FRAME = /[\\/]node_modules[\\/](?:@jest[\\/]|jest-)/;
 
-/** Watches the creation and destruction of sockets, servers, datagram ports and timers. */
+/**
+ * Watches the creation and destruction of sockets, servers, datagram ports and timers.
+ * @example
+ * const watch = new HandleWatch();
+ * const client = await WskTestClient.start(wsk);
+ * // … listen, connect, send, leave a receive pending …
+ * await client.end();
+ * expect((await watch.settle()).length === 0 ? [] : watch.creators()).toEqual([]);
+ */
 export class HandleWatch {
   private readonly live = new Map<number, { type: string; stack: string }>();
   private readonly hook: AsyncHook;

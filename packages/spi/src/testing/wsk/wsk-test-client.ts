@@ -12,7 +12,7 @@ import { SOL_SOCKET } from '../../constants/socket-options';
 import { out } from '../../types/out-cell';
 import type { SOCKADDR } from '../../types/sockaddr';
 import { callWithIrp, type IO_STATUS_BLOCK, type IRP } from '../../wsk/irp';
-import { type NTSTATUS, ntStatusName, STATUS_DATA_NOT_ACCEPTED, STATUS_SUCCESS } from '../../wsk/ntstatus';
+import { type NTSTATUS, ntStatusName, STATUS_SUCCESS } from '../../wsk/ntstatus';
 import { wskBuf } from '../../wsk/wsk-buf';
 import type {
   WSK_CLIENT_CONNECTION_DISPATCH,
@@ -41,7 +41,12 @@ import {
 } from '../../wsk/wsk-registration';
 import type { PWSK_CLIENT, WSK_SOCKET } from '../../wsk/wsk-socket-types';
 
-/** A WSK request that did not succeed. */
+/**
+ * A WSK request that did not succeed: what `WskTestClient`'s helpers reject with.
+ * @example
+ * await expect(client.connect(SOCK_STREAM, IPPROTO_TCP, local, nobody, new WskConnectionRecorder()))
+ *   .rejects.toMatchObject({ call: 'WskConnect', status: STATUS_CONNECTION_REFUSED });
+ */
 export class WskCallError extends Error {
   /** `'WskCallError'`. */
   override readonly name = 'WskCallError';
@@ -73,7 +78,16 @@ export interface RecordedEvent {
   ideal?: number;
 }
 
-/** The connection callbacks of a socket, recording every event and taking the data it is offered. */
+/**
+ * The connection callbacks of a socket, recording every event and taking the data it is offered.
+ * @example
+ * const recorder = new WskConnectionRecorder();
+ * const socket = await client.connect(SOCK_STREAM, IPPROTO_TCP, local, remote, recorder);
+ * client.enableEvents(socket, WSK_EVENT_RECEIVE | WSK_EVENT_DISCONNECT);
+ * await recorder.untilDisconnected();
+ * expect(new TextDecoder().decode(recorder.received())).toBe('hello');
+ * expect(WskConnectionRecorder.abortive(recorder.disconnects()[0]!)).toBe(false);
+ */
 export class WskConnectionRecorder {
   /** Every event, in the order the callbacks were called. */
   readonly events: RecordedEvent[] = [];
@@ -180,7 +194,15 @@ export interface WskAcceptedConnection {
   remote: SOCKADDR;
 }
 
-/** A listen dispatch table whose `WskAcceptEvent` accepts every connection with a new recorder. */
+/**
+ * A listen dispatch table whose `WskAcceptEvent` accepts every connection with a new recorder.
+ * @example
+ * const acceptor = new WskAcceptRecorder();
+ * const listener = await client.listen(AF_INET, SOCK_STREAM, IPPROTO_TCP, sockaddrIn('127.0.0.1', 0),
+ *   acceptor, WSK_EVENT_ACCEPT | WSK_EVENT_RECEIVE | WSK_EVENT_DISCONNECT);
+ * // … a Winsock application connects to await client.localAddress(listener) …
+ * const { socket, recorder } = await acceptor.nth(0);
+ */
 export class WskAcceptRecorder {
   /** The connections accepted so far, in order. */
   readonly accepted: WskAcceptedConnection[] = [];
@@ -230,7 +252,19 @@ export interface WskReceived {
   data: Uint8Array;
 }
 
-/** A registered WSK client with its captured provider NPI. */
+/**
+ * A registered WSK client with its captured provider NPI, and promise-returning helpers over the
+ * IRP-based calls; `end()` closes what it opened and deregisters.
+ * @example
+ * const wsk = new WskSubsystem({ provider: createWskProvider({ transports: tcpWskTransports() }) });
+ * const client = await WskTestClient.start(wsk);
+ * const socket = await client.connect(SOCK_STREAM, IPPROTO_TCP, sockaddrIn('127.0.0.1', 0),
+ *   sockaddrIn('127.0.0.1', port), new WskConnectionRecorder());
+ * await client.send(socket, new TextEncoder().encode('hello'));
+ * await client.disconnect(socket, null);
+ * await client.end();
+ * expect(wsk.verifier.violations).toEqual([]);
+ */
 export class WskTestClient {
   /** The client's `WSK_REGISTRATION`. */
   readonly registration: WSK_REGISTRATION = emptyWskRegistration();
@@ -469,9 +503,6 @@ export class WskTestClient {
     await this.wsk.WskDeregister(this.registration);
   }
 }
-
-/** Accepts nothing: `STATUS_DATA_NOT_ACCEPTED` for every indication. */
-export const refuseData = (): NTSTATUS => STATUS_DATA_NOT_ACCEPTED;
 
 function concat(chunks: readonly Uint8Array[]): Uint8Array {
   let total = 0;
