@@ -108,6 +108,21 @@ export class TcpLink implements TransportLink {
     this.connection.reset();
   }
 
+  /** Reads once after the peer's FIN, so an RST that followed it is reported (see `StreamConnection`). */
+  probeReset(): Promise<void> {
+    return this.connection.probeAfterEnd?.() ?? Promise.resolve();
+  }
+
+  /** The `net.Socket` behind the connection, for a child process (`WSADuplicateSocketW`). */
+  exportHandle(): unknown {
+    return this.connection.nativeHandle?.();
+  }
+
+  /** Lets go of this process's descriptor: the connection lives on in the other process. */
+  release(): void {
+    this.connection.forget?.();
+  }
+
   /** Stops reading from the socket (the kit's receive buffer is full): TCP's window closes. */
   pause(): void {
     this.connection.pause();

@@ -11,8 +11,10 @@
  * @module
  */
 
+import { Socket } from 'node:net';
 import {
   type AddressFamilyCodec,
+  adoptNodeStream,
   type BindOptions,
   type ConnectOutcome,
   type ConnectRequest,
@@ -94,6 +96,12 @@ export function tcpStreamDriver(
       onIncoming: (incoming: IncomingConnection) => void,
     ): Promise<ListenerHandle> {
       return reservationOf(binding).listen(onIncoming);
+    },
+
+    /** A connection a parent process handed over (`WSADuplicateSocketW` into a child): a `net.Socket`. */
+    adoptHandle(handle: unknown): TcpLink | undefined {
+      if (!(handle instanceof Socket) || handle.destroyed) return undefined;
+      return new TcpLink(adoptNodeStream(handle));
     },
 
     dispose(): void {

@@ -43,8 +43,6 @@ const TCP_UNAVAILABLE = {
   XP1_EXPEDITED_DATA: 'the StreamNetwork contract (Node net) cannot send or receive TCP urgent data',
   SO_CONDITIONAL_ACCEPT:
     'the StreamNetwork contract (Node net) offers connections only after the handshake completed',
-  'reset-after-peer-close':
-    "Node's net stops reading at the peer's FIN, so an RST that arrives afterwards is seen only by the next send",
 };
 
 function chainedProcess(styles: readonly LayerStyle[]): Promise<LayeredProcess> {

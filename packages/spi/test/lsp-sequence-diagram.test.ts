@@ -157,8 +157,12 @@ const MERMAID = `sequenceDiagram
     P1-->>P0: = 0 (5 bytes)
     P2->>P3: WSPSend(#1, [<5 bytes>], 1, &0, 0, {overlapped}, NULL, {thread})
     P3->>P4: WSPSend(#1, [<5 bytes>], 1, &0, 0, {overlapped}, NULL, {thread})
-    P4-->>P3: = 0 (5 bytes)
-    P3-->>P2: = 0 (5 bytes)
+    P4-->>P3: = SOCKET_ERROR [WSA_IO_PENDING]
+    P3-->>P2: = SOCKET_ERROR [WSA_IO_PENDING]
+    P2->>P3: WSPGetOverlappedResult(#1, {overlapped}, &0, FALSE, &0)
+    P3->>P4: WSPGetOverlappedResult(#1, {overlapped}, &0, FALSE, &0)
+    P4-->>P3: = TRUE
+    P3-->>P2: = TRUE
     Note over P5: client → server data 5 bytes
 `;
 
@@ -171,7 +175,11 @@ const TEXT = `  Application        A          faults           C          TCP/IP
        |<............|             |             |             |             |        = 0 (5 bytes)
        |             |             |------------>|             |             |        WSPSend(#1, [<5 bytes>], 1, &0, 0, {ove…
        |             |             |             |------------>|             |        WSPSend(#1, [<5 bytes>], 1, &0, 0, {ove…
-       |             |             |             |<............|             |        = 0 (5 bytes)
-       |             |             |<............|             |             |        = 0 (5 bytes)
+       |             |             |             |<............|             |        = SOCKET_ERROR [WSA_IO_PENDING]
+       |             |             |<............|             |             |        = SOCKET_ERROR [WSA_IO_PENDING]
+       |             |             |------------>|             |             |        WSPGetOverlappedResult(#1, {overlapped}…
+       |             |             |             |------------>|             |        WSPGetOverlappedResult(#1, {overlapped}…
+       |             |             |             |<............|             |        = TRUE
+       |             |             |<............|             |             |        = TRUE
        |             |             |             |             |             *        Network: client → server data 5 bytes
 `;

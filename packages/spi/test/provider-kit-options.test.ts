@@ -27,9 +27,14 @@ import {
   type SOCKADDR,
   SOCKET_ERROR,
   SOL_SOCKET,
+  STATUS_CONNECTION_RESET,
+  STATUS_PENDING,
+  STATUS_SUCCESS,
   sockaddrIn,
   sockaddrIn6,
   WSA_IO_INCOMPLETE,
+  WSA_IO_PENDING,
+  WSAECONNRESET,
   WSAEFAULT,
   WSAEINVAL,
   WSAENOPROTOOPT,
@@ -217,20 +222,24 @@ describe('provider kit: WSPAsyncSelect and overlapped receives', () => {
     const buf = wsabuf(16);
     const err = out(0);
     const flags = out(0);
-    const pending = world.server.table.lpWSPRecv(server, [buf], 1, null, flags, overlapped, null, null, err);
+    // The call returns as soon as it pends: SOCKET_ERROR / WSA_IO_PENDING, Internal STATUS_PENDING.
+    expect(
+      await world.server.table.lpWSPRecv(server, [buf], 1, null, flags, overlapped, null, null, err),
+    ).toBe(SOCKET_ERROR);
+    expect(err.value).toBe(WSA_IO_PENDING);
+    expect(overlapped).toMatchObject({ Internal: STATUS_PENDING, InternalHigh: -1 });
     const transferred = out(0);
     expect(
       await world.server.table.lpWSPGetOverlappedResult(server, overlapped, transferred, false, out(0), err),
     ).toBe(false);
     expect(err.value).toBe(WSA_IO_INCOMPLETE);
     await world.client.send(client, 'late');
-    expect(await pending).toBe(0);
-    expect(event.signalled).toBe(true);
-    expect(overlapped).toMatchObject({ Internal: 0, InternalHigh: 4 });
     expect(
       await world.server.table.lpWSPGetOverlappedResult(server, overlapped, transferred, true, out(0), err),
     ).toBe(true);
     expect(transferred.value).toBe(4);
+    expect(event.signalled).toBe(true);
+    expect(overlapped).toMatchObject({ Internal: STATUS_SUCCESS, InternalHigh: 4 });
   });
 
   /** An overlapped with a manual-reset event, and a completion routine that records its calls. */
@@ -299,7 +308,7 @@ describe('provider kit: WSPAsyncSelect and overlapped receives', () => {
     const { client, server } = await connectedPair(world);
     const call = overlappedCall();
     const err = out(0);
-    const pending = world.server.table.lpWSPRecv(
+    const rc = await world.server.table.lpWSPRecv(
       server,
       [wsabuf(16)],
       1,
@@ -310,14 +319,26 @@ describe('provider kit: WSPAsyncSelect and overlapped receives', () => {
       call.thread,
       err,
     );
+    expect([rc, err.value]).toEqual([SOCKET_ERROR, WSA_IO_PENDING]);
     expect(world.client.setOpt(client, SOL_SOCKET, SO_LINGER, { l_onoff: 1, l_linger: 0 })).toBe(0);
     expect(world.client.close(client)).toBe(0);
-    expect(await pending).toBe(SOCKET_ERROR);
-    expect(err.value).not.toBe(0);
+    const transferred = out(0);
+    expect(
+      await world.server.table.lpWSPGetOverlappedResult(
+        server,
+        call.overlapped,
+        transferred,
+        true,
+        out(0),
+        err,
+      ),
+    ).toBe(false);
+    // The peer's reset: WSAECONNRESET for WSAGetOverlappedResult, STATUS_CONNECTION_RESET in Internal.
+    expect(err.value).toBe(WSAECONNRESET);
     await new Promise<void>((resolve) => setImmediate(resolve));
-    expect(call.overlapped).toMatchObject({ Internal: err.value, InternalHigh: 0 });
+    expect(call.overlapped).toMatchObject({ Internal: STATUS_CONNECTION_RESET, InternalHigh: 0 });
     expect(call.event.sets).toBe(1);
-    expect(call.completions).toEqual([[err.value, 0, 0]]);
+    expect(call.completions).toEqual([[WSAECONNRESET, 0, 0]]);
   });
 
   it('an overlapped receive that succeeds at once still completes: fields, event and routine', async () => {
@@ -341,7 +362,7 @@ describe('provider kit: WSPAsyncSelect and overlapped receives', () => {
     );
     expect([rc, received.value]).toEqual([0, 3]);
     await new Promise<void>((resolve) => setImmediate(resolve));
-    expect(call.overlapped).toMatchObject({ Internal: 0, InternalHigh: 3 });
+    expect(call.overlapped).toMatchObject({ Internal: STATUS_SUCCESS, InternalHigh: 3 });
     expect(call.event.sets).toBe(1);
     expect(call.completions).toEqual([[0, 3, 0]]);
   });

@@ -29,18 +29,17 @@ export const NO_URGENT_DATA =
 export const NO_DEFERRED_HANDSHAKE =
   'the StreamNetwork contract (Node net, SimNetwork) offers connections only after the handshake completed';
 
-/** Why real loopback TCP misses a reset that follows the peer's FIN until the next send. */
-export const NO_READ_AFTER_FIN =
-  "Node's net stops reading at the peer's FIN, so an RST that arrives afterwards is seen only by the next send";
-
 /** What TCP over the network contract declares but cannot deliver. */
 const TCP_UNAVAILABLE = {
   XP1_EXPEDITED_DATA: NO_URGENT_DATA,
   SO_CONDITIONAL_ACCEPT: NO_DEFERRED_HANDSHAKE,
 };
 
-/** Over real sockets, also the reset after the peer's FIN (SimNetwork delivers it). */
-const TCP_LOOPBACK_UNAVAILABLE = { ...TCP_UNAVAILABLE, 'reset-after-peer-close': NO_READ_AFTER_FIN };
+/**
+ * Over real sockets the same: the reset that follows the peer's FIN is read after the end
+ * (`NodeStreamConnection.probeAfterEnd`), so its recv reports it as Windows does.
+ */
+const TCP_LOOPBACK_UNAVAILABLE = TCP_UNAVAILABLE;
 
 type Protocol = 'tcp' | 'udp';
 

@@ -1,7 +1,10 @@
 export * from './event-object';
 export * from './expand-path';
+export * from './io-completion-port';
 export * from './loaded-provider';
 export * from './negotiate-version';
+export * from './process-directory';
+export type { CompletionTarget } from './process-io';
 export * from './provider-failure';
 export * from './provider-host';
 export * from './provider-loader';

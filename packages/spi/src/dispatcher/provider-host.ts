@@ -1,6 +1,42 @@
 import type { CatalogSnapshot } from '../catalog/catalog-entry';
+import type { OverlappedRequest } from '../spi/overlapped-request';
 import type { LPWSPSTARTUP } from '../spi/wsp-proc-table';
+import type { LPINT, LPWSAOVERLAPPED_COMPLETION_ROUTINE, SOCKET, WSAOVERLAPPED } from '../spi/wsp-types';
 import type { WSPUPCALLTABLE } from '../spi/wsp-upcall-table';
+
+/**
+ * What a provider DLL calls in its process directly, outside the upcall table: ws2_32's exports
+ * (`WSASetLastError`, which an extension function such as `AcceptEx` sets its error with, and
+ * `WPUCompleteOverlappedRequest`) and the I/O manager that completes an IFS provider's requests.
+ */
+export interface ProcessIoExports {
+  /** `GetCurrentProcessId()` of the process (what `WSPDuplicateSocket` is asked to duplicate into). */
+  readonly processId: number;
+  /** `WSASetLastError` for the calling flow. */
+  WSASetLastError(iError: number): void;
+  /** `WSAGetLastError` of the calling flow. */
+  WSAGetLastError(): number;
+  /**
+   * For an extension function that returns a Promise: claims the calling flow's last-error cell now
+   * and returns the function that sets it when the call settles (where the caller reads it after
+   * `await`).
+   */
+  claimLastError(): (iError: number) => void;
+  /** `WPUCompleteOverlappedRequest` (ws2spi.h): a non-IFS provider completes a request on its handle. */
+  WPUCompleteOverlappedRequest(
+    s: SOCKET,
+    lpOverlapped: WSAOVERLAPPED | null,
+    dwError: number,
+    cbTransferred: number,
+    lpErrno: LPINT,
+  ): number;
+  /** The I/O manager: starts an overlapped request on an IFS socket (see `OverlappedRequest`). */
+  startOverlappedRequest(
+    s: SOCKET,
+    lpOverlapped: WSAOVERLAPPED | null,
+    lpCompletionRoutine: LPWSAOVERLAPPED_COMPLETION_ROUTINE | null,
+  ): OverlappedRequest;
+}
 
 /**
  * What a layered provider may ask of the process that started it, beyond the 15 upcalls: the
@@ -12,6 +48,8 @@ export interface ProviderHost {
   readonly snapshot: CatalogSnapshot;
   /** The `WSPStartup` at a catalog path, or undefined if it is neither registered nor loadable now. */
   loadProvider(path: string): LPWSPSTARTUP | undefined;
+  /** The process's exports and I/O manager (absent in hosts made outside a `Ws2`). */
+  readonly io?: ProcessIoExports;
 }
 
 // Keyed by the exact upcall-table object a provider received, so no process state is global:

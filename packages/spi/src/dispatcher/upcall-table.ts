@@ -21,9 +21,11 @@ export interface UpcallHost {
   currentThreadId(): number;
   /**
    * Runs `fn` later, from the event loop — so outside any provider call — on behalf of
-   * `WPUQueueApc` / `WPUPostMessage`.
+   * `WPUPostMessage` (and `WPUQueueApc`, without `queueApc`).
    */
   schedule(fn: () => void): void;
+  /** Queues an APC on the process's thread (`WPUQueueApc`): it also ends alertable waits. */
+  queueApc?(fn: () => void): void;
 }
 
 function isOutCell(value: unknown): value is Out<unknown> {
@@ -180,7 +182,8 @@ export function createUpcallTable(host: UpcallHost): WSPUPCALLTABLE {
         setErr(lpErrno, WSAEFAULT);
         return SOCKET_ERROR;
       }
-      host.schedule(() => lpfnUserApc(dwContext));
+      if (host.queueApc) host.queueApc(() => lpfnUserApc(dwContext));
+      else host.schedule(() => lpfnUserApc(dwContext));
       return 0;
     },
 

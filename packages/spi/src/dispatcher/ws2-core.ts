@@ -21,6 +21,8 @@ import { AsyncCall, ProviderThrew, Settled } from './async-call';
 import type { HandleRecord } from './handle-table';
 import { LastErrorSlot } from './last-error';
 import type { LoadedProvider } from './loaded-provider';
+import { registerProcess } from './process-directory';
+import { ProcessIo } from './process-io';
 import type { ProviderFailure } from './provider-failure';
 import { bindProviderHost, type ProviderHost } from './provider-host';
 import { ProviderLoader } from './provider-loader';
@@ -83,6 +85,14 @@ export abstract class Ws2Core {
   /** Frames of settled asynchronous calls, for the next ones (see `AsyncCall`). */
   private readonly idleCalls: AsyncCall[] = [];
   private readonly completeCall = (call: AsyncCall, rc: unknown): number => this.completion(call, rc);
+  /** `GetCurrentProcessId()`: what `WSADuplicateSocketW` is given to duplicate a socket into this process. */
+  readonly processId: number = registerProcess(this);
+  /** The process's I/O manager: the one completion path, completion-port associations, APCs. */
+  protected readonly io = new ProcessIo({
+    process: () => this.current,
+    reportApcFailure: (error) =>
+      this.recordFailure({ providerId: '', path: '', call: 'APC', reason: 'an APC threw', error }),
+  });
 
   constructor(options: Ws2Options) {
     this.catalog = options.catalog;
@@ -359,6 +369,7 @@ export abstract class Ws2Core {
     const table = createUpcallTable({
       process: () => (process.closed ? undefined : process),
       currentThreadId: () => MAIN_THREAD,
+      queueApc: (fn) => this.io.queueApc(fn),
       schedule: (fn) => {
         setImmediate(() => {
           try {
@@ -379,7 +390,22 @@ export abstract class Ws2Core {
     // Windows passes it by value) finds the same host, so per-process state can key on it.
     let host = this.hosts.get(process);
     if (!host) {
-      host = { snapshot: process.snapshot, loadProvider: (path) => this.loader.loadSync(path) };
+      host = {
+        snapshot: process.snapshot,
+        loadProvider: (path) => this.loader.loadSync(path),
+        io: {
+          processId: this.processId,
+          WSASetLastError: (code) => this.lastError.set(code),
+          WSAGetLastError: () => this.lastError.get(),
+          claimLastError: () => {
+            const cell = this.lastError.claim();
+            return (code) => this.lastError.complete(cell, code);
+          },
+          WPUCompleteOverlappedRequest: (s, ov, error, bytes, lpErrno) =>
+            this.io.WPUCompleteOverlappedRequest(s, ov, error, bytes, lpErrno),
+          startOverlappedRequest: (s, ov, routine) => this.io.startOverlappedRequest(s, ov, routine),
+        },
+      };
       this.hosts.set(process, host);
     }
     return bindProviderHost(table, host);

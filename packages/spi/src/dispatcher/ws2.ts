@@ -1,7 +1,10 @@
 import type { CatalogSnapshot } from '../catalog/catalog-entry';
 import { Ws2CatalogQueries } from './api/catalog-queries';
+import { Ws2CompletionPorts } from './api/completion-ports';
 import { Ws2Disconnect } from './api/disconnect';
+import { Ws2DuplicateSocket } from './api/duplicate-socket';
 import { Ws2EventsAndSelect } from './api/events-and-select';
+import { Ws2ExtensionFunctions } from './api/extension-functions';
 import { Ws2NamesAndOptions } from './api/names-and-options';
 import { Ws2Receive } from './api/receive';
 import { Ws2Send } from './api/send';
@@ -28,7 +31,11 @@ export type { CatalogSource, Ws2Options } from './ws2-options';
  * The class holds the process's state and the call machinery (`Ws2Core`); the API is laid out one
  * Windows concept per file under `api/`, as ReactOS lays out ws2_32: `startup.ts`,
  * `socket-lifetime.ts`, `send.ts`, `receive.ts`, `disconnect.ts`, `names-and-options.ts`,
- * `events-and-select.ts`, `catalog-queries.ts`.
+ * `events-and-select.ts`, `catalog-queries.ts`, `duplicate-socket.ts`, and the mswsock side: `extension-functions.ts`
+ * (the direct exports `AcceptEx`, `TransmitFile`, `GetAcceptExSockaddrs`, `WSASendMsg`; every
+ * extension function is the provider's, got with `WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER)`)
+ * and `completion-ports.ts` (I/O completion ports and overlapped results, over the one completion
+ * path of `process-io.ts`).
  */
 export class Ws2 extends Ws2Core {
   /** The number of `WSAStartup` calls not yet matched by `WSACleanup`. */
@@ -69,7 +76,10 @@ export interface Ws2
     Ws2Disconnect,
     Ws2NamesAndOptions,
     Ws2EventsAndSelect,
-    Ws2CatalogQueries {}
+    Ws2CatalogQueries,
+    Ws2DuplicateSocket,
+    Ws2ExtensionFunctions,
+    Ws2CompletionPorts {}
 
 installApi(Ws2, [
   Ws2Startup,
@@ -80,6 +90,9 @@ installApi(Ws2, [
   Ws2NamesAndOptions,
   Ws2EventsAndSelect,
   Ws2CatalogQueries,
+  Ws2DuplicateSocket,
+  Ws2ExtensionFunctions,
+  Ws2CompletionPorts,
 ]);
 
 /**

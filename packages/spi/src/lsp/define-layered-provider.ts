@@ -36,6 +36,7 @@
 
 import type { CatalogEntry } from '../catalog/catalog-entry';
 import { WSAEFAULT, WSAEPROVIDERFAILEDINIT } from '../constants/error-codes';
+import { SIO_GET_EXTENSION_FUNCTION_POINTER } from '../constants/mswsock';
 import { type ProviderHost, providerHost } from '../dispatcher/provider-host';
 import {
   type LPWSPSTARTUP,
@@ -49,6 +50,7 @@ import type { GUID } from '../types/guid';
 import { out } from '../types/out-cell';
 import type { WSAPROTOCOL_INFOW } from '../types/protocol-info';
 import { expectedChainPosition } from './chain-position-hint';
+import { type ExtensionFunctionName, extensionFunctionName } from './extension-call-shapes';
 import { ifsPassThrough } from './ifs-pass-through';
 import { LayerInstance, type LayerSocket, type LayerStyle } from './layer-instance';
 import type { LayerRoute } from './layer-route';
@@ -95,6 +97,10 @@ export interface LayerContext {
   detach(s: SOCKET): { table: WSPPROC_TABLE; socket: SOCKET } | undefined;
 }
 
+/** Any extension function, for code that wraps them all alike. */
+// biome-ignore lint/suspicious/noExplicitAny: seven functions, seven signatures; a generic wrapper forwards them untouched.
+export type AnyExtensionFunction = (...args: any[]) => any;
+
 /** Overrides of single members: each receives the function it replaces (`next`) and returns the new one. */
 export type WspOverrides = {
   [K in WspProcName]?: (next: WSPPROC_TABLE[K], layer: LayerContext) => WSPPROC_TABLE[K];
@@ -118,6 +124,16 @@ export interface LayeredProviderDefinition {
   providerId?: GUID;
   /** Wraps every one of the 30 members (applied first): for tracers and fault injectors. */
   around?: (name: WspProcName, next: AnyWspFunction, layer: LayerContext) => AnyWspFunction;
+  /**
+   * Wraps every extension function the layer hands out through
+   * `WSPIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER)` — a non-IFS layer's own, an IFS layer's lower
+   * provider's — so tracers and fault injectors see `AcceptEx`, `ConnectEx` … too.
+   */
+  aroundExtension?: (
+    name: ExtensionFunctionName,
+    next: AnyExtensionFunction,
+    layer: LayerContext,
+  ) => AnyExtensionFunction;
   /** Overrides of single members (applied over `around`). */
   calls?: WspOverrides;
   /** Runs once per successful `WSPStartup`, after the table is filled. */
@@ -216,6 +232,9 @@ export function defineLayeredProvider(definition: LayeredProviderDefinition): La
     try {
       table = definition.style === 'ifs' ? ifsPassThrough(instance) : nonIfsPassThrough(instance);
       context = contextOf(instance);
+      const aroundExtension = definition.aroundExtension;
+      if (aroundExtension)
+        table = { ...table, lpWSPIoctl: wrapExtensionPointers(table.lpWSPIoctl, aroundExtension, context) };
       const around = definition.around;
       if (around) {
         const wrapped = { ...table } as Record<WspProcName, AnyWspFunction>;
@@ -246,6 +265,33 @@ export function defineLayeredProvider(definition: LayeredProviderDefinition): La
   };
 
   return { WSPStartup, description: definition.description, style: definition.style, startupFailures };
+}
+
+/**
+ * `WSPIoctl` whose extension-function answers are wrapped with `aroundExtension` (each function
+ * wrapped once, so the same pointer comes back for the same lower function).
+ */
+function wrapExtensionPointers(
+  ioctl: WSPPROC_TABLE['lpWSPIoctl'],
+  aroundExtension: NonNullable<LayeredProviderDefinition['aroundExtension']>,
+  context: LayerContext,
+): WSPPROC_TABLE['lpWSPIoctl'] {
+  const wrapped = new WeakMap<AnyExtensionFunction, AnyExtensionFunction>();
+  return (s, code, inBuffer, cbIn, outBuffer, cbOut, bytes, ov, routine, thread, lpErrno) => {
+    const rc = ioctl(s, code, inBuffer, cbIn, outBuffer, cbOut, bytes, ov, routine, thread, lpErrno);
+    const name =
+      code >>> 0 === SIO_GET_EXTENSION_FUNCTION_POINTER ? extensionFunctionName(inBuffer) : undefined;
+    const fn = outBuffer?.value;
+    if (rc === 0 && name !== undefined && typeof fn === 'function') {
+      let w = wrapped.get(fn as AnyExtensionFunction);
+      if (!w) {
+        w = aroundExtension(name, fn as AnyExtensionFunction, context);
+        wrapped.set(fn as AnyExtensionFunction, w);
+      }
+      outBuffer!.value = w;
+    }
+    return rc;
+  };
 }
 
 /** A layer that does nothing but pass every call through, in the given style. */

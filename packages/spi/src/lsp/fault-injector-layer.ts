@@ -61,6 +61,13 @@ import {
   type WspOverrides,
 } from './define-layered-provider';
 import { disconnectDataCalls } from './disconnect-data-layer';
+import {
+  checkExtensionRules,
+  type ExtensionFaultRule,
+  extensionFaults,
+  type InjectedExtensionFault,
+  refusingBaseHandle,
+} from './fault-injector-extensions';
 import { type LayerClock, realClock } from './layer-clock';
 import type { LayerStyle } from './layer-instance';
 import { SeededRandom } from './seeded-random';
@@ -136,6 +143,13 @@ export interface FaultInjectorOptions {
   toxics?: readonly Toxic[];
   /** Close every socket abortively (`SO_LINGER {1, 0}` below it), so the peer sees a reset. */
   resetOnClose?: boolean;
+  /** Faults in the extension functions the layer hands out (`AcceptEx`, `ConnectEx` …). */
+  extensionRules?: readonly ExtensionFaultRule[];
+  /**
+   * Refuse `SIO_BASE_HANDLE` with `WSAEFAULT` (and answer `SIO_BSP_HANDLE_SELECT` with the layer's
+   * own handle), as Komodia-based LSPs do: libraries asking for the base handle must fall back.
+   */
+  refuseBaseHandle?: boolean;
   /** Rewrites of the connect data (`WSAConnect`'s caller and callee data, `WSAAccept`'s condition). */
   connectData?: DataRewrite;
   /** Rewrites of the disconnect data (`WSASendDisconnect`, `WSARecvDisconnect`). */
@@ -156,6 +170,8 @@ export interface FaultInjectorOptions {
 export interface FaultInjector extends LayeredProvider {
   /** What the injector did, oldest first (at most `maxRecords`). */
   readonly injected: InjectedFault[];
+  /** What the injector did to extension functions. */
+  readonly injectedExtension: InjectedExtensionFault[];
   /** How many sockets the injector keeps rule counters for (closed sockets are forgotten). */
   readonly trackedSockets: number;
   /** Connections the toxics are watching (open, or closing in the background). */
@@ -637,10 +653,19 @@ export function createFaultInjectorLayer(options: FaultInjectorOptions = {}): Fa
     (calls as Record<string, unknown>)[member] = override;
   }
 
+  if (options.refuseBaseHandle) {
+    const below = calls.lpWSPIoctl;
+    calls.lpWSPIoctl = (next, layer) => refusingBaseHandle(below ? below(next, layer) : next);
+  }
+
+  const extensionRules = options.extensionRules ?? [];
+  checkExtensionRules(extensionRules);
+  const injectedExtension: InjectedExtensionFault[] = [];
   const provider = defineLayeredProvider({
     description: options.description ?? 'fault injector',
     style,
     around: wrap,
+    aroundExtension: extensionFaults(extensionRules, injectedExtension),
     calls,
     onStartup: (layer) => options.log?.declare(logName, layer.position, false),
   });
@@ -651,6 +676,7 @@ export function createFaultInjectorLayer(options: FaultInjectorOptions = {}): Fa
   const injector: FaultInjector = {
     ...provider,
     injected,
+    injectedExtension,
     get trackedSockets(): number {
       const sockets = new Set<SOCKET | 'layer'>();
       for (const counts of [...callCounts.values(), ...byteCounts.values()])

@@ -3,6 +3,8 @@ export * from './chain-position-hint';
 export * from './connect-data-layer';
 export * from './define-layered-provider';
 export * from './disconnect-data-layer';
+export * from './extension-call-shapes';
+export * from './fault-injector-extensions';
 export * from './fault-injector-layer';
 export * from './ifs-pass-through';
 export * from './install-layered-provider-pre-vista';

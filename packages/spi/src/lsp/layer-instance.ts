@@ -17,7 +17,11 @@ import { emptyWspData } from '../types/wsadata';
 import { handDownAtPosition } from './chain-position-hint';
 import type { LayerRoute } from './layer-route';
 import { LayerSocketTable } from './layer-socket-table';
+import { NonIfsOverlapped } from './non-ifs-overlapped';
 import { type EntryLookup, entryLookup, isChainProblem, walkProtocolChain } from './protocol-chain-walk';
+
+/** The overlapped engine of a non-IFS layer in one process, shared like its socket table. */
+const engines = new WeakMap<object, NonIfsOverlapped>();
 
 /** How a layer presents its sockets: the lower provider's handles (IFS) or handles of its own. */
 export type LayerStyle = 'ifs' | 'non-ifs';
@@ -273,6 +277,28 @@ export class LayerInstance {
   release(socket: LayerSocket): void {
     this.sockets.delete(socket);
     this.upcalls.lpWPUCloseSocketHandle(socket.handle, out(0));
+  }
+
+  /**
+   * The overlapped engine of this layer in this process (`non-ifs-overlapped.ts`): every startup
+   * of the layer shares it, as they share the sockets.
+   */
+  get overlapped(): NonIfsOverlapped {
+    let engine = engines.get(this.sockets);
+    if (!engine) {
+      engine = new NonIfsOverlapped(this);
+      engines.set(this.sockets, engine);
+    }
+    return engine;
+  }
+
+  /**
+   * Forgets a socket the application closed; its handle is released once the overlapped requests
+   * in flight on it have completed (their completions still go to it), as the sample does.
+   */
+  releaseWhenIdle(socket: LayerSocket): void {
+    this.sockets.delete(socket);
+    this.overlapped.releaseWhenIdle(socket);
   }
 
   /**

@@ -2,8 +2,9 @@
  * The non-IFS pass-through: all 30 WSP functions of a layer that gives the layer above handles of
  * its own (`WPUCreateSocketHandle`), maps each to the lower provider's handle through
  * `WPUQuerySocketHandleContext`, and releases it with `WPUCloseSocketHandle` when the socket is
- * closed — the Microsoft sample's `nonifslsp/spi.cpp`, minus its overlapped manager (overlapped
- * calls are Promises here, so the lower provider's completion is the layer's completion).
+ * closed — the Microsoft sample's `nonifslsp/spi.cpp`. Overlapped calls go through the layer's
+ * own overlapped engine (`non-ifs-overlapped.ts`) and complete on the layer's handle; the
+ * extension functions are the layer's own (`non-ifs-ioctl.ts`, `non-ifs-extension-functions.ts`).
  *
  * Every call translates handles on the way down and, where handles come back (`WSPAccept`,
  * `WSPJoinLeaf`, `WSPSelect`'s sets, `WSPAsyncSelect`'s messages), on the way up. Everything else
@@ -14,13 +15,29 @@
  */
 
 import { WSAEINVAL, WSAENOTSOCK } from '../constants/error-codes';
+import { SO_UPDATE_ACCEPT_CONTEXT } from '../constants/mswsock';
 import { INVALID_SOCKET, SOCKET_ERROR, WSA_FLAG_OVERLAPPED } from '../constants/socket-api';
 import { SO_PROTOCOL_INFOW, SOL_SOCKET } from '../constants/socket-options';
 import type { WSPPROC_TABLE } from '../spi/wsp-proc-table';
-import type { fd_set, LPINT, SOCKET } from '../spi/wsp-types';
+import type { fd_set, LPINT, SOCKET, WSAOVERLAPPED } from '../spi/wsp-types';
+import { type Out, out } from '../types/out-cell';
 import { cloneProtocolInfo, type WSAPROTOCOL_INFOW } from '../types/protocol-info';
 import { expectedChainPosition } from './chain-position-hint';
 import type { LayerInstance, LayerSocket } from './layer-instance';
+import { nonIfsIoctl } from './non-ifs-ioctl';
+import type { LowerIssue } from './non-ifs-overlapped';
+
+/** True for a caller's `OVERLAPPED` (an overlapped call goes through the layer's engine). */
+function isOverlapped(ov: WSAOVERLAPPED | null): ov is WSAOVERLAPPED {
+  return typeof ov === 'object' && ov !== null;
+}
+
+/** A lower call's outcome for the engine: its result and, on failure, its `lpErrno`. */
+async function lowerIssue(call: (errno: Out<number>) => Promise<number>): Promise<LowerIssue> {
+  const errno = out(0);
+  const rc = await call(errno);
+  return rc === SOCKET_ERROR ? { failed: true, error: errno.value } : { failed: false, error: 0 };
+}
 
 /** Builds the 30-member table of a non-IFS layer over `layer`'s routes. */
 export function nonIfsPassThrough(layer: LayerInstance): WSPPROC_TABLE {
@@ -129,7 +146,8 @@ export function nonIfsPassThrough(layer: LayerInstance): WSPPROC_TABLE {
         // the lower socket is already gone, and keeping the handle would leave the application
         // one it can never close.
         if (rc === SOCKET_ERROR && lpErrno.value !== WSAENOTSOCK) return SOCKET_ERROR;
-        layer.release(socket);
+        // The handle stays until the requests in flight on it have completed (non-ifs-overlapped.ts).
+        layer.releaseWhenIdle(socket);
         return rc === SOCKET_ERROR ? SOCKET_ERROR : 0;
       }),
 
@@ -176,16 +194,21 @@ export function nonIfsPassThrough(layer: LayerInstance): WSPPROC_TABLE {
       ),
 
     lpWSPGetOverlappedResult: (s, lpOverlapped, lpcbTransfer, fWait, lpdwFlags, lpErrno) =>
-      withSocketAsync(s, lpErrno, false, (socket) =>
-        socket.route.lower.lpWSPGetOverlappedResult(
+      withSocketAsync(s, lpErrno, false, async (socket) => {
+        // A request that went through the layer is the layer's to report.
+        if (lpOverlapped && typeof lpOverlapped === 'object' && lpcbTransfer && lpdwFlags) {
+          const mine = await layer.overlapped.result(lpOverlapped, lpcbTransfer, fWait, lpdwFlags, lpErrno);
+          if (mine !== undefined) return mine;
+        }
+        return socket.route.lower.lpWSPGetOverlappedResult(
           socket.lower,
           lpOverlapped,
           lpcbTransfer,
           fWait,
           lpdwFlags,
           lpErrno,
-        ),
-      ),
+        );
+      }),
 
     lpWSPGetPeerName: (s, name, namelen, lpErrno) =>
       withSocket(s, lpErrno, SOCKET_ERROR, (socket) =>
@@ -212,34 +235,7 @@ export function nonIfsPassThrough(layer: LayerInstance): WSPPROC_TABLE {
         socket.route.lower.lpWSPGetQOSByName(socket.lower, lpQOSName, lpQOS, lpErrno),
       ),
 
-    lpWSPIoctl: (
-      s,
-      dwIoControlCode,
-      lpvInBuffer,
-      cbInBuffer,
-      lpvOutBuffer,
-      cbOutBuffer,
-      lpcbBytesReturned,
-      lpOverlapped,
-      lpCompletionRoutine,
-      lpThreadId,
-      lpErrno,
-    ) =>
-      withSocket(s, lpErrno, SOCKET_ERROR, (socket) =>
-        socket.route.lower.lpWSPIoctl(
-          socket.lower,
-          dwIoControlCode,
-          lpvInBuffer,
-          cbInBuffer,
-          lpvOutBuffer,
-          cbOutBuffer,
-          lpcbBytesReturned,
-          lpOverlapped,
-          lpCompletionRoutine,
-          lpThreadId,
-          lpErrno,
-        ),
-      ),
+    lpWSPIoctl: nonIfsIoctl(layer),
 
     lpWSPJoinLeaf: (s, name, namelen, lpCallerData, lpCalleeData, lpSQOS, lpGQOS, dwFlags, lpErrno) =>
       withSocketAsync(s, lpErrno, INVALID_SOCKET, async (socket) => {
@@ -276,17 +272,37 @@ export function nonIfsPassThrough(layer: LayerInstance): WSPPROC_TABLE {
       lpErrno,
     ) =>
       withSocketAsync(s, lpErrno, SOCKET_ERROR, (socket) =>
-        socket.route.lower.lpWSPRecv(
-          socket.lower,
-          lpBuffers,
-          dwBufferCount,
-          lpNumberOfBytesRecvd,
-          lpFlags,
-          lpOverlapped,
-          lpCompletionRoutine,
-          lpThreadId,
-          lpErrno,
-        ),
+        isOverlapped(lpOverlapped)
+          ? layer.overlapped.forward(
+              socket,
+              { lpOverlapped, lpCompletionRoutine, lpThreadId },
+              lpErrno,
+              (ov) =>
+                lowerIssue((errno) =>
+                  socket.route.lower.lpWSPRecv(
+                    socket.lower,
+                    lpBuffers,
+                    dwBufferCount,
+                    out(0),
+                    lpFlags,
+                    ov,
+                    null,
+                    lpThreadId,
+                    errno,
+                  ),
+                ),
+            )
+          : socket.route.lower.lpWSPRecv(
+              socket.lower,
+              lpBuffers,
+              dwBufferCount,
+              lpNumberOfBytesRecvd,
+              lpFlags,
+              lpOverlapped,
+              lpCompletionRoutine,
+              lpThreadId,
+              lpErrno,
+            ),
       ),
 
     lpWSPRecvDisconnect: (s, lpInboundDisconnectData, lpErrno) =>
@@ -308,19 +324,41 @@ export function nonIfsPassThrough(layer: LayerInstance): WSPPROC_TABLE {
       lpErrno,
     ) =>
       withSocketAsync(s, lpErrno, SOCKET_ERROR, (socket) =>
-        socket.route.lower.lpWSPRecvFrom(
-          socket.lower,
-          lpBuffers,
-          dwBufferCount,
-          lpNumberOfBytesRecvd,
-          lpFlags,
-          lpFrom,
-          lpFromlen,
-          lpOverlapped,
-          lpCompletionRoutine,
-          lpThreadId,
-          lpErrno,
-        ),
+        isOverlapped(lpOverlapped)
+          ? layer.overlapped.forward(
+              socket,
+              { lpOverlapped, lpCompletionRoutine, lpThreadId },
+              lpErrno,
+              (ov) =>
+                lowerIssue((errno) =>
+                  socket.route.lower.lpWSPRecvFrom(
+                    socket.lower,
+                    lpBuffers,
+                    dwBufferCount,
+                    out(0),
+                    lpFlags,
+                    lpFrom,
+                    lpFromlen,
+                    ov,
+                    null,
+                    lpThreadId,
+                    errno,
+                  ),
+                ),
+            )
+          : socket.route.lower.lpWSPRecvFrom(
+              socket.lower,
+              lpBuffers,
+              dwBufferCount,
+              lpNumberOfBytesRecvd,
+              lpFlags,
+              lpFrom,
+              lpFromlen,
+              lpOverlapped,
+              lpCompletionRoutine,
+              lpThreadId,
+              lpErrno,
+            ),
       ),
 
     lpWSPSelect: async (nfds, readfds, writefds, exceptfds, timeout, lpErrno) => {
@@ -360,17 +398,37 @@ export function nonIfsPassThrough(layer: LayerInstance): WSPPROC_TABLE {
       lpErrno,
     ) =>
       withSocketAsync(s, lpErrno, SOCKET_ERROR, (socket) =>
-        socket.route.lower.lpWSPSend(
-          socket.lower,
-          lpBuffers,
-          dwBufferCount,
-          lpNumberOfBytesSent,
-          dwFlags,
-          lpOverlapped,
-          lpCompletionRoutine,
-          lpThreadId,
-          lpErrno,
-        ),
+        isOverlapped(lpOverlapped)
+          ? layer.overlapped.forward(
+              socket,
+              { lpOverlapped, lpCompletionRoutine, lpThreadId },
+              lpErrno,
+              (ov) =>
+                lowerIssue((errno) =>
+                  socket.route.lower.lpWSPSend(
+                    socket.lower,
+                    lpBuffers,
+                    dwBufferCount,
+                    out(0),
+                    dwFlags,
+                    ov,
+                    null,
+                    lpThreadId,
+                    errno,
+                  ),
+                ),
+            )
+          : socket.route.lower.lpWSPSend(
+              socket.lower,
+              lpBuffers,
+              dwBufferCount,
+              lpNumberOfBytesSent,
+              dwFlags,
+              lpOverlapped,
+              lpCompletionRoutine,
+              lpThreadId,
+              lpErrno,
+            ),
       ),
 
     lpWSPSendDisconnect: (s, lpOutboundDisconnectData, lpErrno) =>
@@ -392,25 +450,55 @@ export function nonIfsPassThrough(layer: LayerInstance): WSPPROC_TABLE {
       lpErrno,
     ) =>
       withSocketAsync(s, lpErrno, SOCKET_ERROR, (socket) =>
-        socket.route.lower.lpWSPSendTo(
-          socket.lower,
-          lpBuffers,
-          dwBufferCount,
-          lpNumberOfBytesSent,
-          dwFlags,
-          lpTo,
-          iTolen,
-          lpOverlapped,
-          lpCompletionRoutine,
-          lpThreadId,
-          lpErrno,
-        ),
+        isOverlapped(lpOverlapped)
+          ? layer.overlapped.forward(
+              socket,
+              { lpOverlapped, lpCompletionRoutine, lpThreadId },
+              lpErrno,
+              (ov) =>
+                lowerIssue((errno) =>
+                  socket.route.lower.lpWSPSendTo(
+                    socket.lower,
+                    lpBuffers,
+                    dwBufferCount,
+                    out(0),
+                    dwFlags,
+                    lpTo,
+                    iTolen,
+                    ov,
+                    null,
+                    lpThreadId,
+                    errno,
+                  ),
+                ),
+            )
+          : socket.route.lower.lpWSPSendTo(
+              socket.lower,
+              lpBuffers,
+              dwBufferCount,
+              lpNumberOfBytesSent,
+              dwFlags,
+              lpTo,
+              iTolen,
+              lpOverlapped,
+              lpCompletionRoutine,
+              lpThreadId,
+              lpErrno,
+            ),
       ),
 
     lpWSPSetSockOpt: (s, level, optname, optval, optlen, lpErrno) =>
-      withSocket(s, lpErrno, SOCKET_ERROR, (socket) =>
-        socket.route.lower.lpWSPSetSockOpt(socket.lower, level, optname, optval, optlen, lpErrno),
-      ),
+      withSocket(s, lpErrno, SOCKET_ERROR, (socket) => {
+        let value = optval;
+        if (level === SOL_SOCKET && optname === SO_UPDATE_ACCEPT_CONTEXT && typeof optval === 'number') {
+          // The value is a socket — the listener, by the application's handle: the provider below
+          // knows it by the layer's lower handle (the sample translates it too).
+          const listener = layer.lookup(optval, lpErrno);
+          if (!listener) return SOCKET_ERROR;
+          value = listener.lower;
+        }
+        return socket.route.lower.lpWSPSetSockOpt(socket.lower, level, optname, value, optlen, lpErrno);
+      }),
 
     lpWSPShutdown: (s, how, lpErrno) =>
       withSocket(s, lpErrno, SOCKET_ERROR, (socket) =>

@@ -51,20 +51,13 @@ import { SO_LINGER, SOL_SOCKET } from '../constants/socket-options';
 import { gather, scatter } from '../provider-kit/buffer-io';
 import { makeSelectReply } from '../provider-kit/network-event-recorder';
 import type { WSPPROC_TABLE, WspProcName } from '../spi/wsp-proc-table';
-import type {
-  fd_set,
-  HWND,
-  LPINT,
-  SOCKET,
-  WSAEVENT,
-  WSANETWORKEVENTS,
-  WSAOVERLAPPED,
-} from '../spi/wsp-types';
+import type { fd_set, HWND, LPINT, SOCKET, WSAEVENT, WSANETWORKEVENTS } from '../spi/wsp-types';
 import type { WSPUPCALLTABLE } from '../spi/wsp-upcall-table';
 import { type Out, out } from '../types/out-cell';
 import type { SOCKADDR } from '../types/sockaddr';
 import { isValidWsabuf, type WSABUF, wsabuf, wsabufBytes } from '../types/wsabuf';
 import type { LayerClock, LayerTimer } from './layer-clock';
+import { sendAndWait } from './lower-overlapped-send';
 import { SeededRandom } from './seeded-random';
 import type { NamedToxic, ToxicDirection } from './toxic';
 import { WSP_CALL_SHAPES } from './wsp-call-shapes';
@@ -661,17 +654,15 @@ export class ToxicLink {
           const sent = out(0);
           const rest = item.bytes.subarray(offset);
           // Overlapped, so that it waits for buffer space even when the application made the socket
-          // non-blocking (the pipe has nowhere else to wait for FD_WRITE).
-          const overlapped: WSAOVERLAPPED = { Internal: 0, InternalHigh: 0, hEvent: null };
-          const rc = await table.lpWSPSend(
+          // non-blocking (the pipe has nowhere else to wait for FD_WRITE); awaited to its completion.
+          const rc = await sendAndWait(
+            table,
+            this.owner.upcalls,
             socket,
-            [wsabuf(rest)],
-            1,
-            sent,
+            wsabuf(rest),
             item.flags,
-            overlapped,
-            null,
-            item.thread as never,
+            item.thread,
+            sent,
             errno,
           );
           if (rc === SOCKET_ERROR && PER_CALL.has(errno.value)) {

@@ -21,8 +21,39 @@
 import { wsaErrorName } from '../constants/error-codes';
 import type { WspProcName } from '../spi/wsp-proc-table';
 import type { SOCKET } from '../spi/wsp-types';
+import {
+  EXTENSION_CALL_SHAPES,
+  type ExtensionFunctionName,
+  isExtensionFunctionName,
+} from './extension-call-shapes';
 import type { LayerClock } from './layer-clock';
 import { WSP_CALL_SHAPES } from './wsp-call-shapes';
+
+/** A traced call: one of the 30 WSP functions, or an extension function (`AcceptEx` …). */
+export type TracedCallName = WspProcName | ExtensionFunctionName;
+
+/** How a traced call shows: its socket arguments, its failure value, whether it returns a socket. */
+function shapeOf(name: TracedCallName): {
+  sockets: readonly number[];
+  failure: unknown;
+  returnsSocket: boolean;
+} {
+  if (isExtensionFunctionName(name)) {
+    const shape = EXTENSION_CALL_SHAPES[name];
+    return { sockets: shape.socketArgs, failure: shape.failure, returnsSocket: false };
+  }
+  const shape = WSP_CALL_SHAPES[name];
+  return {
+    sockets: shape.socketArg === undefined ? [] : [shape.socketArg],
+    failure: shape.failure,
+    returnsSocket: shape.returnsSocket,
+  };
+}
+
+/** The traced name a record's `call` stands for. */
+function nameOf(call: string): TracedCallName {
+  return isExtensionFunctionName(call) ? call : (`lp${call}` as WspProcName);
+}
 
 /** One traced call in one layer. */
 export interface TraceRecord {
@@ -30,7 +61,7 @@ export interface TraceRecord {
   readonly seq: number;
   /** The tracer's name. */
   readonly layer: string;
-  /** The function, without the `lp` prefix: `'WSPSend'`. */
+  /** The function, without the `lp` prefix: `'WSPSend'`; an extension function by its name (`'AcceptEx'`). */
   readonly call: string;
   /** The arguments as passed, without `lpErrno` (objects by reference: they may change later). */
   readonly args: readonly unknown[];
@@ -40,7 +71,7 @@ export interface TraceRecord {
   done: boolean;
   /** The return value, once done. */
   result?: unknown;
-  /** The `lpErrno` code when the call failed, once done. */
+  /** The `lpErrno` code (an extension function's last error) when the call failed, once done. */
   error?: number;
   /** What the call threw (a provider failure), if it did. */
   thrown?: unknown;
@@ -123,15 +154,15 @@ export class TraceLog {
   }
 
   /**
-   * Appends the record of a call entering `layer`. `place.errno` — the call's `lpErrno` cell —
-   * links the record to the same call's record in a traced layer above; `place.position` orders
-   * the layers in diagrams.
+   * Appends the record of a call entering `layer`: one of the 30 WSP functions or an extension
+   * function. `place.errno` — the call's `lpErrno` cell — links the record to the same call's
+   * record in a traced layer above; `place.position` orders the layers in diagrams.
    */
-  begin(layer: string, name: WspProcName, args: readonly unknown[], place: TracePlace = {}): TraceRecord {
+  begin(layer: string, name: TracedCallName, args: readonly unknown[], place: TracePlace = {}): TraceRecord {
     const { errno, position } = place;
-    const call = name.slice(2);
-    const shape = WSP_CALL_SHAPES[name];
-    const shown = args.map((arg, i) => this.format(layer, arg, i === shape.socketArg));
+    const call = isExtensionFunctionName(name) ? name : name.slice(2);
+    const { sockets } = shapeOf(name);
+    const shown = args.map((arg, i) => this.format(layer, arg, sockets.includes(i)));
     const stack = errno ? this.open.get(errno) : undefined;
     const parent = stack?.at(-1);
     const record: TraceRecord = {
@@ -197,14 +228,14 @@ export class TraceLog {
   }
 
   /** Completes a record with the call's result and, for a failure, its `lpErrno`. */
-  end(record: TraceRecord, name: WspProcName, result: unknown, errno: number | undefined): void {
+  end(record: TraceRecord, name: TracedCallName, result: unknown, errno: number | undefined): void {
     this.close(record);
     record.done = true;
     record.result = result;
-    const failed = result === WSP_CALL_SHAPES[name].failure;
+    const failed = result === shapeOf(name).failure;
     if (failed && errno) record.error = errno;
     const count = record.args[3] as { value?: unknown } | null | undefined;
-    if (!failed && BYTE_COUNT_CALLS.has(name) && typeof count?.value === 'number')
+    if (!failed && BYTE_COUNT_CALLS.has(name as WspProcName) && typeof count?.value === 'number')
       record.transferred = count.value;
   }
 
@@ -248,8 +279,8 @@ export class TraceLog {
     if (!record.done) return 'pending';
     if (record.thrown !== undefined)
       return `threw ${String((record.thrown as Error)?.message ?? record.thrown)}`;
-    const name = `lp${record.call}` as WspProcName;
-    const shape = WSP_CALL_SHAPES[name];
+    const name = nameOf(record.call);
+    const shape = shapeOf(name);
     const failed = record.result === shape.failure;
     let result: string;
     if (failed)

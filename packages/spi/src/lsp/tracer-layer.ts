@@ -7,7 +7,13 @@
  */
 
 import type { WspProcName } from '../spi/wsp-proc-table';
-import { type AnyWspFunction, defineLayeredProvider, type LayeredProvider } from './define-layered-provider';
+import {
+  type AnyExtensionFunction,
+  type AnyWspFunction,
+  defineLayeredProvider,
+  type LayeredProvider,
+} from './define-layered-provider';
+import type { ExtensionFunctionName } from './extension-call-shapes';
 import type { LayerStyle } from './layer-instance';
 import type { TraceLog } from './trace-log';
 import { errnoArgument, WSP_CALL_SHAPES } from './wsp-call-shapes';
@@ -65,7 +71,45 @@ export function traced(
 }
 
 /**
- * A layered provider that records every call in `options.log`.
+ * Wraps one extension function so that each call is recorded in `log` under `layer`; its error is
+ * the process's last error when it fails (`lastError`).
+ */
+export function tracedExtension(
+  log: TraceLog,
+  layer: string,
+  name: ExtensionFunctionName,
+  next: AnyExtensionFunction,
+  lastError: () => number,
+  position?: number,
+): AnyExtensionFunction {
+  return (...args: unknown[]) => {
+    const record = log.begin(layer, name, args, { position });
+    let result: unknown;
+    try {
+      result = next(...args);
+    } catch (error) {
+      log.threw(record, error);
+      throw error;
+    }
+    if (result instanceof Promise) {
+      return result.then(
+        (value) => {
+          log.end(record, name, value, lastError());
+          return value;
+        },
+        (error: unknown) => {
+          log.threw(record, error);
+          throw error;
+        },
+      );
+    }
+    log.end(record, name, result, lastError());
+    return result;
+  };
+}
+
+/**
+ * A layered provider that records every call in `options.log`, extension functions included.
  *
  * @example
  * const log = new TraceLog();
@@ -77,6 +121,15 @@ export function createTracerLayer(options: TracerOptions): LayeredProvider {
     description: `tracer ${options.name}`,
     style: options.style ?? 'non-ifs',
     around: (name, next, layer) => traced(options.log, options.name, name, next, layer.position),
+    aroundExtension: (name, next, layer) =>
+      tracedExtension(
+        options.log,
+        options.name,
+        name,
+        next,
+        () => layer.host.io?.WSAGetLastError() ?? 0,
+        layer.position,
+      ),
     onStartup: (layer) => options.log.declare(options.name, layer.position),
   });
 }

@@ -16,19 +16,26 @@
  * Functions that do not apply, and why:
  * - `WSPCancelBlockingCall`: Winsock 1.1 only → `WSAEOPNOTSUPP`.
  * - `WSPJoinLeaf`: kit providers offer no multipoint → `WSAEOPNOTSUPP`.
- * - `WSPDuplicateSocket`: sockets are not shared across processes here → `WSAEOPNOTSUPP`.
  * - `WSPGetQOSByName`: no QoS templates → FALSE with `WSAEINVAL` (`WSAEFAULT` without `lpQOS`).
  * - QoS in `WSPConnect` (`lpSQOS`/`lpGQOS` non-NULL) cannot be satisfied → `WSAEOPNOTSUPP`.
- * - Overlapped calls complete through the returned Promise (blocking even on a non-blocking
- *   socket, as overlapped operations pend on Windows); the `WSAOVERLAPPED` is then filled
- *   (`Internal` = error, `InternalHigh` = bytes), its event set and any completion routine queued
- *   with `WPUQueueApc`; `WSPGetOverlappedResult` reads it back. A call that fails before it
- *   pends completes nothing: it only returns its error.
+ * - Overlapped calls return as Windows' do — the result at once, `WSA_IO_PENDING` once they pend
+ *   (an overlapped operation waits even on a non-blocking socket), or the error of a call that
+ *   failed before pending, which completes nothing — and complete through one path
+ *   (`overlapped-io.ts`): the `WSAOVERLAPPED` fields, the event, the completion routine or the
+ *   completion port. `WSPGetOverlappedResult` reads the result back.
+ * - `WSPDuplicateSocket` makes another descriptor of the same socket, for a `Ws2` process of this
+ *   Node process or a child Node process (`socket-duplication.ts`).
+ * - `WSPIoctl` answers `SIO_GET_EXTENSION_FUNCTION_POINTER` with the kit's extension functions
+ *   (`AcceptEx`, `ConnectEx`, `DisconnectEx`, `TransmitFile`, `GetAcceptExSockaddrs`,
+ *   `WSARecvMsg`, `WSASendMsg`) and the base-handle ioctls with the socket's own handle
+ *   (`extension-ioctls.ts`).
  * @module
  */
 
 import {
   WSA_IO_INCOMPLETE,
+  WSA_OPERATION_ABORTED,
+  WSAECONNABORTED,
   WSAEFAULT,
   WSAEINVAL,
   WSAEOPNOTSUPP,
@@ -56,9 +63,14 @@ import type { WSPUPCALLTABLE } from '../spi/wsp-upcall-table';
 import { out } from '../types/out-cell';
 import type { WSPDATA } from '../types/wsadata';
 import { isOut, requireBuffers } from './buffer-io';
+import { hasAcceptExPending } from './extension-functions/accept-ex';
+import { extensionIoctl, isExtensionIoctl } from './extension-ioctls';
 import { codeOf, fail } from './kit-failure';
 import type { KitSocket } from './kit-socket';
+import { getMswsockOption, isMswsockOption, setMswsockOption } from './mswsock-options';
+import { beginRequest, type OverlappedCall, runOverlapped } from './overlapped-io';
 import { type HandleKind, ProviderInstance } from './provider-instance';
+import { duplicateSocket } from './socket-duplication';
 import { getSocketOption, setSocketOption } from './socket-options';
 import type { TransportDriver, TransportDriverFactory } from './transport-driver';
 
@@ -89,6 +101,18 @@ function versionValue(word: number): number {
 
 function setErr(lpErrno: LPINT, code: number): void {
   if (isOut(lpErrno)) lpErrno.value = code;
+}
+
+/** The overlapped arguments of a call on `socket`, for `runOverlapped`. */
+function overlappedCall(
+  handle: number,
+  socket: KitSocket,
+  lpOverlapped: WSAOVERLAPPED | null,
+  lpCompletionRoutine: LPWSAOVERLAPPED_COMPLETION_ROUTINE | null,
+  lpThreadId: WSATHREADID | null,
+  abortCode: number,
+): OverlappedCall {
+  return { socket, handle, lpOverlapped, lpCompletionRoutine, lpThreadId, abortCode };
 }
 
 /** Builds a base provider from a definition. No state is created until `WSPStartup` runs. */
@@ -171,61 +195,6 @@ function buildProcTable(instance: ProviderInstance, onLastCleanup: () => void): 
   // Per process, not per table: a socket's calls may reach the instance through any startup's table.
   const overlapped = instance.overlapped;
 
-  /**
-   * Runs a send or receive, and completes its `WSAOVERLAPPED` when there is one: fields, event,
-   * completion routine (queued as an APC on the caller's thread) — on success, or on failure once
-   * the call really pended (`run` calls `onPending` before it waits). A call that fails at once
-   * (`WSAESHUTDOWN` after shutdown, `WSAENOTCONN`, bad flags …) returns its error and queues
-   * nothing, and its `WSAOVERLAPPED` is left as it was (Windows fails such calls at once, never
-   * with `WSA_IO_PENDING`, and queues no completion).
-   */
-  async function transfer(
-    lpOverlapped: WSAOVERLAPPED | null,
-    lpCompletionRoutine: LPWSAOVERLAPPED_COMPLETION_ROUTINE | null,
-    lpThreadId: WSATHREADID | null,
-    run: (onPending: () => void) => Promise<{ bytes: number; flags: number; error: number }>,
-  ): Promise<{ bytes: number; flags: number; error: number }> {
-    if (!lpOverlapped) return run(() => {});
-    if (typeof lpOverlapped !== 'object') fail(WSAEFAULT);
-    let settle: () => void = () => {};
-    const record = { done: false, flags: 0, settled: new Promise<void>((resolve) => (settle = resolve)) };
-    overlapped.set(lpOverlapped, record);
-    let pended = false;
-    let r: { bytes: number; flags: number; error: number };
-    try {
-      r = await run(() => {
-        pended = true;
-      });
-    } catch (e) {
-      if (!pended) {
-        if (overlapped.get(lpOverlapped) === record) overlapped.delete(lpOverlapped);
-        settle();
-        throw e;
-      }
-      r = { bytes: 0, flags: 0, error: codeOf(e) };
-    }
-    lpOverlapped.Internal = r.error;
-    lpOverlapped.InternalHigh = r.bytes;
-    record.done = true;
-    record.flags = r.flags;
-    if (lpOverlapped.hEvent) instance.eventSink.setEvent(lpOverlapped.hEvent);
-    if (typeof lpCompletionRoutine === 'function' && lpThreadId) {
-      const done = r;
-      try {
-        instance.upcalls.lpWPUQueueApc(
-          lpThreadId,
-          () => lpCompletionRoutine(done.error, done.bytes, lpOverlapped, done.flags),
-          null,
-          out(0),
-        );
-      } catch {
-        /* contained */
-      }
-    }
-    settle();
-    return r;
-  }
-
   const table: WSPPROC_TABLE = {
     lpWSPAccept: (s, addr, addrlen, lpfnCondition, dwCallbackData, lpErrno) =>
       callAsync(lpErrno, INVALID_SOCKET, () =>
@@ -298,15 +267,17 @@ function buildProcTable(instance: ProviderInstance, onLastCleanup: () => void): 
       callAsync(lpErrno, SOCKET_ERROR, async () => {
         const socket = socketOf(s);
         if (lpSQOS || lpGQOS) fail(WSAEOPNOTSUPP);
+        // A socket an AcceptEx is pending into is the listener's to connect.
+        if (hasAcceptExPending(socket)) fail(WSAEINVAL);
         await socket.connect(name, namelen, lpCallerData, lpCalleeData);
         return 0;
       }),
 
-    lpWSPDuplicateSocket: (s, _dwProcessId, lpProtocolInfo, lpErrno) =>
+    lpWSPDuplicateSocket: (s, dwProcessId, lpProtocolInfo, lpErrno) =>
       call(lpErrno, SOCKET_ERROR, () => {
-        socketOf(s);
-        if (!isOut(lpProtocolInfo)) fail(WSAEFAULT);
-        return fail(WSAEOPNOTSUPP);
+        live();
+        duplicateSocket(instance, s, dwProcessId, lpProtocolInfo);
+        return 0;
       }),
 
     lpWSPEnumNetworkEvents: (s, hEventObject, lpNetworkEvents, lpErrno) =>
@@ -350,9 +321,9 @@ function buildProcTable(instance: ProviderInstance, onLastCleanup: () => void): 
           if (!fWait) fail(WSA_IO_INCOMPLETE);
           await record.settled;
         }
-        lpcbTransfer.value = lpOverlapped.InternalHigh;
+        lpcbTransfer.value = record.bytes;
         lpdwFlags.value = record.flags;
-        if (lpOverlapped.Internal) fail(lpOverlapped.Internal);
+        if (record.error) fail(record.error);
         return true;
       }),
 
@@ -381,6 +352,10 @@ function buildProcTable(instance: ProviderInstance, onLastCleanup: () => void): 
     lpWSPGetSockOpt: (s, level, optname, optval, optlen, lpErrno) =>
       call(lpErrno, SOCKET_ERROR, () => {
         const socket = socketOf(s);
+        if (isMswsockOption(level, optname)) {
+          getMswsockOption(socket, optname, optval, optlen);
+          return 0;
+        }
         getSocketOption(socket, driverOf(socket).options, level, optname, optval, optlen);
         return 0;
       }),
@@ -400,14 +375,44 @@ function buildProcTable(instance: ProviderInstance, onLastCleanup: () => void): 
       lpvOutBuffer,
       cbOutBuffer,
       lpcbBytesReturned,
-      _lpOverlapped,
-      _lpCompletionRoutine,
-      _lpThreadId,
+      lpOverlapped,
+      lpCompletionRoutine,
+      lpThreadId,
       lpErrno,
     ) =>
       call(lpErrno, SOCKET_ERROR, () => {
         const socket = socketOf(s);
         const code = dwIoControlCode >>> 0;
+        if (isExtensionIoctl(code)) {
+          return extensionIoctl(instance, {
+            s,
+            socket,
+            code,
+            lpvInBuffer,
+            cbInBuffer,
+            lpvOutBuffer,
+            cbOutBuffer,
+            lpcbBytesReturned,
+            lpOverlapped,
+            lpCompletionRoutine,
+            lpThreadId,
+          });
+        }
+        // These complete at once; overlapped, the request still completes (event, routine, port).
+        const completed = (bytes: number): number => {
+          if (lpOverlapped && typeof lpOverlapped === 'object') {
+            const call = overlappedCall(
+              s,
+              socket,
+              lpOverlapped,
+              lpCompletionRoutine,
+              lpThreadId,
+              WSA_OPERATION_ABORTED,
+            );
+            beginRequest(instance, call).complete({ bytes, flags: 0, error: 0 }, true);
+          }
+          return 0;
+        };
         if (code === FIONBIO) {
           if (typeof lpvInBuffer !== 'number' && typeof lpvInBuffer !== 'boolean') fail(WSAEFAULT);
           if (cbInBuffer < 4) fail(WSAEFAULT);
@@ -416,13 +421,13 @@ function buildProcTable(instance: ProviderInstance, onLastCleanup: () => void): 
           if (!on && socket.events.active) fail(WSAEINVAL);
           socket.nonBlocking = on;
           if (isOut(lpcbBytesReturned)) lpcbBytesReturned.value = 0;
-          return 0;
+          return completed(0);
         }
         if (code === FIONREAD || code === SIOCATMARK) {
           if (!isOut(lpvOutBuffer) || cbOutBuffer < 4) fail(WSAEFAULT);
           lpvOutBuffer.value = code === FIONREAD ? socket.bytesReadable() : socket.atOobMark();
           if (isOut(lpcbBytesReturned)) lpcbBytesReturned.value = 4;
-          return 0;
+          return completed(4);
         }
         return fail(WSAEINVAL);
       }),
@@ -495,18 +500,25 @@ function buildProcTable(instance: ProviderInstance, onLastCleanup: () => void): 
           fail(WSAEFAULT);
         const blocking = !socket.nonBlocking || lpOverlapped !== null;
         const flags = lpFlags.value;
-        let from: ReturnType<KitSocket['peerAddress']> | undefined;
-        const r = await transfer(lpOverlapped, lpCompletionRoutine, lpThreadId, async (onPending) => {
+        const call = overlappedCall(
+          s,
+          socket,
+          lpOverlapped,
+          lpCompletionRoutine,
+          lpThreadId,
+          WSAECONNABORTED,
+        );
+        const r = await runOverlapped(instance, call, async (onPending) => {
           const got = await socket.receive(buffers, flags, lpFrom !== null, blocking, onPending);
-          from = got.from;
+          // The source address is the request's: written when the datagram is taken, pended or not.
+          if (lpFrom && lpFromlen && got.from) {
+            lpFrom.value = got.from;
+            lpFromlen.value = length;
+          }
           return got;
         });
         if (isOut(lpNumberOfBytesRecvd)) lpNumberOfBytesRecvd.value = r.bytes;
         lpFlags.value = r.flags;
-        if (lpFrom && lpFromlen && from) {
-          lpFrom.value = from;
-          lpFromlen.value = length;
-        }
         if (r.error) fail(r.error);
         return 0;
       }),
@@ -564,7 +576,15 @@ function buildProcTable(instance: ProviderInstance, onLastCleanup: () => void): 
         const buffers = requireBuffers(lpBuffers, dwBufferCount);
         if (!isOut(lpNumberOfBytesSent) && !lpOverlapped) fail(WSAEFAULT);
         const blocking = !socket.nonBlocking || lpOverlapped !== null;
-        const r = await transfer(lpOverlapped, lpCompletionRoutine, lpThreadId, async (onPending) => ({
+        const call = overlappedCall(
+          s,
+          socket,
+          lpOverlapped,
+          lpCompletionRoutine,
+          lpThreadId,
+          WSA_OPERATION_ABORTED,
+        );
+        const r = await runOverlapped(instance, call, async (onPending) => ({
           bytes: await socket.send(buffers, dwFlags, lpTo, iTolen, blocking, onPending),
           flags: 0,
           error: 0,
@@ -577,6 +597,10 @@ function buildProcTable(instance: ProviderInstance, onLastCleanup: () => void): 
     lpWSPSetSockOpt: (s, level, optname, optval, optlen, lpErrno) =>
       call(lpErrno, SOCKET_ERROR, () => {
         const socket = socketOf(s);
+        if (isMswsockOption(level, optname)) {
+          setMswsockOption(socket, optname, optval, optlen, socketOf);
+          return 0;
+        }
         setSocketOption(socket, driverOf(socket).options, level, optname, optval, optlen);
         return 0;
       }),

@@ -113,6 +113,8 @@ export abstract class KitSocket {
   protected readonly signal = new ChangeSignal();
   /** Receive calls in progress (see `beginReceive`). */
   protected readonly receivers = new Set<ReceiveToken>();
+  /** The other processes holding a descriptor of this socket (see `shareWith`). */
+  private sharedHosts: SocketHost[] | null = null;
 
   constructor(
     protected readonly host: SocketHost,
@@ -166,6 +168,17 @@ export abstract class KitSocket {
   notify(): void {
     this.signal.notify();
     this.host.changed();
+    if (this.sharedHosts !== null) for (const host of this.sharedHosts) host.changed();
+  }
+
+  /**
+   * A duplicate of this socket was opened in another process (`WSPDuplicateSocket`): that
+   * process's `WSPSelect` is woken by the socket's changes too.
+   */
+  shareWith(host: SocketHost): void {
+    if (host === this.host) return;
+    this.sharedHosts ??= [];
+    if (!this.sharedHosts.includes(host)) this.sharedHosts.push(host);
   }
 
   /**

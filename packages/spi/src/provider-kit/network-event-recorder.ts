@@ -4,11 +4,12 @@
  * (and the event object set, or the message posted) it is not recorded again until the
  * application calls the function that re-enables it — `FD_READ`/`FD_OOB` any receive, `FD_WRITE`
  * a send, `FD_ACCEPT` an accept (unless it answered `WSATRY_AGAIN`), `FD_CONNECT` a connect;
- * `FD_CLOSE` is recorded once.
+ * `FD_CLOSE` is recorded once — for event objects once in the socket's life, even across
+ * `WSAEventSelect` calls, while a new `WSAAsyncSelect` posts it again.
  * @module
  */
 
-import { FD_MAX_EVENTS } from '../constants/network-events';
+import { FD_CLOSE, FD_MAX_EVENTS } from '../constants/network-events';
 import type { HWND, SOCKET, WSAEVENT, WSANETWORKEVENTS } from '../spi/wsp-types';
 
 /** How the recorder reaches the application: the upcalls `WPUSetEvent` and `WPUPostMessage`. */
@@ -35,6 +36,8 @@ export class NetworkEventRecorder {
   private readonly errors: number[] = new Array(FD_MAX_EVENTS).fill(0);
   private disabled = 0;
   private muted = false;
+  /** FD_CLOSE was recorded for an event object (see `signal`). */
+  private closeReachedEvent = false;
 
   constructor(
     private readonly sink: NetworkEventSink,
@@ -76,6 +79,12 @@ export class NetworkEventRecorder {
   /** Record `event` with `error` unless it is unselected or still awaiting its re-enabling call. */
   signal(event: number, error = 0): void {
     if (this.muted || !(this.selected & event) || this.disabled & event) return;
+    // FD_CLOSE reaches an event object once in the socket's life: selecting again with
+    // WSAEventSelect does not record it again, while WSAAsyncSelect posts it again (Windows).
+    if (event === FD_CLOSE && this.event) {
+      if (this.closeReachedEvent) return;
+      this.closeReachedEvent = true;
+    }
     this.disabled |= event;
     this.recorded |= event;
     this.errors[bitOf(event)] = error;

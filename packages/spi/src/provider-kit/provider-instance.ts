@@ -35,9 +35,12 @@ import { out } from '../types/out-cell';
 import type { WSAPROTOCOL_INFOW } from '../types/protocol-info';
 import { ChangeSignal } from './change-signal';
 import { DatagramSocket } from './datagram-socket';
+import { acceptSocketClosed } from './extension-functions/accept-ex';
 import { fail } from './kit-failure';
 import type { KitSocket, SocketHost } from './kit-socket';
 import type { NetworkEventSink } from './network-event-recorder';
+import { hasRequestsInFlight, type OverlappedHost, type OverlappedRecord } from './overlapped-io';
+import { dropDescriptor, openDuplicate } from './socket-duplication';
 import { StreamSocket } from './stream-socket';
 import type { TransportDriver, TransportDriverFactory } from './transport-driver';
 
@@ -50,25 +53,17 @@ const MULTIPOINT_FLAGS =
 /** How a provider's handles are made. */
 export type HandleKind = 'ifs' | 'non-ifs';
 
-/** An overlapped send or receive as `WSPGetOverlappedResult` sees it. */
-export interface OverlappedRecord {
-  /** True once the `WSAOVERLAPPED` holds the result. */
-  done: boolean;
-  /** The output flags of a receive (`MSG_PARTIAL`). */
-  flags: number;
-  /** Settles when the operation completed and its `WSAOVERLAPPED` was filled. */
-  settled: Promise<void>;
-}
-
 /** The per-process state of a base provider built with `defineBaseProvider`. */
-export class ProviderInstance implements SocketHost {
+export class ProviderInstance implements SocketHost, OverlappedHost {
   /** Outstanding `WSPStartup`s. */
   startups = 0;
   private readonly sockets = new Map<SOCKET, KitSocket>();
+  /** Handles of duplicated sockets beyond `socket.handle`, in this process. */
+  private readonly extraHandles = new Map<KitSocket, SOCKET[]>();
   private readonly drivers = new Map<number, TransportDriver>();
   private readonly anyChange = new ChangeSignal();
   readonly eventSink: NetworkEventSink;
-  /** Overlapped operations by their `WSAOVERLAPPED`, for `WSPGetOverlappedResult`. */
+  /** Overlapped requests by their `WSAOVERLAPPED`, for `WSPGetOverlappedResult`. */
   readonly overlapped = new WeakMap<WSAOVERLAPPED, OverlappedRecord>();
 
   constructor(
@@ -94,6 +89,11 @@ export class ProviderInstance implements SocketHost {
         }
       },
     };
+  }
+
+  /** How this provider's handles are made. */
+  get handleKind(): HandleKind {
+    return this.handles;
   }
 
   /** The driver of a catalog entry, made on first use. */
@@ -130,6 +130,9 @@ export class ProviderInstance implements SocketHost {
     }
     // Socket groups are reserved, and multipoint is not offered by kit providers.
     if (g !== 0 || flags & MULTIPOINT_FLAGS) fail(WSAEINVAL);
+    // The protocol info of a duplicate opens the duplicated socket (WSPDuplicateSocket).
+    const duplicate = openDuplicate(this, info);
+    if (duplicate !== undefined) return duplicate;
     const driver = this.driverFor(info);
     const connectionless =
       (info.dwServiceFlags1 & XP1_CONNECTIONLESS) !== 0 || info.iSocketType === SOCK_DGRAM;
@@ -158,6 +161,25 @@ export class ProviderInstance implements SocketHost {
     return handle;
   }
 
+  /**
+   * Another descriptor of `socket` (a duplicate opened in this process): a new handle for the same
+   * socket. The socket's other processes are told of its changes too, so their `WSPSelect` wakes.
+   */
+  registerDescriptor(socket: KitSocket): SOCKET {
+    const errno = out(0);
+    const handle =
+      this.handles === 'ifs'
+        ? this.upcalls.lpWPUModifyIFSHandle(socket.info.dwCatalogEntryId, createIfsHandle(), errno)
+        : this.upcalls.lpWPUCreateSocketHandle(socket.info.dwCatalogEntryId, socket, errno);
+    if (handle === INVALID_SOCKET || !Number.isInteger(handle)) fail(errno.value || WSAENOBUFS);
+    this.sockets.set(handle, socket);
+    const extra = this.extraHandles.get(socket);
+    if (extra) extra.push(handle);
+    else this.extraHandles.set(socket, [handle]);
+    socket.shareWith(this);
+    return handle;
+  }
+
   /** The socket behind a handle, or `WSAENOTSOCK` when it is not one of this provider's live sockets. */
   lookup(s: SOCKET): KitSocket {
     const socket = this.sockets.get(s);
@@ -171,14 +193,23 @@ export class ProviderInstance implements SocketHost {
     return socket;
   }
 
+  /** Forgets every handle of `socket` in this process, and releases them. */
   forget(socket: KitSocket): void {
-    if (this.sockets.get(socket.handle) !== socket) return;
-    this.sockets.delete(socket.handle);
+    if (this.sockets.get(socket.handle) === socket) this.releaseHandle(socket.handle);
+    const extra = this.extraHandles.get(socket);
+    if (!extra) return;
+    this.extraHandles.delete(socket);
+    for (const handle of extra) if (this.sockets.get(handle) === socket) this.releaseHandle(handle);
+  }
+
+  /** Forgets one handle and releases it (`CloseHandle`, or `WPUCloseSocketHandle`). */
+  private releaseHandle(handle: SOCKET): void {
+    this.sockets.delete(handle);
     if (this.handles === 'ifs') {
-      closeIfsHandle(socket.handle);
+      closeIfsHandle(handle);
     } else {
       try {
-        this.upcalls.lpWPUCloseSocketHandle(socket.handle, out(0));
+        this.upcalls.lpWPUCloseSocketHandle(handle, out(0));
       } catch {
         /* the dispatcher may already be gone at cleanup */
       }
@@ -189,10 +220,24 @@ export class ProviderInstance implements SocketHost {
     this.anyChange.notify();
   }
 
-  /** `WSPCloseSocket`. */
+  /**
+   * `WSPCloseSocket`. A non-IFS handle with overlapped requests still in flight is released once
+   * they have completed (their completions go through `WPUCompleteOverlappedRequest` on it).
+   */
   closeSocket(s: SOCKET): void {
     const socket = this.lookup(s);
+    if (dropDescriptor(socket)) {
+      // Another descriptor (a duplicate) keeps the socket open: only this handle goes.
+      this.releaseHandle(s);
+      return;
+    }
     socket.close();
+    acceptSocketClosed(socket);
+    if (this.handles === 'non-ifs' && hasRequestsInFlight(socket)) return;
+    this.forget(socket);
+  }
+
+  requestsDrained(socket: KitSocket): void {
     this.forget(socket);
   }
 
@@ -228,22 +273,24 @@ export class ProviderInstance implements SocketHost {
       }
       deadline = Date.now() + timeout.tv_sec * 1000 + Math.floor(timeout.tv_usec / 1000);
     }
-    const lookupAll = (set: fd_set | null): KitSocket[] =>
-      set ? set.fd_array.map((s) => this.lookup(s)) : [];
+    // By handle: a duplicated socket has several, and each set reports the handles it was given.
+    type Entry = { handle: SOCKET; socket: KitSocket };
+    const lookupAll = (set: fd_set | null): Entry[] =>
+      set ? set.fd_array.map((handle) => ({ handle, socket: this.lookup(handle) })) : [];
     const reads = lookupAll(readfds);
     const writes = lookupAll(writefds);
     const excepts = lookupAll(exceptfds);
     for (;;) {
-      const r = reads.filter((s) => !s.closed && s.readiness().readable);
-      const w = writes.filter((s) => !s.closed && s.readiness().writable);
-      const e = excepts.filter((s) => !s.closed && s.readiness().exceptional);
-      const closedUnder = [...reads, ...writes, ...excepts].some((s) => s.closed);
+      const r = reads.filter(({ socket }) => !socket.closed && socket.readiness().readable);
+      const w = writes.filter(({ socket }) => !socket.closed && socket.readiness().writable);
+      const e = excepts.filter(({ socket }) => !socket.closed && socket.readiness().exceptional);
+      const closedUnder = [...reads, ...writes, ...excepts].some(({ socket }) => socket.closed);
       const remaining = deadline === undefined ? undefined : deadline - Date.now();
       if (r.length + w.length + e.length > 0 || closedUnder || (remaining !== undefined && remaining <= 0)) {
         if (closedUnder && r.length + w.length + e.length === 0) fail(WSAENOTSOCK);
-        if (readfds) readfds.fd_array = unique(r.map((s) => s.handle));
-        if (writefds) writefds.fd_array = unique(w.map((s) => s.handle));
-        if (exceptfds) exceptfds.fd_array = unique(e.map((s) => s.handle));
+        if (readfds) readfds.fd_array = unique(r.map(({ handle }) => handle));
+        if (writefds) writefds.fd_array = unique(w.map(({ handle }) => handle));
+        if (exceptfds) exceptfds.fd_array = unique(e.map(({ handle }) => handle));
         return (
           (readfds?.fd_array.length ?? 0) +
           (writefds?.fd_array.length ?? 0) +
@@ -256,11 +303,16 @@ export class ProviderInstance implements SocketHost {
 
   /** The last `WSPCleanup`: every socket is reset and freed, pending calls fail, drivers are released. */
   cleanup(): void {
-    for (const socket of [...this.sockets.values()]) {
-      socket.abort();
-      this.forget(socket);
+    for (const [handle, socket] of [...this.sockets]) {
+      // A socket duplicated into another process lives on there; this process only lets go.
+      if (dropDescriptor(socket)) this.releaseHandle(handle);
+      else {
+        socket.abort();
+        this.forget(socket);
+      }
     }
     this.sockets.clear();
+    this.extraHandles.clear();
     for (const driver of this.drivers.values()) {
       try {
         driver.dispose?.();

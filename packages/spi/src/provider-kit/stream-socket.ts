@@ -70,6 +70,12 @@ import {
   MSG_PEEK,
   MSG_PUSH_IMMEDIATE,
   MSG_WAITALL,
+  POLLERR,
+  POLLHUP,
+  POLLPRI,
+  POLLRDBAND,
+  POLLRDNORM,
+  POLLWRNORM,
   SD_BOTH,
   SD_RECEIVE,
   SD_SEND,
@@ -95,7 +101,8 @@ import type {
   TransportLink,
 } from './transport-driver';
 
-type StreamState = 'unbound' | 'binding' | 'bound' | 'listening' | 'connecting' | 'connected';
+/** Where a stream socket is in its life. */
+export type StreamState = 'unbound' | 'binding' | 'bound' | 'listening' | 'connecting' | 'connected';
 
 /** A connection request waiting in the backlog. */
 interface PendingConnection {
@@ -143,6 +150,16 @@ export class StreamSocket extends KitSocket {
   private readonly expedited = new ByteReceiveQueue();
   /** Inline urgent data: bytes up to and including the last urgent byte still unread (`SIOCATMARK`). */
   private urgentAhead = 0;
+  /** How the connection was made: accepted (accept, AcceptEx) or connected (connect, ConnectEx). */
+  private origin: 'accepted' | 'connected' | null = null;
+  /** When the connection was made (`SO_CONNECT_TIME`), or null. */
+  private connectedAt: number | null = null;
+  /** A connection given up by `DisconnectEx(TF_REUSE_SOCKET)`, still finishing its graceful close. */
+  private lingeringLink: TransportLink | null = null;
+  /** Data went out after the peer's graceful close (its reset may follow: see `receive`). */
+  private sentAfterPeerClose = false;
+  /** The connection was duplicated into another OS process, which holds it too. */
+  private sharedAcrossProcesses = false;
 
   constructor(
     host: SocketHost,
@@ -341,6 +358,8 @@ export class StreamSocket extends KitSocket {
 
   /** An accepted connection becomes this socket's. */
   private adopt(link: TransportLink): void {
+    this.origin = 'accepted';
+    this.connectedAt = Date.now();
     this.state = 'connected';
     this.link = link;
     this.localName = link.local;
@@ -351,11 +370,13 @@ export class StreamSocket extends KitSocket {
 
   // ---- connect ---------------------------------------------------------------------------
 
+  /** `overlapped` (ConnectEx): the call waits whatever the blocking mode, and `onPending` runs when it does. */
   async connect(
     name: SOCKADDR | null,
     namelen: number,
     callerBuffer: WSABUF | null,
     calleeBuffer: WSABUF | null,
+    overlapped?: { onPending(): void },
   ): Promise<void> {
     if (!name) fail(WSAEFAULT);
     const bad = this.driver.checkAddress(name, namelen, 'connect');
@@ -387,7 +408,7 @@ export class StreamSocket extends KitSocket {
       default:
         break;
     }
-    const blocking = !this.nonBlocking;
+    const blocking = overlapped !== undefined || !this.nonBlocking;
     this.state = 'connecting';
     this.connectFailure = 0;
     const completion = this.driver
@@ -413,7 +434,7 @@ export class StreamSocket extends KitSocket {
       code = c;
       this.notify();
     });
-    const result = await this.waitFor(true, 0, () => code);
+    const result = await this.waitFor(true, 0, () => code, undefined, overlapped?.onPending);
     if (result) fail(result);
   }
 
@@ -423,6 +444,8 @@ export class StreamSocket extends KitSocket {
       return WSAEINTR;
     }
     this.binding = null;
+    this.origin = 'connected';
+    this.connectedAt = Date.now();
     this.state = 'connected';
     this.link = link;
     this.localName = link.local;
@@ -588,7 +611,10 @@ export class StreamSocket extends KitSocket {
     // posted receives, so a receive must be able to get the next bytes (0 >= 0 would pause the
     // link before anything arrived, and a blocking recv would wait for ever).
     const queued = this.receiveQueued;
-    const full = queued > 0 && queued >= this.options.receiveBuffer;
+    // A connection shared with another process is read only while a receive waits for it.
+    const full =
+      (queued > 0 && queued >= this.options.receiveBuffer) ||
+      (this.sharedAcrossProcesses && this.receivers.size === 0);
     // A message larger than the buffer must still be received whole before anyone can read it.
     const mustReadOn = this.messageOriented && this.messages.headIncomplete;
     if (full && !mustReadOn && !this.paused) {
@@ -668,6 +694,7 @@ export class StreamSocket extends KitSocket {
       this.notify();
       return data.byteLength;
     }
+    if (this.peerClosed) this.sentAfterPeerClose = true;
     if (flags & MSG_OOB) {
       link.sendExpedited!(data);
     } else if (!link.send(data, !(flags & MSG_PARTIAL))) {
@@ -693,7 +720,11 @@ export class StreamSocket extends KitSocket {
     if (waitAll && (oob || peek || this.messageOriented || !blocking)) fail(WSAEOPNOTSUPP);
     this.events.reenable(FD_READ | FD_OOB);
     if (this.state !== 'connected') fail(WSAENOTCONN);
+    // Data sent after the peer's close provokes its reset, which Windows' next recv reports
+    // (WSAECONNABORTED); a transport that stopped reading at the end is asked for it first.
+    if (this.sentAfterPeerClose && !this.resetCode && this.link?.probeReset) await this.link.probeReset();
     const token = this.beginReceive();
+    if (this.sharedAcrossProcesses) this.applyFlowControl();
     let filled = 0;
     try {
       const result = await this.waitFor(
@@ -850,10 +881,142 @@ export class StreamSocket extends KitSocket {
     };
   }
 
+  // ---- mswsock extensions (AcceptEx, ConnectEx, DisconnectEx with TF_REUSE_SOCKET) -----------
+  // The calls themselves live in extension-functions/; these are the state changes they need.
+
+  /** Where the socket is in its life (the extension functions' argument checks). */
+  get connectionState(): StreamState {
+    return this.state;
+  }
+
+  /** True once the sending side is shut (`SD_SEND`, `WSASendDisconnect`, `DisconnectEx`). */
+  get sendingShut(): boolean {
+    return this.sendShut;
+  }
+
+  /** Seconds connected (`SO_CONNECT_TIME`), or undefined while not connected. */
+  get secondsConnected(): number | undefined {
+    if (this.state !== 'connected' || this.connectedAt === null) return undefined;
+    return Math.floor((Date.now() - this.connectedAt) / 1000);
+  }
+
+  /**
+   * `AcceptEx`'s listener side, as a pended request: waits for the next connection in the backlog
+   * (a deferred one included) and takes it. `check` runs at every look and may fail the request:
+   * when it fails with a connection waiting (the address slots are too small), the connection
+   * stays queued for a later accept.
+   */
+  async takeNextConnection(onPending: () => void, check: (waiting: boolean) => void): Promise<TransportLink> {
+    if (this.state !== 'listening') fail(WSAEINVAL);
+    const pending = await this.waitFor(
+      true,
+      0,
+      () => {
+        if (this.state !== 'listening') fail(WSAEINVAL);
+        const head = this.backlog[0];
+        check(head !== undefined);
+        return head;
+      },
+      undefined,
+      onPending,
+    );
+    this.removePending(pending);
+    this.events.reenable(FD_ACCEPT);
+    const link = pending.link ?? pending.incoming.accept(null);
+    this.refreshEvents();
+    return link;
+  }
+
+  /** `AcceptEx`'s accept side: this unbound socket becomes the accepted connection's. */
+  adoptAccepted(link: TransportLink): void {
+    this.adopt(link);
+    this.notify();
+  }
+
+  /**
+   * `DisconnectEx(TF_REUSE_SOCKET)` once the sending side is shut: the connection is left to finish
+   * its graceful close on its own, and the socket starts over — "neither bound nor connected" after
+   * an accept (for `AcceptEx`), "not connected but still bound" after a connect (for `ConnectEx`,
+   * which then takes a new local port: TCP's TIME_WAIT keeps the old one).
+   */
+  resetForReuse(): void {
+    if (this.state !== 'connected') fail(WSAENOTCONN);
+    const link = this.link;
+    // The connection finishes its graceful close on its own (the FIN is sent); one such connection
+    // is remembered, so the provider's cleanup can still reset it.
+    if (link && !this.resetCode) {
+      link.close(null);
+      this.lingeringLink = link;
+    }
+    this.link = null;
+    this.state = this.origin === 'connected' ? 'bound' : 'unbound';
+    if (this.state === 'unbound') this.localName = null;
+    this.remoteName = null;
+    this.origin = null;
+    this.connectedAt = null;
+    this.connectFailure = 0;
+    this.sendShut = false;
+    this.receiveShut = false;
+    this.peerClosed = false;
+    this.peerDisconnectData = null;
+    this.resetCode = 0;
+    this.closeError = null;
+    this.linkEnded = false;
+    this.sentAfterPeerClose = false;
+    this.congested = false;
+    this.wouldBlockOnSend = false;
+    this.paused = false;
+    this.dropReceived();
+    this.events.reenable(FD_READ | FD_WRITE | FD_OOB | FD_CONNECT | FD_CLOSE | FD_ACCEPT);
+    this.notify();
+  }
+
+  /**
+   * `WSAPoll`'s answer for this socket (`SIO_EXT_POLL`), as Windows gives it: a listener with a
+   * connection waiting is readable; after the peer's reset `POLLERR | POLLHUP` (and `POLLWRNORM`
+   * when asked); after its graceful close `POLLHUP`, with `POLLRDNORM` while data is still unread;
+   * otherwise data is `POLLRDNORM`, expedited data `POLLRDBAND`/`POLLPRI`, room to send `POLLWRNORM`
+   * — each readiness bit only when asked for, `POLLERR`/`POLLHUP` always; a failed connect is
+   * `POLLERR | POLLHUP`.
+   */
+  pollEvents(events: number): number {
+    if (this.state === 'listening') return this.backlog.length > 0 ? events & POLLRDNORM : 0;
+    if (this.connectFailure !== 0) return POLLERR | POLLHUP;
+    if (this.state !== 'connected') return 0;
+    if (this.resetCode) return POLLERR | POLLHUP | (events & POLLWRNORM);
+    let revents = 0;
+    if (this.dataReadable) revents |= events & POLLRDNORM;
+    if (this.expedited.size > 0) revents |= events & (POLLRDBAND | POLLPRI);
+    if (!this.congested && !this.sendShut && !this.linkEnded) revents |= events & POLLWRNORM;
+    if (this.peerClosed) revents |= POLLHUP;
+    return revents;
+  }
+
+  /**
+   * The connection's operating-system handle, for a child process (`WSPDuplicateSocket`);
+   * undefined when the socket is not connected or its transport has none.
+   */
+  exportConnection(): unknown {
+    if (this.state !== 'connected' || !this.link || this.resetCode) return undefined;
+    return this.link.exportHandle?.();
+  }
+
+  /**
+   * Another OS process now holds the connection too: this socket reads from it only while a
+   * receive waits (the bytes stay in the system for whichever process asks), and closing it lets go
+   * of this process's descriptor without ending the connection.
+   */
+  shareAcrossProcesses(): void {
+    this.sharedAcrossProcesses = true;
+    this.applyFlowControl();
+  }
+
   // ---- close -----------------------------------------------------------------------------
 
   close(): void {
     if (this.closed) return;
+    // A connection given up for reuse finishes its graceful close on its own.
+    this.lingeringLink = null;
     const lingerZero = this.options.linger.l_onoff !== 0 && this.options.linger.l_linger === 0;
     const abortive = lingerZero || !this.hasFlag(XP1_GRACEFUL_CLOSE);
     this.closed = true;
@@ -861,7 +1024,11 @@ export class StreamSocket extends KitSocket {
     this.releaseListening();
     this.binding?.release();
     this.binding = null;
-    if (this.link && !this.resetCode) {
+    if (this.link && this.sharedAcrossProcesses) {
+      // Another process holds the connection too: only this process's descriptor goes.
+      this.link.release?.();
+      this.link = null;
+    } else if (this.link && !this.resetCode) {
       // TCP resets when unread data is thrown away by the close; graceful otherwise.
       const unread = this.driver.resetOnDataAfterReceiveShutdown && this.receiveQueued > 0;
       if (abortive || unread) {
@@ -877,6 +1044,13 @@ export class StreamSocket extends KitSocket {
   }
 
   abort(): void {
+    this.lingeringLink?.reset();
+    this.lingeringLink = null;
+    if (this.link && this.sharedAcrossProcesses) {
+      // The other process's descriptor keeps the connection: this process only lets go.
+      this.link.release?.();
+      this.link = null;
+    }
     this.events.mute();
     if (!this.closed) {
       this.closed = true;

@@ -122,6 +122,22 @@ export interface TransportLink {
   close(disconnectData: Uint8Array | null): void;
   /** Abortive close now (RST); queued bytes are discarded. Idempotent. */
   reset(): void;
+  /**
+   * After the peer's graceful close, checks whether a reset followed it (the peer's answer to data
+   * sent after it closed) and reports it (`onReset`) before resolving. Optional: links whose
+   * transport reports such resets by itself need none.
+   */
+  probeReset?(): Promise<void>;
+  /**
+   * The operating system's handle of the connection, to hand to a child process over IPC
+   * (`WSADuplicateSocketW` into a child). Optional: links over simulated networks have none.
+   */
+  exportHandle?(): unknown;
+  /**
+   * Lets go of this process's hold on the connection without ending it (another process holds it
+   * too): no FIN, no RST, no more events. Present when `exportHandle` is.
+   */
+  release?(): void;
   /** Receive flow control: stop delivering `onData`. */
   pause(): void;
   /** Resume delivering `onData`. */
@@ -208,6 +224,11 @@ export interface StreamTransportDriver extends AddressFamilyCodec {
   ): Promise<ListenerHandle>;
   /** Options beyond `SOL_SOCKET`. */
   readonly options?: DriverOptionHandler;
+  /**
+   * A link over a connection whose operating-system handle another process handed over (what
+   * `TransportLink.exportHandle` gave there); undefined for a handle it cannot use. Optional.
+   */
+  adoptHandle?(handle: unknown): TransportLink | undefined;
   /** Release whatever the driver holds; called at the provider's last `WSPCleanup`. */
   dispose?(): void;
 }

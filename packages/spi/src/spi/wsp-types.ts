@@ -46,15 +46,25 @@ export interface WSATHREADID {
 }
 
 /**
- * `WSAOVERLAPPED`. Overlapped I/O is modelled by Promises: a blocking call returns a Promise, so
- * providers receive `null` here unless a caller passes an object to be completed through
- * `WPUCompleteOverlappedRequest`.
+ * `WSAOVERLAPPED` (= `OVERLAPPED`): the caller's record of one overlapped request. An overlapped
+ * call returns at once — 0 when it completed there, `SOCKET_ERROR` with `WSA_IO_PENDING` when it
+ * pends, another error when it failed (and then nothing more happens) — and the completion is
+ * written here: `InternalHigh` the bytes, then `Internal` the final NTSTATUS (`STATUS_PENDING`,
+ * 0x103, while in progress). The completion also sets `hEvent` (an event made with
+ * `WSACreateEvent`; `eventHandleWithLowBit(hEvent)` asks for no completion-port packet), runs the
+ * completion routine as an APC, or queues a packet to the socket's completion port.
+ * `Offset`/`OffsetHigh` are the file offset of `TransmitFile`; a non-IFS provider may keep its
+ * result there (error in `OffsetHigh`, flags in `Offset`), as the SPI suggests.
  */
 export interface WSAOVERLAPPED {
   /** The completion status, filled by the provider. */
   Internal: number;
   /** The bytes transferred, filled by the provider. */
   InternalHigh: number;
+  /** The file offset's low part (`TransmitFile`), or where a non-IFS provider keeps its flags. */
+  Offset?: number;
+  /** The file offset's high part (`TransmitFile`), or where a non-IFS provider keeps its error. */
+  OffsetHigh?: number;
   /** The event signalled at completion, or `null`. */
   hEvent: WSAEVENT | null;
 }

@@ -8,6 +8,44 @@ import {
   type StreamConnectionHandlers,
 } from './stream-network';
 
+/** What `probeAfterEnd` writes: nothing. */
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * Stops the socket's reads from the kernel now (libuv's `uv_read_stop` through the handle) and for
+ * as long as it is paused. A paused `net.Socket` otherwise keeps reading ahead into its own buffer
+ * up to its high-water mark, which for a connection another process holds would take bytes that
+ * process asked for. Node offers no public switch for this, so it reaches into the handle and the
+ * readable state, when they are there; `resume` starts reading again.
+ */
+function stopReading(socket: Socket): void {
+  const internals = socket as unknown as {
+    _handle?: { reading?: boolean; readStop?: () => number };
+    _readableState?: { highWaterMark?: number };
+  };
+  // With no read-ahead, a paused socket asks for nothing more (resume asks again).
+  if (internals._readableState && typeof internals._readableState.highWaterMark === 'number') {
+    internals._readableState.highWaterMark = 0;
+  }
+  const handle = internals._handle;
+  if (handle?.readStop && handle.reading !== false) {
+    handle.reading = false;
+    handle.readStop();
+  }
+}
+
+/**
+ * Starts the reads `stopReading` stopped. Node's own read request may still count as in progress
+ * (it was stopped half-way), in which case it would never ask again: the handle is started here.
+ */
+function startReading(socket: Socket): void {
+  const handle = (socket as unknown as { _handle?: { reading?: boolean; readStart?: () => number } })._handle;
+  if (handle?.readStart && handle.reading === false && !socket.destroyed) {
+    handle.reading = true;
+    handle.readStart();
+  }
+}
+
 /**
  * A `StreamConnection` over a connected `net.Socket` (opened with `allowHalfOpen: true`). The
  * socket stays paused until the owner calls `setHandlers`, so the kernel holds the bytes (and,
@@ -40,8 +78,18 @@ export class NodeStreamConnection implements StreamConnection {
     this.ownedWritten.shift()?.(error ?? null);
   };
 
-  /** Wrap a connected socket; it is paused here and resumed by `setHandlers`. */
-  constructor(private readonly socket: Socket) {
+  /** The connection is held by another process too (see `nativeHandle`). */
+  private shared: boolean;
+
+  /**
+   * Wrap a connected socket; it is paused here and resumed by `setHandlers`. `shared`: another
+   * process holds the connection too (it was handed over), so `pause` stops reading at once.
+   */
+  constructor(
+    private readonly socket: Socket,
+    shared = false,
+  ) {
+    this.shared = shared;
     socket.pause();
     this.local = {
       address: socket.localAddress ?? '',
@@ -154,16 +202,57 @@ export class NodeStreamConnection implements StreamConnection {
     socket.resetAndDestroy();
   }
 
+  /**
+   * After the peer's FIN a reset that follows it (the peer's answer to data sent after it closed)
+   * never reaches a reader: the kernel answers every read with the end first, and the reset only
+   * surfaces at the next write. An empty write is such a write that sends nothing — the kernel
+   * fails it with the reset's error, or does nothing — so it brings the reset in now (`onReset`).
+   * Resolves once the write has answered and its error has been delivered.
+   */
+  probeAfterEnd(): Promise<void> {
+    if (!this.socket.readableEnded || this.endCalled || this.resetCalled || this.socket.destroyed) {
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      this.socket.write(EMPTY, () => setImmediate(resolve));
+    });
+  }
+
+  /**
+   * The `net.Socket` itself, for `child.send(message, socket, { keepOpen: true })`. From now on
+   * another process holds the connection too, so `pause` stops reading at once.
+   */
+  nativeHandle(): unknown {
+    this.shared = true;
+    if (this.ownerPaused) stopReading(this.socket);
+    return this.socket;
+  }
+
+  /**
+   * Closes this process's descriptor of the socket (`destroy` without `end`): no FIN, no RST — the
+   * kernel ends the connection when the last process holding it closes it.
+   */
+  forget(): void {
+    this.resetCalled = true;
+    if (!this.socket.destroyed) this.socket.destroy();
+  }
+
   /** Stop `onData`; Node stops reading, the kernel buffer fills and TCP's window stalls the peer. */
   pause(): void {
     this.ownerPaused = true;
     this.socket.pause();
+    // A paused net.Socket still reads ahead into its own buffer (up to its high-water mark). A
+    // connection another process holds too must leave the bytes in the kernel for it: stop now.
+    if (this.shared) stopReading(this.socket);
   }
 
   /** Resume `onData` (Node delivers on a later tick). */
   resume(): void {
     this.ownerPaused = false;
-    if (this.handlers !== undefined && !this.replayPending && !this.socket.destroyed) this.socket.resume();
+    if (this.handlers !== undefined && !this.replayPending && !this.socket.destroyed) {
+      this.socket.resume();
+      if (this.shared) startReading(this.socket);
+    }
   }
 
   private emit(deliver: () => void): void {

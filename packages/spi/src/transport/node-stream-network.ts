@@ -31,6 +31,16 @@ export function nodeStreamNetwork(options: NodeStreamNetworkOptions = {}): Strea
   };
 }
 
+/**
+ * A `StreamConnection` over a connected `net.Socket` this process was handed (a child receives one
+ * over IPC from its parent): the socket is paused until `setHandlers`, as a connection of
+ * `nodeStreamNetwork()` is.
+ */
+export function adoptNodeStream(socket: Socket): StreamConnection {
+  // The parent holds the connection too: only read while the owner wants bytes.
+  return new NodeStreamConnection(socket, true);
+}
+
 function connectNodeStream(
   options: StreamConnectOptions,
   defaults: NodeStreamNetworkOptions,

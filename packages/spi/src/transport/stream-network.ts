@@ -57,6 +57,24 @@ export interface StreamConnection {
   end(): void;
   /** Abort with RST now; queued bytes are discarded. Idempotent. */
   reset(): void;
+  /**
+   * After the peer's FIN (`onEnd`): checks whether a reset followed it — the peer's answer to data
+   * sent after it closed — and reports it (`onReset`); otherwise it would surface only at the next
+   * write. Sends nothing. Resolves once the check has answered. Optional: a network that reports
+   * such resets by itself needs none.
+   */
+  probeAfterEnd?(): Promise<void>;
+  /**
+   * The operating system's handle behind the connection (Node's `net.Socket`), which a child
+   * process can be given over IPC (`WSADuplicateSocketW` into a child). Optional: a simulated
+   * network has none.
+   */
+  nativeHandle?(): unknown;
+  /**
+   * Lets go of this process's handle without ending the connection (no FIN, no RST): another
+   * process holds it too, and the system ends the connection when the last holder closes. Optional.
+   */
+  forget?(): void;
   /** Stop delivering `onData` (receive flow control); the network buffers or applies back-pressure. */
   pause(): void;
   /** Resume delivering `onData`. */

@@ -11,6 +11,7 @@ import {
   WSAEINVAL,
   WSANOTINITIALISED,
 } from '../../constants/error-codes';
+import { SIO_EXT_POLL } from '../../constants/mswsock';
 import {
   FIONREAD,
   POLLERR,
@@ -25,9 +26,11 @@ import {
   WSA_MAXIMUM_WAIT_EVENTS,
   WSA_WAIT_EVENT_0,
   WSA_WAIT_FAILED,
+  WSA_WAIT_IO_COMPLETION,
   WSA_WAIT_TIMEOUT,
 } from '../../constants/socket-api';
 import { SO_ACCEPTCONN, SOL_SOCKET } from '../../constants/socket-options';
+import type { WSAPOLLDATA } from '../../spi/mswsock-types';
 import type {
   fd_set,
   HWND,
@@ -83,14 +86,15 @@ export abstract class Ws2EventsAndSelect extends Ws2Core {
   /**
    * `WSAWaitForMultipleEvents`: `WSA_WAIT_EVENT_0 + i` for the first signalled event (all of them
    * with `fWaitAll`), `WSA_WAIT_TIMEOUT`, or `WSA_WAIT_FAILED`. `dwTimeout` in ms; `WSA_INFINITE`
-   * (0xFFFFFFFF) waits for ever.
+   * (0xFFFFFFFF) waits for ever. An alertable wait also ends with `WSA_WAIT_IO_COMPLETION` when an
+   * APC (a completion routine) ran while it waited.
    */
   async WSAWaitForMultipleEvents(
     cEvents: number,
     lphEvents: WSAEVENT[],
     fWaitAll: boolean,
     dwTimeout: number,
-    _fAlertable: boolean,
+    fAlertable: boolean,
   ): Promise<number> {
     const cell = this.lastError.claim();
     if (
@@ -118,9 +122,40 @@ export abstract class Ws2EventsAndSelect extends Ws2Core {
       return i < 0 ? -1 : WSA_WAIT_EVENT_0 + i;
     };
     const deadline = dwTimeout === WSA_INFINITE ? Number.POSITIVE_INFINITY : Date.now() + dwTimeout;
+    let apcRan = false;
+    let wakeOnApc: () => void = () => {};
+    const unsubscribe = fAlertable
+      ? this.io.onApc(() => {
+          apcRan = true;
+          wakeOnApc();
+        })
+      : undefined;
+    try {
+      return await this.waitForEvents(
+        cell,
+        live,
+        ready,
+        deadline,
+        () => apcRan,
+        (wake) => (wakeOnApc = wake),
+      );
+    } finally {
+      unsubscribe?.();
+    }
+  }
+
+  private async waitForEvents(
+    cell: ReturnType<Ws2Core['lastError']['claim']>,
+    live: WsaEvent[],
+    ready: () => number,
+    deadline: number,
+    apcRan: () => boolean,
+    onApc: (wake: () => void) => void,
+  ): Promise<number> {
     for (;;) {
       const r = ready();
       if (r >= 0) return r;
+      if (apcRan()) return WSA_WAIT_IO_COMPLETION;
       const remaining = deadline - Date.now();
       if (remaining <= 0) return WSA_WAIT_TIMEOUT;
       const waits = live.map((e) => e.wait());
@@ -131,7 +166,8 @@ export abstract class Ws2EventsAndSelect extends Ws2Core {
             timer = setTimeout(resolve, Math.min(remaining, MAX_TIMER_MS));
           })
         : new Promise<void>(() => {});
-      await Promise.race([...waits.map((w) => w.promise), timeout]);
+      const apc = new Promise<void>((resolve) => onApc(resolve));
+      await Promise.race([...waits.map((w) => w.promise), timeout, apc]);
       if (timer) clearTimeout(timer);
       for (const w of waits) w.cancel();
       // Closing an event wakes its waiters; the wait then fails instead of calling it signalled.
@@ -315,6 +351,10 @@ export abstract class Ws2EventsAndSelect extends Ws2Core {
     this.unmarkBusy(marked);
     const error = await this.settleQuietly(socket, call, 'lpWSPSelect', pending);
     if (error !== 0) return { error };
+    // The provider's own answer when it gives one (SIO_EXT_POLL): it knows what select cannot
+    // tell, such as the peer's close behind unread data.
+    const exact = this.providerPoll(all[0] as SOCKET, group);
+    if (exact !== undefined) return exact;
     let ready = 0;
     for (const pfd of group) {
       let revents = 0;
@@ -331,6 +371,46 @@ export abstract class Ws2EventsAndSelect extends Ws2Core {
       if (revents) ready++;
     }
     return ready;
+  }
+
+  /**
+   * `WSAPoll` evaluated by the provider (`WSPIoctl(SIO_EXT_POLL)` on the group's first socket, as
+   * ws2_32 sends it to the handle `SIO_BSP_HANDLE_POLL` names): the number of entries with
+   * `revents`, or undefined when the provider does not answer it.
+   */
+  private providerPoll(s: SOCKET, group: WSAPOLLFD[]): number | undefined {
+    const socket = this.route(s);
+    if (typeof socket === 'number') return undefined;
+    const data: WSAPOLLDATA = {
+      result: 0,
+      fds: group.length,
+      timeout: 0,
+      fdArray: group.map((p) => ({ fd: p.fd, events: p.events, revents: 0 })),
+    };
+    const lpErrno = this.enter(socket);
+    let rc: unknown;
+    try {
+      rc = socket.provider.procTable.lpWSPIoctl(
+        s,
+        SIO_EXT_POLL,
+        data,
+        0,
+        null,
+        0,
+        out(0),
+        null,
+        null,
+        MAIN_THREAD_ID,
+        lpErrno,
+      );
+    } catch (error) {
+      rc = thrown(error);
+    }
+    if (!this.leaveQuietly(socket, 'lpWSPIoctl', rc, lpErrno)) return undefined;
+    group.forEach((pfd, i) => {
+      pfd.revents = data.fdArray[i]?.revents ?? 0;
+    });
+    return group.filter((pfd) => pfd.revents !== 0).length;
   }
 
   /** `SO_ACCEPTCONN`, asked of the provider directly (no last error is touched). */

@@ -27,6 +27,7 @@ import { cloneProtocolInfo, isLayeredEntry, type WSAPROTOCOL_INFOW } from '../..
 import type { SOCKADDR } from '../../types/sockaddr';
 import type { WSABUF } from '../../types/wsabuf';
 import { thrown } from '../async-call';
+import { entryForTriple } from '../entry-for-triple';
 import type { LoadedProvider } from '../loaded-provider';
 import { isOptionalWsabuf, type RoutedSocket, Ws2Core } from '../ws2-core';
 
@@ -64,8 +65,8 @@ export abstract class Ws2SocketLifetime extends Ws2Core {
     if (![af, type, protocol, g, dwFlags].every(Number.isInteger)) return failWith(WSAEINVAL);
 
     if (lpProtocolInfo) {
-      const entry = process.entry(lpProtocolInfo.dwCatalogEntryId);
-      if (!entry || isLayeredEntry(entry.info)) return failWith(WSAEINVAL);
+      const named = process.entry(lpProtocolInfo.dwCatalogEntryId);
+      if (!named || isLayeredEntry(named.info)) return failWith(WSAEINVAL);
       // Arguments left open (0 or FROM_PROTOCOL_INFO) come from the caller's struct; a value that
       // is still unusable fails as on Windows (Wine's test_WSASocket, which passes there).
       const pick = (arg: number, field: number): number =>
@@ -78,6 +79,8 @@ export abstract class Ws2SocketLifetime extends Ws2Core {
       if (!Number.isInteger(effectiveProtocol) || effectiveProtocol === FROM_PROTOCOL_INFO) {
         return failWith(WSAEPROTONOSUPPORT);
       }
+      // The socket is built from the effective triple (entry-for-triple.ts).
+      const entry = entryForTriple(process.snapshot, named, effectiveAf, effectiveType, effectiveProtocol);
       // The catalog's copy of the entry goes down (a caller cannot forge its flags or chain), with
       // the caller's dwProviderReserved, which layered providers carry down (the MS sample does).
       const info = {
@@ -154,8 +157,9 @@ export abstract class Ws2SocketLifetime extends Ws2Core {
   }
 
   /**
-   * `closesocket`: `WSPCloseSocket` (graceful unless `SO_LINGER {1,0}`), then the handle is
-   * forgotten. Never blocks.
+   * `closesocket`: `WSPCloseSocket` (graceful unless `SO_LINGER {1,0}`), then an IFS handle is
+   * forgotten. A non-IFS handle is its provider's to release (`WPUCloseSocketHandle`), which may
+   * wait until the overlapped requests in flight on it have completed. Never blocks.
    */
   closesocket(s: SOCKET): number {
     const socket = this.route(s);
@@ -168,7 +172,7 @@ export abstract class Ws2SocketLifetime extends Ws2Core {
       rc = thrown(error);
     }
     const result = this.leave(socket, 'lpWSPCloseSocket', rc, lpErrno);
-    if (result !== SOCKET_ERROR) this.current?.handles.delete(s);
+    if (result !== SOCKET_ERROR && !socket.nonIfs) this.current?.handles.delete(s);
     return result;
   }
 

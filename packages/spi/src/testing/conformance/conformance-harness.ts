@@ -90,6 +90,7 @@ export interface DatagramPair {
 export class ConformanceHarness {
   private readonly sockets: { ws2: Ws2; s: SOCKET }[] = [];
   private readonly watches: NetworkEventWatch[] = [];
+  private readonly disposers: (() => void)[] = [];
 
   constructor(
     readonly env: ConformanceEnv,
@@ -378,9 +379,15 @@ export class ConformanceHarness {
 
   // ── cleanup ──────────────────────────────────────────────────────────────────────────────
 
+  /** Runs `fn` when the test ends, after its sockets are closed (events, completion ports, files). */
+  onDispose(fn: () => void): void {
+    this.disposers.push(fn);
+  }
+
   /** Ends every watch and closes every socket the test opened (errors ignored: a test may have closed them). */
   dispose(): void {
     for (const w of this.watches.splice(0).reverse()) w.close();
     for (const { ws2, s } of this.sockets.splice(0).reverse()) ws2.closesocket(s);
+    for (const fn of this.disposers.splice(0).reverse()) fn();
   }
 }

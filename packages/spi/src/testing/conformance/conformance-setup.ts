@@ -72,8 +72,8 @@ export type OptionalServiceFlagName = 'XP1_CONNECT_DATA' | 'XP1_DISCONNECT_DATA'
  * T-DISCONNECT), so neither side sends after one side's `WSASendDisconnect`. `XP1_GRACEFUL_CLOSE`
  * promises an orderly release, not a half-close, hence the separate declaration; or
  * `'reset-after-peer-close'` — noticing a reset that arrives after the peer's graceful close (a
- * send to a closed peer provokes one), which a transport that stops reading at the peer's FIN
- * (Node's `net`) only learns at the next send.
+ * send to a closed peer provokes one), which a transport that stops reading at the peer's FIN only
+ * learns at the next send unless it checks (the TCP provider's links do, with an empty write).
  */
 export type UnavailableCapability =
   | OptionalServiceFlagName

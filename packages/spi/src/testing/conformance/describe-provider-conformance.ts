@@ -11,12 +11,14 @@ import { ProviderCapabilities } from './provider-capabilities';
 import type { SubSuite, SuiteTools } from './suite-tools';
 import { checkOrderSuite } from './suites/check-order-suite';
 import { closeSuite } from './suites/close-suite';
+import { completionPortSuite } from './suites/completion-port-suite';
 import { connectDataSuite } from './suites/connect-data-suite';
 import { connectionSuite } from './suites/connection-suite';
 import { dataTransferSuite } from './suites/data-transfer-suite';
 import { datagramSuite } from './suites/datagram-suite';
 import { disconnectDataSuite } from './suites/disconnect-data-suite';
 import { expeditedSuite } from './suites/expedited-suite';
+import { extensionFunctionsSuite } from './suites/extension-functions-suite';
 import { lifetimeSuite } from './suites/lifetime-suite';
 import { nonBlockingSuite } from './suites/non-blocking-suite';
 import { protocolInfoSuite } from './suites/protocol-info-suite';
@@ -46,6 +48,8 @@ const SUB_SUITES: readonly SubSuite[] = [
   datagramSuite,
   lifetimeSuite,
   socketFacadeSuite,
+  extensionFunctionsSuite,
+  completionPortSuite,
 ];
 
 /**
@@ -56,8 +60,10 @@ const SUB_SUITES: readonly SubSuite[] = [
  * abortive close as whole `WSAEnumNetworkEvents` sequences, pending receives around `SD_RECEIVE`,
  * disconnect and connect data (`WSASendDisconnect`/`WSARecvDisconnect`, `WSAConnect` + the
  * `WSAAccept` condition function), `MSG_PEEK`, non-blocking calls, `FIONREAD`, `select`, `WSAPoll`,
- * socket options, `WSAEnumProtocolsW`, `closesocket` and `WSACleanup` invalidation, and datagram
- * behaviour for connectionless providers — through the C-shaped `Ws2` API and a few through `Socket`.
+ * socket options, `WSAEnumProtocolsW`, `closesocket` and `WSACleanup` invalidation, datagram
+ * behaviour for connectionless providers, the mswsock extension functions (`AcceptEx`, `ConnectEx`,
+ * `DisconnectEx`, `TransmitFile`, `WSARecvMsg`/`WSASendMsg`, the base-handle ioctls) and I/O
+ * completion ports — through the C-shaped `Ws2` API and a few through `Socket`.
  *
  * Which tests apply is decided from `setup.serviceFlags` when jest collects them; the others are
  * declared with `it.skip` and a title that starts with the reason

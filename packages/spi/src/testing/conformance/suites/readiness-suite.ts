@@ -1,14 +1,17 @@
 /**
  * Readiness as `select` and `WSAPoll` report it on connection-oriented sockets: a pending
  * connection makes the listener readable, a connected socket is writable, queued data and the end
- * of data make it readable, and an idle socket is reported as nothing ready.
+ * of data make it readable, and an idle socket is reported as nothing ready; `WSAPoll` after the
+ * peer's close or reset gives Windows' exact bits, and `FD_CLOSE` reaches an event object once.
  * @module
  */
 
-import { POLLHUP, POLLRDNORM, POLLWRNORM, SD_SEND } from '../../../constants/socket-api';
+import { FD_CLOSE, FD_READ } from '../../../constants/network-events';
+import { POLLERR, POLLHUP, POLLRDNORM, POLLWRNORM, SD_SEND } from '../../../constants/socket-api';
+import { SO_LINGER, SOL_SOCKET } from '../../../constants/socket-options';
 import type { Ws2 } from '../../../dispatcher/ws2';
 import type { fd_set, SOCKET, WSAPOLLFD } from '../../../spi/wsp-types';
-import { withinTimeout } from '../bounded-wait';
+import { letDeliveriesHappen, withinTimeout } from '../bounded-wait';
 import { utf8 } from '../byte-patterns';
 import { SOCKADDR_STORAGE_SIZE, succeeds } from '../conformance-harness';
 import { allOf } from '../provider-capabilities';
@@ -80,6 +83,70 @@ export function readinessSuite({ jest, expect, caps, test, h }: SuiteTools): voi
         expect(outcomeOf(await h().recv(client, pair.client))).toEqual(succeeds(4));
         expect(h().result(server, server.shutdown(pair.server, SD_SEND))).toEqual(succeeds(0));
         expect((await pollOne(client, pair.client, POLLRDNORM, wait)) & POLLHUP).toBe(POLLHUP);
+      },
+    );
+
+    test(
+      allOf(caps.connectionOriented, caps.requires('XP1_GRACEFUL_CLOSE')),
+      "WSAPoll after the peer's graceful close with data unread: POLLHUP together with POLLRDNORM, and POLLHUP alone for events 0",
+      async () => {
+        const { client, server, env } = h();
+        const pair = await h().connectedPair();
+        await h().sendMessages(server, pair.server, [utf8('unread')]);
+        expect(server.closesocket(pair.server)).toBe(0);
+        await h().waitReadable(client, pair.client);
+        // The close follows the data: wait until the poll shows it.
+        const deadline = Date.now() + h().timeoutMs;
+        let revents = await pollOne(client, pair.client, POLLRDNORM, h().timeoutMs);
+        while (!(revents & POLLHUP) && Date.now() < deadline) {
+          await letDeliveriesHappen(env.settle, 1);
+          revents = await pollOne(client, pair.client, POLLRDNORM, 0);
+        }
+        expect(revents).toBe(POLLHUP | POLLRDNORM);
+        expect(await pollOne(client, pair.client, 0, 0)).toBe(POLLHUP);
+      },
+    );
+
+    test(
+      caps.connectionOriented,
+      "WSAPoll after the peer's reset: POLLERR | POLLHUP | POLLWRNORM (asked for POLLRDNORM | POLLWRNORM)",
+      async () => {
+        const { client, server } = h();
+        const pair = await h().connectedPair();
+        const watch = h().watch(client, pair.client, FD_CLOSE);
+        expect(server.setsockopt(pair.server, SOL_SOCKET, SO_LINGER, { l_onoff: 1, l_linger: 0 }, 4)).toBe(0);
+        expect(server.closesocket(pair.server)).toBe(0);
+        await watch.until(FD_CLOSE);
+        const fds: WSAPOLLFD[] = [{ fd: pair.client, events: POLLRDNORM | POLLWRNORM, revents: 0 }];
+        expect(await withinTimeout(client.WSAPoll(fds, 1, 0), h().timeoutMs, 'WSAPoll')).toBe(1);
+        expect(fds[0]!.revents).toBe(POLLERR | POLLHUP | POLLWRNORM);
+      },
+    );
+
+    test(
+      allOf(caps.connectionOriented, caps.requires('XP1_GRACEFUL_CLOSE')),
+      'FD_CLOSE is recorded once for event objects: WSAEventSelect again after FD_CLOSE does not record it again, while WSAAsyncSelect again posts it again',
+      async () => {
+        const { client, server } = h();
+        const pair = await h().connectedPair();
+        const first = h().watch(client, pair.client, FD_CLOSE);
+        expect(server.closesocket(pair.server)).toBe(0);
+        await first.until(FD_CLOSE);
+        first.close();
+        const again = h().watch(client, pair.client, FD_CLOSE | FD_READ);
+        await letDeliveriesHappen(h().env.settle);
+        again.poll();
+        expect(again.log.filter((e) => e.startsWith('FD_CLOSE'))).toEqual([]);
+        again.close();
+        const posted: number[] = [];
+        const window = { post: (_msg: number, _w: number, lParam: number) => posted.push(lParam & 0xffff) };
+        for (let i = 0; i < 2; i++) {
+          expect(client.WSAAsyncSelect(pair.client, window, 0x401, FD_CLOSE)).toBe(0);
+          const deadline = Date.now() + h().timeoutMs;
+          while (posted.length <= i && Date.now() < deadline) await letDeliveriesHappen(h().env.settle, 1);
+        }
+        expect(posted).toEqual([FD_CLOSE, FD_CLOSE]);
+        expect(client.WSAAsyncSelect(pair.client, null, 0, 0)).toBe(0);
       },
     );
 
