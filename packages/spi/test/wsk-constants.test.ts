@@ -11,6 +11,7 @@
 import { describe, expect, it } from '@jest/globals';
 import {
   NetworkError,
+  ntStatusFromWsaError,
   WSAEACCES,
   WSAEADDRINUSE,
   WSAEADDRNOTAVAIL,
@@ -73,6 +74,7 @@ const HEADER_VALUES: Record<string, [number, string]> = {
   STATUS_UNSUCCESSFUL: [0xc0000001, 'ntstatus.h'],
   STATUS_NOT_IMPLEMENTED: [0xc0000002, 'ntstatus.h'],
   STATUS_ACCESS_VIOLATION: [0xc0000005, 'ntstatus.h'],
+  STATUS_INVALID_HANDLE: [0xc0000008, 'ntstatus.h'],
   STATUS_INVALID_DEVICE_REQUEST: [0xc0000010, 'ntstatus.h'],
   STATUS_MORE_PROCESSING_REQUIRED: [0xc0000016, 'ntstatus.h'],
   STATUS_ACCESS_DENIED: [0xc0000022, 'ntstatus.h'],
@@ -168,7 +170,7 @@ describe('transport failures as NTSTATUS', () => {
     [WSAECONNREFUSED, wsk.STATUS_CONNECTION_REFUSED],
     [WSAECONNRESET, wsk.STATUS_CONNECTION_RESET],
     [WSAECONNABORTED, wsk.STATUS_CONNECTION_ABORTED],
-    [WSAENETRESET, wsk.STATUS_CONNECTION_DISCONNECTED],
+    [WSAENETRESET, wsk.STATUS_CONNECTION_RESET],
     [WSAETIMEDOUT, wsk.STATUS_IO_TIMEOUT],
     [WSAENETUNREACH, wsk.STATUS_NETWORK_UNREACHABLE],
     [WSAEHOSTUNREACH, wsk.STATUS_HOST_UNREACHABLE],
@@ -184,14 +186,23 @@ describe('transport failures as NTSTATUS', () => {
     [WSAENOPROTOOPT, wsk.STATUS_NOT_SUPPORTED],
     [WSAENOBUFS, wsk.STATUS_INSUFFICIENT_RESOURCES],
     [WSAEWOULDBLOCK, wsk.STATUS_DEVICE_NOT_READY],
-    [WSAEINTR, wsk.STATUS_CANCELLED],
+    [WSAEINTR, wsk.STATUS_REQUEST_ABORTED],
     [WSAEINVAL, wsk.STATUS_INVALID_PARAMETER],
     [WSAEFAULT, wsk.STATUS_INVALID_PARAMETER],
     [WSAEAFNOSUPPORT, wsk.STATUS_INVALID_PARAMETER],
   ];
 
   it.each(table)('Winsock %i reaches WSK as %i', (code, status) => {
-    expect(wsk.ntStatusFromWsaError(code)).toBe(status);
+    expect(wsk.wskStatusFromWsaError(code)).toBe(status);
+  });
+
+  it('is the status an overlapped request completes with, but for the four rows a WSK call words its own way', () => {
+    const own = new Set([WSAEMSGSIZE, WSAEFAULT, WSAEAFNOSUPPORT, WSAENOPROTOOPT]);
+    for (let code = 10000; code < 10120; code++) {
+      if (!own.has(code))
+        expect([code, wsk.wskStatusFromWsaError(code)]).toEqual([code, ntStatusFromWsaError(code)]);
+    }
+    for (const code of own) expect(wsk.wskStatusFromWsaError(code)).not.toBe(ntStatusFromWsaError(code));
   });
 
   it("goes back to the same Winsock code through Windows' own mapping, except where Windows folds codes", () => {
@@ -202,7 +213,7 @@ describe('transport failures as NTSTATUS', () => {
       [WSAEAFNOSUPPORT, WSAEINVAL],
     ]);
     for (const [code] of table) {
-      expect(wsk.wsaErrorFromNtStatus(wsk.ntStatusFromWsaError(code))).toBe(folded.get(code) ?? code);
+      expect(wsk.wsaErrorFromWskStatus(wsk.wskStatusFromWsaError(code))).toBe(folded.get(code) ?? code);
     }
   });
 
@@ -214,8 +225,8 @@ describe('transport failures as NTSTATUS', () => {
     expect(wsk.ntStatusFromTransportFailure(new Error('driver bug'))).toBe(
       wsk.STATUS_UNEXPECTED_NETWORK_ERROR,
     );
-    expect(wsk.ntStatusFromWsaError(12345)).toBe(wsk.STATUS_UNSUCCESSFUL);
-    expect(wsk.wsaErrorFromNtStatus(wsk.STATUS_SUCCESS)).toBe(0);
-    expect(wsk.wsaErrorFromNtStatus(0xc0001234)).toBe(WSAENOBUFS);
+    expect(wsk.wskStatusFromWsaError(12345)).toBe(wsk.STATUS_UNSUCCESSFUL);
+    expect(wsk.wsaErrorFromWskStatus(wsk.STATUS_SUCCESS)).toBe(0);
+    expect(wsk.wsaErrorFromWskStatus(0xc0001234)).toBe(WSAENOBUFS);
   });
 });

@@ -15,7 +15,7 @@
  *   `DISPATCH_LEVEL` — callbacks get `WSK_FLAG_AT_DISPATCH_LEVEL`, and must not wait (return a
  *   promise); what WSK defers to a later turn runs at `PASSIVE_LEVEL`. See `irql.ts`.
  * - `WskVerifier` records contract violations as Driver Verifier would report them.
- * - Transport failures arrive as NTSTATUS values (`ntStatusFromWsaError` has the table).
+ * - Transport failures arrive as NTSTATUS values (`wskStatusFromWsaError` has the table).
  * @module @ws2spi/spi/wsk
  */
 export * from './irp';

@@ -2,15 +2,15 @@
  * How transport failures reach a WSK client: the NTSTATUS of a Winsock error code. Transport
  * drivers report failures in Winsock's words (a `WsaError` from `connect`/`bind`, the code of
  * `LinkHandlers.onReset`); WSK sits where Windows' transports answer in NTSTATUS, so each code goes
- * back to the status Windows' own mapping (the `NtStatusToSocketError` of the Winsock helper DLLs,
- * `wsaErrorFromNtStatus` below) turns into that code:
+ * back to a transport status. The table is the one overlapped requests complete with
+ * (`ntStatusFromWsaError` of `@ws2spi/spi`), except for four rows where a WSK call fails in its own
+ * words:
  *
  * | Winsock code        | NTSTATUS                          |
  * |---------------------|-----------------------------------|
  * | `WSAECONNREFUSED`   | `STATUS_CONNECTION_REFUSED`       |
- * | `WSAECONNRESET`     | `STATUS_CONNECTION_RESET`         |
+ * | `WSAECONNRESET`, `WSAENETRESET` | `STATUS_CONNECTION_RESET` |
  * | `WSAECONNABORTED`   | `STATUS_CONNECTION_ABORTED`       |
- * | `WSAENETRESET`      | `STATUS_CONNECTION_DISCONNECTED`  |
  * | `WSAETIMEDOUT`      | `STATUS_IO_TIMEOUT`               |
  * | `WSAENETUNREACH`    | `STATUS_NETWORK_UNREACHABLE`      |
  * | `WSAEHOSTUNREACH`   | `STATUS_HOST_UNREACHABLE`         |
@@ -18,18 +18,25 @@
  * | `WSAEADDRINUSE`     | `STATUS_ADDRESS_ALREADY_EXISTS`   |
  * | `WSAEADDRNOTAVAIL`  | `STATUS_INVALID_ADDRESS_COMPONENT`|
  * | `WSAEACCES`         | `STATUS_ACCESS_DENIED`            |
- * | `WSAEMSGSIZE`       | `STATUS_INVALID_BUFFER_SIZE`      |
  * | `WSAEDISCON`        | `STATUS_GRACEFUL_DISCONNECT`      |
  * | `WSAESHUTDOWN`      | `STATUS_PIPE_DISCONNECTED`        |
  * | `WSAENOTCONN`       | `STATUS_INVALID_CONNECTION`       |
- * | `WSAEOPNOTSUPP`, `WSAENOPROTOOPT` | `STATUS_NOT_SUPPORTED` |
+ * | `WSAEISCONN`        | `STATUS_CONNECTION_ACTIVE`        |
+ * | `WSAENOTSOCK`       | `STATUS_INVALID_HANDLE`           |
+ * | `WSAEOPNOTSUPP`     | `STATUS_NOT_SUPPORTED`            |
  * | `WSAENOBUFS`        | `STATUS_INSUFFICIENT_RESOURCES`   |
  * | `WSAEWOULDBLOCK`    | `STATUS_DEVICE_NOT_READY`         |
- * | `WSAEINTR`          | `STATUS_CANCELLED`                |
- * | `WSAEINVAL`, `WSAEFAULT`, `WSAEAFNOSUPPORT` | `STATUS_INVALID_PARAMETER` |
+ * | `WSAEINTR`          | `STATUS_REQUEST_ABORTED`          |
+ * | `WSA_OPERATION_ABORTED` | `STATUS_CANCELLED`            |
+ * | `WSAEINVAL`         | `STATUS_INVALID_PARAMETER`        |
+ * | WSK's own rows:     |                                   |
+ * | `WSAEMSGSIZE`       | `STATUS_INVALID_BUFFER_SIZE` (a datagram too large fails the send; `STATUS_BUFFER_OVERFLOW` is the truncated receive's warning) |
+ * | `WSAEFAULT`, `WSAEAFNOSUPPORT` | `STATUS_INVALID_PARAMETER` (a bad address argument, not an output buffer too small) |
+ * | `WSAENOPROTOOPT`    | `STATUS_NOT_SUPPORTED` (an option the transport does not have) |
  * | anything else       | `STATUS_UNSUCCESSFUL`             |
  *
- * Round trips through `wsaErrorFromNtStatus` give the code back, except where Windows folds codes
+ * `wsaErrorFromWskStatus` is the other direction, as Windows' Winsock helper DLLs map a transport's
+ * status (`NtStatusToSocketError`); round trips give the code back, except where Windows folds codes
  * together: `WSAENOPROTOOPT` returns as `WSAEOPNOTSUPP`, `WSAENETRESET` as `WSAECONNRESET`, and
  * `WSAEFAULT` / `WSAEAFNOSUPPORT` (a bad address) as `WSAEINVAL`.
  *
@@ -53,7 +60,6 @@ import {
   WSAEINVAL,
   WSAEMSGSIZE,
   WSAENETDOWN,
-  WSAENETRESET,
   WSAENETUNREACH,
   WSAENOBUFS,
   WSAENOPROTOOPT,
@@ -63,6 +69,7 @@ import {
   WSAETIMEDOUT,
   WSAEWOULDBLOCK,
 } from '../constants/error-codes';
+import { ntStatusFromWsaError } from '../spi/completion-status';
 import { wsaCodeOfNetworkFailure } from '../transport/wsa-error-from-failure';
 import {
   NT_SUCCESS,
@@ -108,35 +115,17 @@ import {
   STATUS_UNSUCCESSFUL,
 } from './ntstatus';
 
-const fromWsa = new Map<number, NTSTATUS>([
-  [WSAECONNREFUSED, STATUS_CONNECTION_REFUSED],
-  [WSAECONNRESET, STATUS_CONNECTION_RESET],
-  [WSAECONNABORTED, STATUS_CONNECTION_ABORTED],
-  [WSAENETRESET, STATUS_CONNECTION_DISCONNECTED],
-  [WSAETIMEDOUT, STATUS_IO_TIMEOUT],
-  [WSAENETUNREACH, STATUS_NETWORK_UNREACHABLE],
-  [WSAEHOSTUNREACH, STATUS_HOST_UNREACHABLE],
-  [WSAENETDOWN, STATUS_UNEXPECTED_NETWORK_ERROR],
-  [WSAEADDRINUSE, STATUS_ADDRESS_ALREADY_EXISTS],
-  [WSAEADDRNOTAVAIL, STATUS_INVALID_ADDRESS_COMPONENT],
-  [WSAEACCES, STATUS_ACCESS_DENIED],
+/** Where a WSK call's status differs from an overlapped request's (the module comment says why). */
+const WSK_ROWS = new Map<number, NTSTATUS>([
   [WSAEMSGSIZE, STATUS_INVALID_BUFFER_SIZE],
-  [WSAEDISCON, STATUS_GRACEFUL_DISCONNECT],
-  [WSAESHUTDOWN, STATUS_PIPE_DISCONNECTED],
-  [WSAENOTCONN, STATUS_INVALID_CONNECTION],
-  [WSAEOPNOTSUPP, STATUS_NOT_SUPPORTED],
-  [WSAENOPROTOOPT, STATUS_NOT_SUPPORTED],
-  [WSAENOBUFS, STATUS_INSUFFICIENT_RESOURCES],
-  [WSAEWOULDBLOCK, STATUS_DEVICE_NOT_READY],
-  [WSAEINTR, STATUS_CANCELLED],
-  [WSAEINVAL, STATUS_INVALID_PARAMETER],
   [WSAEFAULT, STATUS_INVALID_PARAMETER],
   [WSAEAFNOSUPPORT, STATUS_INVALID_PARAMETER],
+  [WSAENOPROTOOPT, STATUS_NOT_SUPPORTED],
 ]);
 
-/** The NTSTATUS of a Winsock error code a transport reported (table in the module comment). */
-export function ntStatusFromWsaError(code: number): NTSTATUS {
-  return fromWsa.get(code) ?? STATUS_UNSUCCESSFUL;
+/** The NTSTATUS a WSK request completes with for a Winsock error code a transport reported (table in the module comment). */
+export function wskStatusFromWsaError(code: number): NTSTATUS {
+  return WSK_ROWS.get(code) ?? ntStatusFromWsaError(code);
 }
 
 /**
@@ -144,7 +133,7 @@ export function ntStatusFromWsaError(code: number): NTSTATUS {
  * (a failure nobody classified) `STATUS_UNEXPECTED_NETWORK_ERROR`.
  */
 export function ntStatusFromTransportFailure(reason: unknown): NTSTATUS {
-  return ntStatusFromWsaError(wsaCodeOfNetworkFailure(reason));
+  return wskStatusFromWsaError(wsaCodeOfNetworkFailure(reason));
 }
 
 const toWsa = new Map<NTSTATUS, number>([
@@ -190,11 +179,11 @@ const toWsa = new Map<NTSTATUS, number>([
 ]);
 
 /**
- * The Winsock error Windows reports for an NTSTATUS (its `NtStatusToSocketError`): 0 for a success
- * status, `WSAENOBUFS` for a failure it does not map. The direction a user-mode Winsock provider
- * takes; `ntStatusFromWsaError` is its inverse on the codes transports report.
+ * The Winsock error Windows reports for a transport's NTSTATUS (its `NtStatusToSocketError`): 0 for
+ * a success status, `WSAENOBUFS` for a failure it does not map. The direction a user-mode Winsock
+ * provider takes; `wskStatusFromWsaError` is its inverse on the codes transports report.
  */
-export function wsaErrorFromNtStatus(status: NTSTATUS): number {
+export function wsaErrorFromWskStatus(status: NTSTATUS): number {
   const mapped = toWsa.get(status >>> 0);
   if (mapped !== undefined) return mapped;
   return NT_SUCCESS(status) ? 0 : WSAENOBUFS;

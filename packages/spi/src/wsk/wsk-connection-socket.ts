@@ -49,7 +49,7 @@ import {
   STATUS_NOT_SUPPORTED,
   STATUS_SUCCESS,
 } from './ntstatus';
-import { ntStatusFromTransportFailure, ntStatusFromWsaError } from './transport-status';
+import { ntStatusFromTransportFailure, wskStatusFromWsaError } from './transport-status';
 import { gatherWskBuf, isValidWskBuf, type WSK_BUF } from './wsk-buf';
 import { callClientCallback, irqlFlag } from './wsk-callback-call';
 import type { WskClient } from './wsk-client';
@@ -482,7 +482,7 @@ export class WskConnectionSocket extends WskSocketObject {
       onExpedited: on((data: Uint8Array) => this.rx.onData(data, true)),
       onPeerClose: on(() => this.onPeerClose()),
       onReset: on((code: number) =>
-        this.connectionFailed(ntStatusFromWsaError(code), code === WSAENETDOWN ? 'gone' : 'reset'),
+        this.connectionFailed(wskStatusFromWsaError(code), code === WSAENETDOWN ? 'gone' : 'reset'),
       ),
       onDrain: () => {
         if (this.linkValue !== link) return;

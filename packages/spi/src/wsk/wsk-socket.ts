@@ -34,7 +34,7 @@ import {
   STATUS_SUCCESS,
   STATUS_UNSUCCESSFUL,
 } from './ntstatus';
-import { ntStatusFromWsaError } from './transport-status';
+import { wskStatusFromWsaError } from './transport-status';
 import type { CallbackHost } from './wsk-callback-call';
 import type { WskClient } from './wsk-client';
 import { SO_WSK_EVENT_CALLBACK, WskGetOption, WskIoctl, WskSetOption } from './wsk-constants';
@@ -241,10 +241,10 @@ export abstract class WskSocketObject implements WSK_SOCKET, CallbackHost, Event
     if (!options || request.RequestType === WskIoctl || !options.levels.includes(request.Level)) return null;
     if (request.RequestType === WskSetOption) {
       const code = options.set(request.Level, request.ControlCode, request.InputBuffer);
-      return { status: code === 0 ? STATUS_SUCCESS : ntStatusFromWsaError(code) };
+      return { status: code === 0 ? STATUS_SUCCESS : wskStatusFromWsaError(code) };
     }
     const got = options.get(request.Level, request.ControlCode);
-    if ('error' in got) return { status: ntStatusFromWsaError(got.error) };
+    if ('error' in got) return { status: wskStatusFromWsaError(got.error) };
     return { status: STATUS_SUCCESS, value: got.value, size: SIZEOF_ULONG };
   }
 
