@@ -10,6 +10,7 @@ module.exports = {
   moduleNameMapper: {
     '^@ws2spi/spi$': '<rootDir>/packages/spi/src/index.ts',
     '^@ws2spi/spi/testing$': '<rootDir>/packages/spi/src/testing/index.ts',
+    '^@ws2spi/spi/wsk$': '<rootDir>/packages/spi/src/wsk/index.ts',
     '^@ws2spi/providers-tcp$': '<rootDir>/packages/providers-tcp/src/index.ts',
     '^@ws2spi/providers-osi$': '<rootDir>/packages/providers-osi/src/index.ts',
   },

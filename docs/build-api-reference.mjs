@@ -1,4 +1,4 @@
-// `pnpm run docs` (pnpm's own `pnpm docs` opens a package's web page): the API reference of the public entry points (@ws2spi/spi, @ws2spi/spi/testing,
+// `pnpm run docs` (pnpm's own `pnpm docs` opens a package's web page): the API reference of the public entry points (@ws2spi/spi, @ws2spi/spi/testing, @ws2spi/spi/wsk,
 // @ws2spi/providers-tcp, @ws2spi/providers-osi) into docs/api, with typedoc and this package's own
 // TypeScript 5.9 (the build's TypeScript 7 has no JavaScript compiler API for typedoc).
 //

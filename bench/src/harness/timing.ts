@@ -19,6 +19,11 @@ export function useClock(chosen: Clock): void {
   clock = chosen;
 }
 
+/** The clock of this process. */
+export function currentClock(): Clock {
+  return clock;
+}
+
 /** The unit figures report times in under the current clock. */
 export function timeUnit(): string {
   return clock === 'cpu' ? 'ms cpu' : 'ms';

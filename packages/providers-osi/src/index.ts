@@ -6,6 +6,7 @@
  * - `WSPStartup` is the provider over real TCP, found by the dispatcher at the entries' path.
  * - `createOsiProvider({ streams })` is the same provider over another network (SimNetwork).
  * - `sockaddrTp(tsel, host, port)` builds the `AF_ISO` address; `src/cotp` is the socket-free core.
+ * - `osiWskTransports()` hands the TP2 and TP0 drivers to a WSK provider (`@ws2spi/spi/wsk`).
  * @module @ws2spi/providers-osi
  */
 export * from './cotp';

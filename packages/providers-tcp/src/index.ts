@@ -5,6 +5,7 @@
  * - `installTcpProviders(catalog)` installs the four entries (the default catalog calls it).
  * - `WSPStartup` is the provider over real sockets, found by the dispatcher at the entries' path.
  * - `createTcpProvider({ streams, datagrams })` is the same provider over other networks.
+ * - `tcpWskTransports()` hands the same TCP and UDP drivers to a WSK provider (`@ws2spi/spi/wsk`).
  * @module @ws2spi/providers-tcp
  */
 export { createTcpProvider, TCP_PROVIDER_DESCRIPTION, type TcpProviderNetworks } from './create-tcp-provider';
@@ -23,4 +24,5 @@ export {
   tcpProtocolInfos,
 } from './msafd-tcpip-entries';
 export { UDP4_MAX_MESSAGE_SIZE, UDP6_MAX_MESSAGE_SIZE } from './udp-datagram-driver';
+export { type TcpWskNetworks, tcpWskTransports } from './wsk-transports';
 export { WSPStartup } from './wsp-startup';

@@ -61,6 +61,8 @@ export class TcpLink implements TransportLink {
       onEnd: () => handlers.onPeerClose(null),
       onReset: (error) => handlers.onReset(linkFailureCode(error)),
       onDrain: () => handlers.onDrain(),
+      // Our FIN went out after the last byte: the graceful close is done on this side.
+      onFinish: () => handlers.onSendClosed?.(),
       onClose: () => handlers.onClosed(),
     });
   }

@@ -457,7 +457,9 @@ export class CotpLink implements TransportLink {
     this.settleConnect?.(new WsaError(closedConnectionCode(cause), `the connection ended (${cause})`));
     switch (cause) {
       case 'released':
-        // This end's release completed: nothing more will arrive either.
+        // This end's release completed (the DC came, or class 0's TCP close): its close is done,
+        // and nothing more will arrive either.
+        this.emit('unordered', (h) => h.onSendClosed?.());
         this.reportEnd((h) => h.onPeerClose(null));
         break;
       case 'disconnect-timeout':

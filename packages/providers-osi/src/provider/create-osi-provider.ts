@@ -22,6 +22,7 @@ import type { CotpClass } from '../cotp/cotp-negotiation';
 import { CotpReferenceAllocator } from '../cotp/cotp-reference-allocator';
 import { type CotpTimers, createRealTimers } from '../cotp/cotp-timers';
 import { MAX_TPDU_SIZE, MIN_TPDU_SIZE } from '../cotp/tpdu-codes';
+import type { CotpLinkSettings } from './cotp-link';
 import { osiStreamDriver } from './osi-stream-driver';
 
 /** `WSPDATA.szDescription` of the provider. */
@@ -98,6 +99,22 @@ function positive(name: string, value: number): number {
  * @throws RangeError for a `maxTpduSize` outside 128…65531 or a timeout that is not positive.
  */
 export function createOsiProvider(options: OsiProviderOptions): BaseProvider {
+  const settingsFor = osiLinkSettings(options);
+  return defineBaseProvider({
+    description: OSI_PROVIDER_DESCRIPTION,
+    handles: 'non-ifs',
+    createDriver: (info: WSAPROTOCOL_INFOW): TransportDriver =>
+      osiStreamDriver(options.streams, settingsFor(classOf(info))),
+  });
+}
+
+/**
+ * The link settings of `options` (defaults filled in, checked), per transport class: what each
+ * driver of the provider runs with, and what `osiWskTransports` gives WSK's. Each call of the
+ * returned function gets its own reference allocator and, unless `options.timers` is set, timers.
+ * @throws RangeError for a `maxTpduSize` outside 128…65531 or a timeout that is not positive.
+ */
+export function osiLinkSettings(options: OsiProviderOptions): (protocolClass: CotpClass) => CotpLinkSettings {
   const maxTpduSize = options.maxTpduSize ?? OSI_PROVIDER_DEFAULTS.maxTpduSize;
   if (!Number.isInteger(maxTpduSize) || maxTpduSize < MIN_TPDU_SIZE || maxTpduSize > MAX_TPDU_SIZE) {
     throw new RangeError(`maxTpduSize ${maxTpduSize} is outside ${MIN_TPDU_SIZE}…${MAX_TPDU_SIZE}`);
@@ -118,20 +135,14 @@ export function createOsiProvider(options: OsiProviderOptions): BaseProvider {
     'reassemblyTimeoutMs',
     options.reassemblyTimeoutMs ?? OSI_PROVIDER_DEFAULTS.reassemblyTimeoutMs,
   );
-  const { streams } = options;
-  return defineBaseProvider({
-    description: OSI_PROVIDER_DESCRIPTION,
-    handles: 'non-ifs',
-    createDriver: (info: WSAPROTOCOL_INFOW): TransportDriver =>
-      osiStreamDriver(streams, {
-        protocolClass: classOf(info),
-        timers: options.timers ?? createRealTimers(),
-        references: new CotpReferenceAllocator(),
-        maxTpduSize,
-        connectTimeoutMs,
-        disconnectTimeoutMs,
-        incomingTimeoutMs,
-        reassemblyTimeoutMs,
-      }),
+  return (protocolClass) => ({
+    protocolClass,
+    timers: options.timers ?? createRealTimers(),
+    references: new CotpReferenceAllocator(),
+    maxTpduSize,
+    connectTimeoutMs,
+    disconnectTimeoutMs,
+    incomingTimeoutMs,
+    reassemblyTimeoutMs,
   });
 }

@@ -85,30 +85,77 @@ export const WSAID_WSAPOLL: GUID = '18c76f85-dc66-4964-972e-23c27238312b';
 /** `WSAID_MULTIPLE_RIO` (only through `SIO_GET_MULTIPLE_EXTENSION_FUNCTION_POINTER`). */
 export const WSAID_MULTIPLE_RIO: GUID = '8509e081-96dd-4005-b165-9e2ee8c79e3f';
 
-/** `TransmitFile` / `TransmitPackets` / `DisconnectEx` flags. */
+// `TransmitFile` (`dwReserved`), `TransmitPackets` (`dwFlags`) and `DisconnectEx` (`dwFlags`) flags.
+/** `TF_DISCONNECT`: `TransmitFile` starts a transport-level disconnect once all the data is queued. */
 export const TF_DISCONNECT = 0x01;
+/**
+ * `TF_REUSE_SOCKET`: with `TF_DISCONNECT` (alone it is `WSAEINVAL`), the socket can be given again, once
+ * the request completes, to the call that set it up: `AcceptEx` for an accepted one, `ConnectEx` for a
+ * `ConnectEx` one. `DisconnectEx`'s only flag.
+ */
 export const TF_REUSE_SOCKET = 0x02;
+/**
+ * `TF_WRITE_BEHIND`: `TransmitFile` completes without pending once the system has accepted all the data
+ * (the peer need not have acknowledged it); not with `TF_DISCONNECT` or `TF_REUSE_SOCKET`.
+ */
 export const TF_WRITE_BEHIND = 0x04;
+/** `TF_USE_DEFAULT_WORKER`: long `TransmitFile` requests run on the system's default worker thread. */
 export const TF_USE_DEFAULT_WORKER = 0x00;
+/** `TF_USE_SYSTEM_THREAD`: long `TransmitFile` requests run on system threads. */
 export const TF_USE_SYSTEM_THREAD = 0x10;
+/** `TF_USE_KERNEL_APC`: long `TransmitFile` requests are processed by kernel APCs, not worker threads. */
 export const TF_USE_KERNEL_APC = 0x20;
 /** `DisconnectEx`'s name for `TF_REUSE_SOCKET`. */
 export const DE_REUSE_SOCKET = TF_REUSE_SOCKET;
+/**
+ * `TP_DISCONNECT` (= `TF_DISCONNECT`): `TransmitPackets` starts a transport disconnect after the last
+ * element.
+ */
 export const TP_DISCONNECT = TF_DISCONNECT;
+/**
+ * `TP_REUSE_SOCKET` (= `TF_REUSE_SOCKET`): with `TP_DISCONNECT` on a connection-oriented socket, the
+ * socket can go to `AcceptEx` again once `TransmitPackets` completes.
+ */
 export const TP_REUSE_SOCKET = TF_REUSE_SOCKET;
+/** `TP_USE_DEFAULT_WORKER` (= `TF_USE_DEFAULT_WORKER`): `TransmitPackets` on the default worker thread. */
 export const TP_USE_DEFAULT_WORKER = TF_USE_DEFAULT_WORKER;
+/** `TP_USE_SYSTEM_THREAD` (= `TF_USE_SYSTEM_THREAD`): `TransmitPackets` on system threads. */
 export const TP_USE_SYSTEM_THREAD = TF_USE_SYSTEM_THREAD;
+/** `TP_USE_KERNEL_APC` (= `TF_USE_KERNEL_APC`): long `TransmitPackets` requests run as kernel APCs. */
 export const TP_USE_KERNEL_APC = TF_USE_KERNEL_APC;
-/** `TRANSMIT_PACKETS_ELEMENT.dwElFlags`. */
+
+// `TRANSMIT_PACKETS_ELEMENT.dwElFlags`.
+/** `TP_ELEMENT_MEMORY`: the element's data is in memory, `pBuffer` (`cLength` bytes). */
 export const TP_ELEMENT_MEMORY = 1;
+/** `TP_ELEMENT_FILE`: the element's data is in the file `hFile`, from `nFileOffset` (`cLength` bytes). */
 export const TP_ELEMENT_FILE = 2;
+/**
+ * `TP_ELEMENT_EOP`: OR'd into an element's flags, it ends a packet: the element is sent with the elements
+ * before it and never combined with the next one.
+ */
 export const TP_ELEMENT_EOP = 4;
 
-/** mswsock.h `SOL_SOCKET` options. */
+// mswsock.h `SOL_SOCKET` options.
+/**
+ * `SO_OPENTYPE`: a per-thread option: set to `SO_SYNCHRONOUS_ALERT` or `SO_SYNCHRONOUS_NONALERT`, the
+ * sockets the thread creates afterwards are not overlapped (`WSASocket` without `WSA_FLAG_OVERLAPPED`
+ * is the documented way).
+ */
 export const SO_OPENTYPE = 0x7008;
+/** `SO_SYNCHRONOUS_ALERT`: `SO_OPENTYPE` value: new sockets are synchronous and their waits alertable. */
 export const SO_SYNCHRONOUS_ALERT = 0x10;
+/**
+ * `SO_SYNCHRONOUS_NONALERT`: `SO_OPENTYPE` value: new sockets are synchronous and their waits not alertable.
+ */
 export const SO_SYNCHRONOUS_NONALERT = 0x20;
+/**
+ * `SO_MAXDG` (get only): the largest outbound datagram the protocol supports; no meaning for stream sockets.
+ */
 export const SO_MAXDG = 0x7009;
+/**
+ * `SO_MAXPATHDG` (get only): the largest outbound datagram to a given destination address; no meaning
+ * for stream sockets, and Microsoft's providers may answer it as `SO_MAXDG`.
+ */
 export const SO_MAXPATHDG = 0x700a;
 /** Set on an `AcceptEx` socket, with the listening socket as value, to give it the listener's properties. */
 export const SO_UPDATE_ACCEPT_CONTEXT = 0x700b;
@@ -117,8 +164,15 @@ export const SO_CONNECT_TIME = 0x700c;
 /** Set after `ConnectEx` before the socket's names, options or `shutdown` are used. */
 export const SO_UPDATE_CONNECT_CONTEXT = 0x7010;
 
-/** Output flags of `WSARecvMsg` (`WSAMSG.dwFlags`). */
+// Output flags of `WSARecvMsg` (`WSAMSG.dwFlags`).
+/** `MSG_TRUNC`: the datagram was longer than the buffers and was cut (the call fails with `WSAEMSGSIZE`). */
 export const MSG_TRUNC = 0x0100;
+/**
+ * `MSG_CTRUNC`: the control data was longer than `WSAMSG.Control` and was cut (the providers here
+ * return no control data, so never set it).
+ */
 export const MSG_CTRUNC = 0x0200;
+/** `MSG_BCAST`: the datagram arrived as a link-layer broadcast (not reported by the providers here). */
 export const MSG_BCAST = 0x0400;
+/** `MSG_MCAST`: the datagram arrived as a multicast (not reported by the providers here). */
 export const MSG_MCAST = 0x0800;

@@ -15,7 +15,9 @@ export type CompletionKey = unknown;
 
 /** One completion packet. */
 export interface CompletionPacket {
+  /** The bytes the request transferred (`dwNumberOfBytesTransferred`), or the count a post gave. */
   readonly bytes: number;
+  /** The `CompletionKey` of the handle the request was issued on, or the key a post gave. */
   readonly key: CompletionKey;
   /** The request's `OVERLAPPED` (or whatever `PostQueuedCompletionStatus` was given). */
   readonly overlapped: WSAOVERLAPPED | null | unknown;
@@ -25,18 +27,36 @@ export interface CompletionPacket {
 
 /** `OVERLAPPED_ENTRY` (minwinbase.h): one packet as `GetQueuedCompletionStatusEx` returns it. */
 export interface OVERLAPPED_ENTRY {
+  /** The key the socket was associated with by `CreateIoCompletionPort` (or the posted key). */
   lpCompletionKey: CompletionKey;
+  /** The `OVERLAPPED` the request was issued with (or the posted pointer, returned unvalidated). */
   lpOverlapped: WSAOVERLAPPED | null | unknown;
+  /** The request's final NTSTATUS (0 for a post): the call returns TRUE, so check each entry's. */
   Internal: NTSTATUS;
+  /** The bytes the request transferred (or the posted count). */
   dwNumberOfBytesTransferred: number;
 }
 
 /** How a wait on a port ended. */
 export type PortWaitResult =
-  | { readonly kind: 'packets'; readonly packets: CompletionPacket[] }
-  | { readonly kind: 'timeout' }
-  | { readonly kind: 'closed' }
-  | { readonly kind: 'apc' };
+  | {
+      /** Packets were dequeued. */
+      readonly kind: 'packets';
+      /** The packets, oldest first, at most as many as the wait asked for. */
+      readonly packets: CompletionPacket[];
+    }
+  | {
+      /** The time ran out with nothing queued (`WAIT_TIMEOUT`). */
+      readonly kind: 'timeout';
+    }
+  | {
+      /** The port was closed (`ERROR_ABANDONED_WAIT_0`). */
+      readonly kind: 'closed';
+    }
+  | {
+      /** An alertable wait ended because an APC ran (`WAIT_IO_COMPLETION`). */
+      readonly kind: 'apc';
+    };
 
 /**
  * Most packets a port holds. Windows bounds them only by kernel memory; here a port that keeps

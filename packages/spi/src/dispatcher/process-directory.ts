@@ -10,8 +10,20 @@ import type { ChildProcess } from 'node:child_process';
 
 /** Where a process ID leads. */
 export type ProcessTarget =
-  | { readonly kind: 'local'; readonly pid: number }
-  | { readonly kind: 'child'; readonly pid: number; readonly child: ChildProcess };
+  | {
+      /** A `Ws2` process of this Node process. */
+      readonly kind: 'local';
+      /** Its process ID, as `registerProcess` gave it. */
+      readonly pid: number;
+    }
+  | {
+      /** A child Node process registered with `registerChildProcess`. */
+      readonly kind: 'child';
+      /** Its OS process ID. */
+      readonly pid: number;
+      /** The child, whose IPC channel carries the duplicated socket. */
+      readonly child: ChildProcess;
+    };
 
 /**
  * `Ws2` process IDs: multiples of 4 (as Windows' are) well above any OS process ID (Linux caps

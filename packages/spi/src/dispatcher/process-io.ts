@@ -43,7 +43,9 @@ import type { WsProcess } from './ws-process';
  * associated with and the key, and the notification modes of `SetFileCompletionNotificationModes`.
  */
 export interface CompletionTarget {
+  /** The port `CreateIoCompletionPort` associated the handle with (one at most), null until then. */
   port: IoCompletionPort | null;
+  /** The `CompletionKey` given with the association, returned with every packet of this handle. */
   key: CompletionKey;
   /** `FILE_SKIP_*` bits; sticky: a mode once set cannot be cleared. */
   modes: number;

@@ -37,9 +37,16 @@ export interface ExtensionFaultRule {
 
 /** A fault injected into an extension function, as `FaultInjector.injected` records it. */
 export interface InjectedExtensionFault {
+  /** The call failed at once, without reaching the lower provider's function. */
   readonly kind: 'fail';
+  /** The extension function that failed (`'AcceptEx'`, `'ConnectEx'` …). */
   readonly call: ExtensionFunctionName;
+  /**
+   * The call's first socket argument (`sListenSocket` for `AcceptEx`), by which calls are counted;
+   * undefined for `GetAcceptExSockaddrs`, which takes none.
+   */
   readonly socket: SOCKET | undefined;
+  /** The Winsock error the call failed with, left as the application's last error. */
   readonly error: number;
 }
 

@@ -85,6 +85,13 @@ export interface LinkHandlers {
   onReset(code: number): void;
   /** The send queue drained after `send` returned false. */
   onDrain(): void;
+  /**
+   * This end's graceful `close` has finished in the transport: everything queued before it and the
+   * close itself are on the network (TCP: the FIN went out after the last byte; ISO transport class
+   * 2: the DC confirmed the DR). Optional, for owners that wait for it (WSK completes a graceful
+   * `WskDisconnect` here); links that cannot tell leave it out, and `onClosed` stands for it.
+   */
+  onSendClosed?(): void;
   /** Both directions are finished and every resource is released. Exactly once. */
   onClosed(): void;
 }

@@ -11,7 +11,10 @@ import type { WSAEVENT, WsaEventObject } from './wsp-types';
 
 /** An event handle with its low-order bit set: the event is signalled, no port packet is queued. */
 export class LowBitEventHandle implements WsaEventObject {
-  constructor(readonly event: WSAEVENT) {}
+  constructor(
+    /** The event itself, the handle without its low bit: the one a completion signals. */
+    readonly event: WSAEVENT,
+  ) {}
 
   get id(): number {
     return this.event.id;
@@ -29,7 +32,9 @@ export function eventHandleWithLowBit(hEvent: WSAEVENT): WSAEVENT {
 
 /** The event an `OVERLAPPED.hEvent` names, and whether its low bit asks for no port packet. */
 export function eventOfHandle(hEvent: WSAEVENT | null | undefined): {
+  /** The event a completion signals (the low bit cleared), or null when `hEvent` names none. */
   event: WSAEVENT | null;
+  /** True when the low bit was set: the completion queues no packet to the socket's port. */
   noPortPacket: boolean;
 } {
   if (hEvent instanceof LowBitEventHandle) return { event: hEvent.event, noPortPacket: true };

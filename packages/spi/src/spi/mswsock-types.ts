@@ -77,9 +77,13 @@ export type LPFN_DISCONNECTEX = (
 
 /** `TRANSMIT_FILE_BUFFERS`: data sent before and after the file. */
 export interface TRANSMIT_FILE_BUFFERS {
+  /** The data sent before the file, or null for none. */
   Head: Uint8Array | null;
+  /** How many bytes of `Head` to send. */
   HeadLength: number;
+  /** The data sent after the file, or null for none. */
   Tail: Uint8Array | null;
+  /** How many bytes of `Tail` to send. */
   TailLength: number;
 }
 
@@ -88,7 +92,12 @@ export interface TRANSMIT_FILE_BUFFERS {
  * `fs.promises.FileHandle`. Without an `OVERLAPPED` the file's current position is used and
  * advanced; with one, `Offset`/`OffsetHigh` give the position.
  */
-export type FILE_HANDLE = number | { readonly fd: number };
+export type FILE_HANDLE =
+  | number
+  | {
+      /** The file descriptor of a `fs.promises.FileHandle`. */
+      readonly fd: number;
+    };
 
 /**
  * `TransmitFile`: sends `nNumberOfBytesToWrite` bytes of the file (0 = to its end) between the
@@ -111,11 +120,20 @@ export type LPFN_TRANSMITFILE = (
  * the output flags of a receive (`MSG_TRUNC`, `MSG_CTRUNC`, …).
  */
 export interface WSAMSG {
+  /**
+   * The peer address: the source `WSARecvMsg` writes, the destination `WSASendMsg` reads (null: the connected
+   * peer).
+   */
   name: SOCKADDR | null;
+  /** The size of `name` in bytes; `WSARecvMsg` sets it to the length of the source address. */
   namelen: number;
+  /** The data buffers (`LPWSABUF`). */
   lpBuffers: WSABUF[] | null;
+  /** How many entries of `lpBuffers` are used. */
   dwBufferCount: number;
+  /** The buffer for protocol control (ancillary) data; on return `len` is the bytes of it received. */
   Control: WSABUF;
+  /** In: `WSARecvMsg`'s flags (only `MSG_PEEK`). Out: its `MSG_*` result flags. Ignored by `WSASendMsg`. */
   dwFlags: number;
 }
 
@@ -149,6 +167,9 @@ export interface WSAPOLLDATA {
   fds: number;
   /** In: how long to wait, in ms (providers here evaluate at once: 0). */
   timeout: number;
+  /**
+   * In/out: the `WSAPOLLFD` entries (socket, `events` asked for, `revents` found), as `WSAPoll` takes them.
+   */
   fdArray: WSAPOLLFD[];
 }
 

@@ -114,6 +114,8 @@ export class NodeStreamConnection implements StreamConnection {
     });
     socket.on('end', () => this.emit(() => this.handlers!.onEnd()));
     socket.on('drain', () => this.emit(() => !this.closeDelivered && this.handlers!.onDrain()));
+    // 'finish': Node handed the last byte to the kernel and shut the sending side (the FIN).
+    socket.on('finish', () => this.emit(() => !this.closeDelivered && this.handlers!.onFinish?.()));
     socket.on('error', (error: Error) => {
       if (this.resetCalled) return;
       const failure = networkErrorFromNode(error, 'ECONNABORTED');

@@ -25,6 +25,11 @@ export interface StreamConnectionHandlers {
   onReset(error: NetworkError): void;
   /** The send buffer drained below its high-water mark after `write` returned false. */
   onDrain(): void;
+  /**
+   * This end's FIN went out after every byte written before `end()`: the sending direction is
+   * finished. Optional; called at most once.
+   */
+  onFinish?(): void;
   /** Both directions are finished and resources are released. Called exactly once. */
   onClose(): void;
 }
@@ -49,7 +54,9 @@ export interface StreamConnection {
    * bytes left the connection's buffer for the network; with an error when they never will, the
    * connection having failed or been reset first). `onWritten` runs once, never before
    * `writeOwned` returns, in the order of the writes. Same back-pressure answer and failures as
-   * `write`. Optional: an owner falls back to `write` when a network has no such method.
+   * `write`. Optional: an owner falls back to `write` when a network has no such method. It saves
+   * a copy per send for owners that hold the buffer anyway until a request completes (a blocking
+   * or overlapped `WSPSend`, WSK's send IRPs, an encoded TPDU nobody touches again).
    */
   writeOwned?(data: Uint8Array, onWritten: (error: Error | null) => void): boolean;
   /** Send FIN after everything queued. Idempotent. */

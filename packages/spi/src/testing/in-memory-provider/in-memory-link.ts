@@ -64,6 +64,8 @@ export class InMemoryLink implements TransportLink {
       onEnd: () => this.onEnd(),
       onReset: (error) => this.onTransportReset(error),
       onDrain: () => this.emit((h) => h.onDrain()),
+      // The DISCONNECT frame and the FIN behind it are out: this end's close is done.
+      onFinish: () => this.emit((h) => h.onSendClosed?.()),
       onClose: () => this.onTransportClose(),
     });
   }

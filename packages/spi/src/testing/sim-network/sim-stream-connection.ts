@@ -58,6 +58,7 @@ export class SimStreamConnection implements StreamConnection {
   private peerConsumed = 0;
   private endRequested = false;
   private finSent = false;
+  private finishDelivered = false;
   private needDrain = false;
 
   private recvQueue: Uint8Array[] = [];
@@ -389,6 +390,14 @@ export class SimStreamConnection implements StreamConnection {
     if (this.needDrain && this.queued < this.fabric.options.sendHighWaterMark) {
       this.needDrain = false;
       this.handlers.onDrain();
+      if (this.failedOrReset()) {
+        this.deliverFailure();
+        return;
+      }
+    }
+    if (this.finSent && !this.finishDelivered) {
+      this.finishDelivered = true;
+      this.handlers.onFinish?.();
       if (this.failedOrReset()) {
         this.deliverFailure();
         return;
