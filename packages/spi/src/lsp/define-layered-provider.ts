@@ -37,7 +37,7 @@
 import type { CatalogEntry } from '../catalog/catalog-entry';
 import { WSAEFAULT, WSAEPROVIDERFAILEDINIT } from '../constants/error-codes';
 import { SIO_GET_EXTENSION_FUNCTION_POINTER } from '../constants/mswsock';
-import { type ProviderHost, providerHost } from '../dispatcher/provider-host';
+import { type ProviderHost, providerHost, reportStartupFailure } from '../dispatcher/provider-host';
 import {
   type LPWSPSTARTUP,
   type WSPPROC_TABLE,
@@ -222,7 +222,11 @@ export function defineLayeredProvider(definition: LayeredProviderDefinition): La
       version: wVersionRequested,
       protocolInfo: lpProtocolInfo,
       isOwn,
-      reportFailure: (reason) => record(`${definition.description}: ${reason}`),
+      reportFailure: (reason) => {
+        // Kept here, and told to the process, which gives it to the application as the cause.
+        record(`${definition.description}: ${reason}`);
+        reportStartupFailure(UpcallTable, `${definition.description}: ${reason}`);
+      },
       sockets,
     });
     const rc = instance.start(expectedChainPosition(lpProtocolInfo));

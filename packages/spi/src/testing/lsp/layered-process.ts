@@ -117,7 +117,7 @@ function freshContainer(): DependencyContainer {
 function startedWs2(options: ConstructorParameters<typeof Ws2>[0]): Ws2 {
   const ws2 = new Ws2(options);
   const rc = ws2.WSAStartup(MAKEWORD(2, 2), emptyWsaData());
-  if (rc !== 0) throw new WsaError(rc, 'WSAStartup failed');
+  if (rc !== 0) throw new WsaError(rc, 'WSAStartup failed', { call: 'WSAStartup' });
   return ws2;
 }
 
@@ -201,7 +201,9 @@ export async function createLayeredProcess(options: LayeredProcessOptions): Prom
     registerProvider(container, path, spec.provider.WSPStartup);
     const outcome = installLayer(catalog, spec, path, protocols, options.install ?? 'and-chains');
     if (!outcome.ok)
-      throw new WsaError(outcome.code, `installing layer '${spec.name}' failed: ${outcome.reason}`);
+      throw new WsaError(outcome.code, `installing layer '${spec.name}' failed: ${outcome.reason}`, {
+        call: options.install === 'pre-vista' ? 'WSCInstallProvider' : 'WSCInstallProviderAndChains',
+      });
     if (spec.categories !== undefined) {
       const lpErrno = out(0);
       const rc = catalog.WSCSetProviderInfo(
@@ -212,7 +214,11 @@ export async function createLayeredProcess(options: LayeredProcessOptions): Prom
         0,
         lpErrno,
       );
-      if (rc !== 0) throw new WsaError(lpErrno.value, `WSCSetProviderInfo for '${spec.name}' failed`);
+      if (rc !== 0) {
+        throw new WsaError(lpErrno.value, `WSCSetProviderInfo for '${spec.name}' failed`, {
+          call: 'WSCSetProviderInfo',
+        });
+      }
     }
     installed.unshift({ ...outcome.installed, spec, path });
   }
