@@ -74,6 +74,7 @@ class FramedLink implements TransportLink {
   private input = new Uint8Array(0);
   private goodbye: Uint8Array | null = null;
   private parts: Uint8Array[] = [];
+  private closed = false;
 
   constructor(private readonly connection: StreamConnection) {
     this.local = ipSockaddr(connection.local.address, connection.local.port, 4);
@@ -138,8 +139,10 @@ class FramedLink implements TransportLink {
     return this.write(frame);
   }
 
-  /** `WSPSendDisconnect` (and a graceful close): the BYE with its data, then the FIN. */
+  /** `WSPSendDisconnect` (and a graceful close): the BYE with its data, then the FIN. Once. */
   close(disconnectData: Uint8Array | null): void {
+    if (this.closed) return;
+    this.closed = true;
     const data = disconnectData ?? new Uint8Array(0);
     const frame = new Uint8Array(2 + data.byteLength);
     frame[0] = BYE;
