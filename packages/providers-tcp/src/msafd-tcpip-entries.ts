@@ -65,9 +65,13 @@ export const MSAFD_UDP_MESSAGE_SIZE = 65527;
 
 /** The `szProtocol` names, exactly as Windows spells them. */
 export const MSAFD_TCPIP_NAMES = {
+  /** `MSAFD Tcpip [TCP/IP]`: `AF_INET`, `SOCK_STREAM`, `IPPROTO_TCP`. */
   tcp4: 'MSAFD Tcpip [TCP/IP]',
+  /** `MSAFD Tcpip [UDP/IP]`: `AF_INET`, `SOCK_DGRAM`, `IPPROTO_UDP`. */
   udp4: 'MSAFD Tcpip [UDP/IP]',
+  /** `MSAFD Tcpip [TCP/IPv6]`: `AF_INET6`, `SOCK_STREAM`, `IPPROTO_TCP`. */
   tcp6: 'MSAFD Tcpip [TCP/IPv6]',
+  /** `MSAFD Tcpip [UDP/IPv6]`: `AF_INET6`, `SOCK_DGRAM`, `IPPROTO_UDP`. */
   udp6: 'MSAFD Tcpip [UDP/IPv6]',
 } as const;
 

@@ -61,7 +61,9 @@ export const OSI_TP0_SERVICE_FLAGS = OSI_TP2_SERVICE_FLAGS & ~XP1_DISCONNECT_DAT
 
 /** The `szProtocol` names. */
 export const OSI_PROTOCOL_NAMES = {
+  /** The TP2 entry's name (class 2, RFC 2126: carries disconnect data). */
   tp2: 'ws2spi ISO Transport [TP2 over TCP, RFC 2126]',
+  /** The TP0 entry's name (class 0, RFC 1006: no disconnect data). */
   tp0: 'ws2spi ISO Transport [TP0 over TCP, RFC 1006]',
 } as const;
 

@@ -45,6 +45,7 @@ export interface ProcessIoExports {
  * `GetProcAddress("WSPStartup")` an LSP does on Windows.
  */
 export interface ProviderHost {
+  /** The catalog as the process saw it at `WSAStartup`. */
   readonly snapshot: CatalogSnapshot;
   /** The `WSPStartup` at a catalog path, or undefined if it is neither registered nor loadable now. */
   loadProvider(path: string): LPWSPSTARTUP | undefined;

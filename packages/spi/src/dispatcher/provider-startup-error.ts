@@ -12,6 +12,7 @@ import type { GUID } from '../types/guid';
  * it as the `cause` of the `WSAEPROVIDERFAILEDINIT` it throws.
  */
 export class ProviderStartupError extends Error {
+  /** `'ProviderStartupError'`. */
   override readonly name = 'ProviderStartupError';
 
   constructor(
