@@ -17,7 +17,14 @@ const { join } = require('node:path');
 
 const ROOT = join(__dirname, '..');
 /** The documents whose code blocks come from files. */
-const DOCUMENTS = ['docs/guides/testing-with-layered-providers.md', 'packages/spi/README.md'];
+const DOCUMENTS = [
+  'docs/architecture.md',
+  'docs/guides/iso-transport.md',
+  'docs/guides/testing-with-layered-providers.md',
+  'docs/guides/writing-a-base-provider.md',
+  'docs/guides/writing-a-layer.md',
+  'packages/spi/README.md',
+];
 
 const BLOCK = /<!-- (include|diagram): (\S+) -->\n```(\w+)\n([\s\S]*?)```\n/g;
 

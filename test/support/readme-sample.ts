@@ -1,5 +1,5 @@
 /**
- * The README's "Using it" code sample, taken from README.md itself so the tests that run and
+ * The README's "A first program" code sample, taken from README.md itself so the tests that run and
  * type-check it can never drift from what a reader copies.
  */
 import * as fs from 'node:fs';
@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { REPO_ROOT } from './repository';
 
 /** The heading of the README section whose first `ts` block is the sample. */
-export const README_SAMPLE_SECTION = '## Using it';
+export const README_SAMPLE_SECTION = '## A first program';
 
 /** The TypeScript of the sample, exactly as README.md shows it. */
 export function readmeSample(readme = fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8')): string {

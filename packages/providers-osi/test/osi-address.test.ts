@@ -15,6 +15,7 @@ import {
 } from '@ws2spi/providers-osi';
 import {
   AF_ISO,
+  formatSockaddr,
   ISO_MAX_ADDR_LENGTH,
   nodeStreamNetwork,
   out,
@@ -204,6 +205,14 @@ describe('WSAAddressToStringW / WSAStringToAddressW for AF_ISO', () => {
   ])('%s both ways', async (text, address) => {
     expect(await toText(address)).toBe(text);
     expect(tpEndpointOf((await fromText(text)) as SOCKADDR)).toEqual(tpEndpointOf(address));
+    // The text a WsaError's message gives the address (formatSockaddr of @ws2spi/spi) is this one.
+    expect(formatSockaddr(address)).toBe(text);
+  });
+
+  it('formatSockaddr writes a node without a port with port 102, as WSAAddressToStringW does', async () => {
+    const noPort = handMade({ tp_taddr_len: 7, tp_tsel_len: 3, bytes: [0x41, 0x42, 0x43, 10, 0, 0, 2] });
+    expect(formatSockaddr(noPort)).toBe('"ABC"/Internet=10.0.0.2+102');
+    expect(await toText(noPort)).toBe(formatSockaddr(noPort));
   });
 
   it('reads hex in either case, and a missing port as 102 (RFC 1277)', async () => {

@@ -8,14 +8,10 @@
 import {
   AF_INET,
   AF_INET6,
-  BASE_PROTOCOL,
-  BIGENDIAN,
+  defineProtocolInfo,
   IPPROTO_TCP,
   IPPROTO_UDP,
   PFL_MATCHES_PROTOCOL_ZERO,
-  SECURITY_PROTOCOL_NONE,
-  SIZEOF_SOCKADDR_IN,
-  SIZEOF_SOCKADDR_IN6,
   SOCK_DGRAM,
   SOCK_STREAM,
   type WSAPROTOCOL_INFOW,
@@ -69,9 +65,13 @@ export const MSAFD_UDP_MESSAGE_SIZE = 65527;
 
 /** The `szProtocol` names, exactly as Windows spells them. */
 export const MSAFD_TCPIP_NAMES = {
+  /** `MSAFD Tcpip [TCP/IP]`: `AF_INET`, `SOCK_STREAM`, `IPPROTO_TCP`. */
   tcp4: 'MSAFD Tcpip [TCP/IP]',
+  /** `MSAFD Tcpip [UDP/IP]`: `AF_INET`, `SOCK_DGRAM`, `IPPROTO_UDP`. */
   udp4: 'MSAFD Tcpip [UDP/IP]',
+  /** `MSAFD Tcpip [TCP/IPv6]`: `AF_INET6`, `SOCK_STREAM`, `IPPROTO_TCP`. */
   tcp6: 'MSAFD Tcpip [TCP/IPv6]',
+  /** `MSAFD Tcpip [UDP/IPv6]`: `AF_INET6`, `SOCK_DGRAM`, `IPPROTO_UDP`. */
   udp6: 'MSAFD Tcpip [UDP/IPv6]',
 } as const;
 
@@ -82,31 +82,20 @@ function entry(
   iProtocol: number,
   dwServiceFlags1: number,
   dwMessageSize: number,
-  providerId: string,
+  ProviderId: string,
 ): WSAPROTOCOL_INFOW {
-  const sockaddrLength = iAddressFamily === AF_INET ? SIZEOF_SOCKADDR_IN : SIZEOF_SOCKADDR_IN6;
-  return {
-    dwServiceFlags1,
-    dwServiceFlags2: 0,
-    dwServiceFlags3: 0,
-    dwServiceFlags4: 0,
-    dwProviderFlags: PFL_MATCHES_PROTOCOL_ZERO,
-    ProviderId: providerId,
-    dwCatalogEntryId: 0,
-    ProtocolChain: { ChainLen: BASE_PROTOCOL, ChainEntries: [] },
-    iVersion: 2,
+  // The rest — a base entry, version 2, big-endian, no security, addresses the family's size — is
+  // defineProtocolInfo's default, as it is Windows'.
+  return defineProtocolInfo({
+    szProtocol,
     iAddressFamily,
-    iMaxSockAddr: sockaddrLength,
-    iMinSockAddr: sockaddrLength,
     iSocketType,
     iProtocol,
-    iProtocolMaxOffset: 0,
-    iNetworkByteOrder: BIGENDIAN,
-    iSecurityScheme: SECURITY_PROTOCOL_NONE,
+    dwServiceFlags1,
     dwMessageSize,
-    dwProviderReserved: 0,
-    szProtocol,
-  };
+    dwProviderFlags: PFL_MATCHES_PROTOCOL_ZERO,
+    ProviderId,
+  });
 }
 
 /**

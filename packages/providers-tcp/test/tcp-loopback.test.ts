@@ -280,6 +280,24 @@ describe('connect', () => {
     expect(nonBlocking.getOption(SO_ERROR)).toBe(0);
   });
 
+  it('a refused connect says so as net does: [WSAECONNREFUSED] connect 127.0.0.1:port', async () => {
+    const probe = await tcpSocket();
+    await probe.bind(loopback(4));
+    const closedPort = portOf(probe.localAddress());
+    probe.close();
+    const client = await tcpSocket();
+    const refused = await client
+      .connect(sockaddrIn('127.0.0.1', closedPort))
+      .catch((error: unknown) => error);
+    expect(refused).toMatchObject({
+      message: `[WSAECONNREFUSED] connect 127.0.0.1:${closedPort}`,
+      code: WSAECONNREFUSED,
+      call: 'connect',
+      socket: client.handle,
+      remoteAddress: `127.0.0.1:${closedPort}`,
+    });
+  });
+
   it('a failed connect leaves the socket usable for another connect', async () => {
     const probe = await tcpSocket();
     await probe.bind(loopback(4));

@@ -28,9 +28,11 @@ export type CotpCommandErrorCode =
 
 /** A refused `CotpConnection` command. Thrown synchronously, before anything is sent. */
 export class CotpCommandError extends Error {
+  /** `'CotpCommandError'`. */
   override readonly name = 'CotpCommandError';
 
   constructor(
+    /** Why the command was refused; the package README maps each code to its Winsock error. */
     readonly code: CotpCommandErrorCode,
     message: string,
   ) {

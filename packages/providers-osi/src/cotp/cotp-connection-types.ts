@@ -28,13 +28,17 @@ export type CotpState =
 
 /** What a connection runs with once open. */
 export interface CotpConnectionInfo {
+  /** The class the connection runs: 0 or 2. */
   protocolClass: CotpClass;
   /** Maximum TPDU size in octets, both directions (TPDU header included, TPKT header not). */
   maxTpduSize: number;
+  /** Transport expedited data was negotiated (`C6` bit 1): `MSG_OOB` travels as ED. */
   expedited: boolean;
+  /** Class 2 only: every ED waits for its EA. */
   expeditedAcknowledgement: boolean;
   /** False in class 0: its release is a TCP close with no DR, so no disconnect data (RFC 1006 §5). */
   disconnectDataSupported: boolean;
+  /** This end's reference (SRC-REF of what it sends). */
   localReference: number;
   /** The peer's reference (0 if a class-0 peer sent none). */
   remoteReference: number;
@@ -93,7 +97,9 @@ export type CotpProtocolErrorCode =
 
 /** A protocol error; the connection has already reported it to the peer as X.224 prescribes and is closing. */
 export interface CotpProtocolError {
+  /** What went wrong. */
   code: CotpProtocolErrorCode;
+  /** The details, for logs. */
   message: string;
   /** Stream offset (octets received before the faulty one), when the error is in received bytes. */
   streamOffset?: number;
@@ -101,6 +107,7 @@ export interface CotpProtocolError {
   decodeError?: CotpDecodeError;
   /** For `PEER_REPORTED_ERROR`: the ER's reject cause and rejected header. */
   rejectCause?: number;
+  /** For `PEER_REPORTED_ERROR`: the header the peer rejected, as its ER quoted it. */
   invalidTpdu?: Uint8Array;
   /** What was sent to the peer about it: an ER (class 0 / before class 2 is set up), a DR 0x85 (class 2), or nothing. */
   reported: 'ER' | 'DR' | 'nothing';
@@ -154,9 +161,11 @@ export interface CotpConnectionHandlers {
 
 /** How to build a `CotpConnection`. */
 export interface CotpConnectionOptions {
+  /** `initiator` (sends the CR: `connect()`) or `responder` (waits for one). */
   role: CotpRole;
   /** Writes bytes (whole TPKTs) to the TCP connection, in order. Must not throw. */
   send(bytes: Uint8Array): void;
+  /** The events (any may be set later with `setHandlers`). */
   handlers?: Partial<CotpConnectionHandlers>;
   /** Default: Node's timers. */
   timers?: CotpTimers;
@@ -203,7 +212,9 @@ export interface CotpConnectionOptions {
 
 /** Initiator: the T-CONNECT.request. */
 export interface CotpConnectRequest {
+  /** This end's TSAP selector (`C1` of the CR), if any. */
   callingTsap?: Uint8Array;
+  /** The peer's TSAP selector (`C2` of the CR), if any. */
   calledTsap?: Uint8Array;
   /** CR user data, ≤ 32 octets. */
   data?: Uint8Array;

@@ -51,15 +51,30 @@ export type CotpDecodeErrorCode =
  * `decodeTpdu` unless a base offset was given).
  */
 export interface CotpDecodeError {
+  /** What kind of error it is. */
   code: CotpDecodeErrorCode;
+  /** The octet that is wrong, counted from the start of what was decoded. */
   offset: number;
+  /** The details, ending with the offset. */
   message: string;
   /** The ER reject cause (X.224 13.12.3) that reports this error to the peer. */
   rejectCause: RejectCauseCode;
 }
 
 /** The result of a decode: never an exception. */
-export type CotpDecodeResult<T> = { ok: true; value: T } | { ok: false; error: CotpDecodeError };
+export type CotpDecodeResult<T> =
+  | {
+      /** Decoded. */
+      ok: true;
+      /** What was decoded. */
+      value: T;
+    }
+  | {
+      /** Refused. */
+      ok: false;
+      /** Why, and at which octet. */
+      error: CotpDecodeError;
+    };
 
 const rejectCauseByCode: Readonly<Record<CotpDecodeErrorCode, RejectCauseCode>> = {
   TPKT_TRUNCATED: RejectCause.NOT_SPECIFIED,

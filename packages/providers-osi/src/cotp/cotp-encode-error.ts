@@ -5,6 +5,7 @@
  * `CotpCommandError` instead, so this never reaches a Winsock caller.
  */
 export class CotpEncodeError extends RangeError {
+  /** `'CotpEncodeError'`. */
   override readonly name = 'CotpEncodeError';
 
   constructor(message: string) {

@@ -22,6 +22,7 @@ export type CotpClass = 0 | 2;
 
 /** What both ends agreed on. */
 export interface CotpAgreement {
+  /** The class both ends run. */
   protocolClass: CotpClass;
   /** Maximum TPDU size in octets (TPDU header included, TPKT header not), both directions. */
   maxTpduSize: number;
@@ -39,12 +40,15 @@ export interface CotpAgreement {
 
 /** What the initiator offers in its CR. */
 export interface CotpProposal {
+  /** The class the CR asks for. */
   preferredClass: CotpClass;
   /** Put class 0 as the alternative (C7 00) when class 2 is preferred: accepting the loss of disconnect data. */
   allowClass0Fallback: boolean;
   /** Largest TPDU this end accepts, 128…65531. */
   maxTpduSize: number;
+  /** Ask for transport expedited data (`C6` bit 1). */
   expedited: boolean;
+  /** Class 2: ask for EAs acknowledging every ED (`C6` bit 6). */
   expeditedAcknowledgement: boolean;
 }
 
@@ -52,8 +56,11 @@ export interface CotpProposal {
 export interface CotpResponderPolicy {
   /** Classes this end runs. */
   acceptedClasses: readonly CotpClass[];
+  /** Largest TPDU this end accepts, 128…65531. */
   maxTpduSize: number;
+  /** Grant transport expedited data when the CR asks for it. */
   expedited: boolean;
+  /** Grant EAs for expedited data when a class-2 CR asks for them. */
   expeditedAcknowledgement: boolean;
 }
 
@@ -64,7 +71,9 @@ export interface CotpResponderPolicy {
  * of the CR in their CC. F0 goes only into a CR that offers class 2.
  */
 export function proposalParameters(p: CotpProposal): {
+  /** The CR's variable part (TPDU size, additional options). */
   parameters: ConnectionParameters;
+  /** The alternative classes (`C7`) to offer. */
   alternativeClasses: ProtocolClass[];
   /** The size offered (F0 if sent, else C0). The CC may not exceed it. */
   offeredTpduSize: number;
@@ -101,8 +110,22 @@ function requestedOptions(p: { expedited: boolean; expeditedAcknowledgement: boo
 
 /** The responder's decision on a CR. */
 export type ResponderNegotiation =
-  | { ok: true; agreement: CotpAgreement; ccParameters: ConnectionParameters }
-  | { ok: false; reason: number; message: string };
+  | {
+      /** The CR can be accepted. */
+      ok: true;
+      /** What the connection will run with. */
+      agreement: CotpAgreement;
+      /** The CC's variable part. */
+      ccParameters: ConnectionParameters;
+    }
+  | {
+      /** The CR must be refused. */
+      ok: false;
+      /** The DR reason to refuse it with (`DisconnectReason`). */
+      reason: number;
+      /** Why, for logs. */
+      message: string;
+    };
 
 /**
  * Selects class, TPDU size and options for a CR. The class is the first of the CR's preferred and
@@ -170,7 +193,19 @@ export function negotiateAsResponder(cr: CrTpdu, policy: CotpResponderPolicy): R
 }
 
 /** The initiator's verdict on a CC. */
-export type ConfirmCheck = { ok: true; agreement: CotpAgreement } | { ok: false; message: string };
+export type ConfirmCheck =
+  | {
+      /** The CC is acceptable. */
+      ok: true;
+      /** What the connection will run with. */
+      agreement: CotpAgreement;
+    }
+  | {
+      /** The CC selects what the CR did not offer: a protocol error. */
+      ok: false;
+      /** Why, for logs. */
+      message: string;
+    };
 
 /**
  * Checks a CC against the CR that was sent (X.224 13.4: the responder may only reduce what was

@@ -10,7 +10,9 @@ export type CotpTimerHandle = unknown;
 
 /** `setTimeout` / `clearTimeout` as a connection needs them. */
 export interface CotpTimers {
+  /** Calls `callback` once after `ms` milliseconds; returns a handle for `clearTimeout`. */
   setTimeout(callback: () => void, ms: number): CotpTimerHandle;
+  /** Cancels a timer that has not fired; a handle that fired or was cleared is ignored. */
   clearTimeout(handle: CotpTimerHandle): void;
 }
 

@@ -25,41 +25,71 @@ export const LI_RESERVED = 255;
 
 /** TPDU codes: the high nibble of octet 2 (X.224 13.1, Wireshark `CR_TPDU` … `ER_TPDU`). */
 export const TpduCode = {
+  /** ED: Expedited Data. */
   ED: 0x1,
+  /** EA: Expedited data Acknowledgement (class 2 with the option). */
   EA: 0x2,
+  /** RJ: Reject (classes 1, 3, 4; refused here). */
   RJ: 0x5,
+  /** AK: Data Acknowledgement (classes 1–4 with explicit flow control; refused here). */
   AK: 0x6,
+  /** ER: TPDU Error: the reply to a TPDU that cannot be processed. */
   ER: 0x7,
+  /** DR: Disconnect Request, with a reason and up to 64 octets of user data. */
   DR: 0x8,
+  /** DC: Disconnect Confirm, the answer to a DR in class 2. */
   DC: 0xc,
+  /** CC: Connect Confirm, with up to 32 octets of user data. */
   CC: 0xd,
+  /** CR: Connection Request, with up to 32 octets of user data. */
   CR: 0xe,
+  /** DT: Data; the last DT of a TSDU carries EOT. */
   DT: 0xf,
 } as const;
 
 /** Variable-part parameter codes (X.224 13.x; Wireshark's `packet-ositp.c` names). */
 export const ParameterCode = {
+  /** `C0`: TPDU size, as a code k for 2^k octets. */
   TPDU_SIZE: 0xc0,
   /** Calling TSAP-ID in CR/CC; the "invalid TPDU" parameter in ER. */
   CALLING_TSAP: 0xc1,
+  /** `C1` in an ER: the octets of the TPDU that was refused, up to the faulty one. */
   INVALID_TPDU: 0xc1,
+  /** `C2`: called TSAP-ID in a CR, responding TSAP-ID in a CC. */
   CALLED_TSAP: 0xc2,
+  /** `C3`: checksum (class 4; verified when present). */
   CHECKSUM: 0xc3,
+  /** `C4`: protocol version number. */
   VERSION: 0xc4,
+  /** `C5`: protection parameters (user defined). */
   PROTECTION: 0xc5,
+  /** `C6`: additional option selection (`AdditionalOptionBits`). */
   ADDITIONAL_OPTIONS: 0xc6,
+  /** `C7`: alternative protocol classes a CR offers. */
   ALTERNATIVE_CLASSES: 0xc7,
+  /** `E0`: additional clearing information of a DR (`80`: RFC 2126 non-disruptive). */
   ADDITIONAL_CLEARING_INFO: 0xe0,
+  /** `F0`: preferred maximum TPDU size, in units of 128 octets. */
   PREFERRED_MAX_TPDU_SIZE: 0xf0,
+  /** `85`: acknowledgement time (class 4). */
   ACK_TIME: 0x85,
+  /** `86`: residual error rate (quality of service). */
   RESIDUAL_ERROR_RATE: 0x86,
+  /** `87`: priority (quality of service). */
   PRIORITY: 0x87,
+  /** `88`: transit delay (quality of service). */
   TRANSIT_DELAY: 0x88,
+  /** `89`: throughput (quality of service). */
   THROUGHPUT: 0x89,
+  /** `8A`: subsequence number (class 4 AK). */
   SUBSEQUENCE_NUMBER: 0x8a,
+  /** `8B`: reassignment time (classes 1 and 3). */
   REASSIGNMENT_TIME: 0x8b,
+  /** `8C`: flow control confirmation (class 4 AK). */
   FLOW_CONTROL_CONFIRMATION: 0x8c,
+  /** `8F`: selective acknowledgement (class 4). */
   SELECTIVE_ACK: 0x8f,
+  /** `F2`: inactivity timer (class 4). */
   INACTIVITY_TIMER: 0xf2,
 } as const;
 
@@ -69,7 +99,9 @@ export const ParameterCode = {
  * therefore `0x21`: class 2 in the high nibble, normal formats, no explicit flow control.
  */
 export const ClassOptionBits = {
+  /** Bit 1: explicit flow control is **not** used (class 2). */
   NO_EXPLICIT_FLOW_CONTROL: 0x01,
+  /** Bit 2: extended formats (31-bit sequence numbers); never used here. */
   EXTENDED_FORMATS: 0x02,
 } as const;
 
@@ -92,18 +124,31 @@ export const AdditionalOptionBits = {
 
 /** DR reason codes (DR octet 7), X.224 13.5.3 as listed by Wireshark 4.0.17 and BANalyzer P_iso83. */
 export const DisconnectReason = {
+  /** 0x00: reason not specified. */
   NOT_SPECIFIED: 0x00,
+  /** 0x01: congestion at the TSAP. */
   CONGESTION_AT_TSAP: 0x01,
+  /** 0x02: session entity not attached to the TSAP. */
   SESSION_ENTITY_NOT_ATTACHED: 0x02,
+  /** 0x03: address unknown. */
   ADDRESS_UNKNOWN: 0x03,
+  /** 0x80: normal disconnect initiated by the session entity (what `WSASendDisconnect` sends). */
   NORMAL: 0x80,
+  /** 0x81: remote transport entity congestion at connect time. */
   REMOTE_CONGESTION: 0x81,
+  /** 0x82: connection negotiation failed. */
   NEGOTIATION_FAILED: 0x82,
+  /** 0x83: duplicate source reference detected for the same pair of NSAPs. */
   DUPLICATE_SOURCE_REFERENCE: 0x83,
+  /** 0x84: mismatched references. */
   MISMATCHED_REFERENCES: 0x84,
+  /** 0x85: protocol error. */
   PROTOCOL_ERROR: 0x85,
+  /** 0x87: reference overflow. */
   REFERENCE_OVERFLOW: 0x87,
+  /** 0x88: connection request refused on this network connection. */
   CONNECTION_REFUSED: 0x88,
+  /** 0x8A: header or parameter length invalid. */
   HEADER_OR_PARAMETER_LENGTH_INVALID: 0x8a,
 } as const;
 
@@ -119,9 +164,13 @@ export function isValidDisconnectReason(reason: number): reason is DisconnectRea
 
 /** ER reject causes (ER octet 5), X.224 13.12.3. */
 export const RejectCause = {
+  /** 0: reason not specified. */
   NOT_SPECIFIED: 0,
+  /** 1: invalid parameter code. */
   INVALID_PARAMETER_CODE: 1,
+  /** 2: invalid TPDU type. */
   INVALID_TPDU_TYPE: 2,
+  /** 3: invalid parameter value. */
   INVALID_PARAMETER_VALUE: 3,
 } as const;
 

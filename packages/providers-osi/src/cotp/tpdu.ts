@@ -9,6 +9,7 @@ export type ProtocolClass = 0 | 1 | 2 | 3 | 4;
 
 /** Class-option octet of CR/CC (octet 7), decoded. */
 export interface ClassOption {
+  /** The class (high nibble of the octet). */
   protocolClass: ProtocolClass;
   /** Bit 2: extended formats (classes 2–4). Never used by this stack. */
   extendedFormats: boolean;
@@ -18,7 +19,9 @@ export interface ClassOption {
 
 /** A variable-part parameter kept as it was on the wire. */
 export interface RawParameter {
+  /** The parameter code octet. */
   code: number;
+  /** The parameter's value octets. */
   value: Uint8Array;
 }
 
@@ -61,13 +64,17 @@ export interface TpduBase {
 
 /** CR: Connect Request (code `E`). */
 export interface CrTpdu extends TpduBase {
+  /** A CR. */
   type: 'CR';
   /** CDT nibble; 0 in class 0 and in class 2 without explicit flow control. */
   credit?: number;
   /** Always 0 in a CR. */
   dstRef: 0;
+  /** SRC-REF: the initiator's reference for the connection. */
   srcRef: number;
+  /** The preferred class and its options (octet 7). */
   classOption: ClassOption;
+  /** The variable part: TSAPs, TPDU size, version, options, alternative classes. */
   parameters: ConnectionParameters;
   /** ≤ 32 octets. */
   userData: Uint8Array;
@@ -75,12 +82,17 @@ export interface CrTpdu extends TpduBase {
 
 /** CC: Connect Confirm (code `D`). */
 export interface CcTpdu extends TpduBase {
+  /** A CC. */
   type: 'CC';
+  /** CDT nibble; 0 in class 0 and in class 2 without explicit flow control. */
   credit?: number;
   /** The CR's SRC-REF. */
   dstRef: number;
+  /** SRC-REF: the responder's reference for the connection. */
   srcRef: number;
+  /** The class the responder selected, and its options. */
   classOption: ClassOption;
+  /** The variable part the responder answers with. */
   parameters: ConnectionParameters;
   /** ≤ 32 octets. */
   userData: Uint8Array;
@@ -88,7 +100,9 @@ export interface CcTpdu extends TpduBase {
 
 /** DR: Disconnect Request (code `8`). */
 export interface DrTpdu extends TpduBase {
+  /** A DR. */
   type: 'DR';
+  /** DST-REF: the peer's reference for the connection. */
   dstRef: number;
   /** 0 when no reference is assigned (refusal of a CR). */
   srcRef: number;
@@ -102,8 +116,11 @@ export interface DrTpdu extends TpduBase {
 
 /** DC: Disconnect Confirm (code `C`). Carries no user data. */
 export interface DcTpdu extends TpduBase {
+  /** A DC. */
   type: 'DC';
+  /** DST-REF: the reference of the DR's sender. */
   dstRef: number;
+  /** SRC-REF: this end's reference. */
   srcRef: number;
 }
 
@@ -115,7 +132,9 @@ export type DataFormat = 'class0' | 'normal';
 
 /** DT: Data (code `F`). */
 export interface DtTpdu extends TpduBase {
+  /** A DT. */
   type: 'DT';
+  /** The 3-octet class-0 header or the class-2 normal format. */
   format: DataFormat;
   /** DST-REF; 0 and not on the wire in the class-0 format. */
   dstRef: number;
@@ -123,13 +142,17 @@ export interface DtTpdu extends TpduBase {
   nr: number;
   /** End of TSDU. */
   eot: boolean;
+  /** The data: a TSDU, or a piece of one (EOT on the last). */
   userData: Uint8Array;
 }
 
 /** ED: Expedited Data (code `1`). EOT is always set on the wire. */
 export interface EdTpdu extends TpduBase {
+  /** An ED. */
   type: 'ED';
+  /** The RFC 1006 class-0 variant or the class-2 normal format. */
   format: DataFormat;
+  /** DST-REF; 0 in the class-0 variant. */
   dstRef: number;
   /** ED-TPDU-NR, 0…127; 0 in the RFC 1006 class-0 variant. */
   nr: number;
@@ -139,7 +162,9 @@ export interface EdTpdu extends TpduBase {
 
 /** EA: Expedited Data Acknowledgement (code `2`). */
 export interface EaTpdu extends TpduBase {
+  /** An EA. */
   type: 'EA';
+  /** DST-REF: the reference of the ED's sender. */
   dstRef: number;
   /** YR-EDTU-NR: the ED-TPDU-NR being acknowledged. */
   nr: number;
@@ -147,7 +172,9 @@ export interface EaTpdu extends TpduBase {
 
 /** ER: TPDU Error (code `7`). */
 export interface ErTpdu extends TpduBase {
+  /** An ER. */
   type: 'ER';
+  /** DST-REF: the reference of the refused TPDU's sender (0 when unknown). */
   dstRef: number;
   /** `RejectCause` 0…3. */
   rejectCause: number;

@@ -4,13 +4,26 @@ import { TPKT_HEADER_LENGTH, TPKT_MAX_LENGTH, TPKT_MIN_LENGTH, TPKT_VERSION } fr
 /** What `TpktReassembler.next()` yields. */
 export type TpktNext =
   /** One whole TPKT (header included), a fresh copy. */
-  | { kind: 'frame'; frame: Uint8Array; streamOffset: number }
+  | {
+      /** A frame. */
+      kind: 'frame';
+      /** The TPKT, header included. */
+      frame: Uint8Array;
+      /** Octets pushed before the frame's first octet. */
+      streamOffset: number;
+    }
   /** No whole frame is buffered; push more bytes. */
-  | { kind: 'need-more' }
+  | {
+      /** No frame yet. */
+      kind: 'need-more';
+    }
   /** The stream is broken at `error.offset` (counted from the frame start); `streamOffset` counts from the first byte ever pushed. Sticky. */
   | {
+      /** The stream is broken. */
       kind: 'error';
+      /** What is wrong, and where in the frame. */
       error: CotpDecodeError;
+      /** Octets pushed before the broken frame's first octet. */
       streamOffset: number;
       /** What arrived of the broken frame's 4-octet TPKT header: what an ER quotes of it. */
       head: Uint8Array;

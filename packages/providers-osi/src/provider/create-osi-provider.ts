@@ -31,9 +31,13 @@ export const OSI_PROVIDER_DESCRIPTION =
 
 /** Defaults of `OsiProviderOptions`. */
 export const OSI_PROVIDER_DEFAULTS = {
+  /** Largest TPDU proposed and accepted: 8192 octets (2048 on TP0, whose CR carries no `F0`). */
   maxTpduSize: 8192,
+  /** How long a connect waits for the CC: 30 s, then `WSAETIMEDOUT`. */
   connectTimeoutMs: 30_000,
+  /** How long a class-2 release waits for the DC: 10 s, then a TCP reset. */
   disconnectTimeoutMs: 10_000,
+  /** How long an accepted TCP connection may take to send its CR: 30 s, then a reset. */
   incomingTimeoutMs: 30_000,
   /** The rest of a TPDU whose first octets arrived (classes 0 and 2 have no inactivity timer). */
   reassemblyTimeoutMs: 30_000,

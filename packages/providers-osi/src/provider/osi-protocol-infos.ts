@@ -20,12 +20,10 @@
 
 import {
   AF_ISO,
-  BASE_PROTOCOL,
-  BIGENDIAN,
+  defineProtocolInfo,
   ISOPROTO_TP0,
   ISOPROTO_TP2,
   PFL_MATCHES_PROTOCOL_ZERO,
-  SECURITY_PROTOCOL_NONE,
   SOCK_SEQPACKET,
   type WSAPROTOCOL_INFOW,
   XP1_CONNECT_DATA,
@@ -63,7 +61,9 @@ export const OSI_TP0_SERVICE_FLAGS = OSI_TP2_SERVICE_FLAGS & ~XP1_DISCONNECT_DAT
 
 /** The `szProtocol` names. */
 export const OSI_PROTOCOL_NAMES = {
+  /** The TP2 entry's name (class 2, RFC 2126: carries disconnect data). */
   tp2: 'ws2spi ISO Transport [TP2 over TCP, RFC 2126]',
+  /** The TP0 entry's name (class 0, RFC 1006: no disconnect data). */
   tp0: 'ws2spi ISO Transport [TP0 over TCP, RFC 1006]',
 } as const;
 
@@ -72,30 +72,20 @@ function entry(
   iProtocol: number,
   dwServiceFlags1: number,
   dwProviderFlags: number,
-  providerId: string,
+  ProviderId: string,
 ): WSAPROTOCOL_INFOW {
-  return {
-    dwServiceFlags1,
-    dwServiceFlags2: 0,
-    dwServiceFlags3: 0,
-    dwServiceFlags4: 0,
-    dwProviderFlags,
-    ProviderId: providerId,
-    dwCatalogEntryId: 0,
-    ProtocolChain: { ChainLen: BASE_PROTOCOL, ChainEntries: [] },
-    iVersion: 2,
+  return defineProtocolInfo({
+    szProtocol,
     iAddressFamily: AF_ISO,
-    iMaxSockAddr: SIZEOF_SOCKADDR_TP,
-    iMinSockAddr: SIZEOF_SOCKADDR_TP,
     iSocketType: SOCK_SEQPACKET,
     iProtocol,
-    iProtocolMaxOffset: 0,
-    iNetworkByteOrder: BIGENDIAN,
-    iSecurityScheme: SECURITY_PROTOCOL_NONE,
+    dwServiceFlags1,
+    dwProviderFlags,
+    ProviderId,
+    iMinSockAddr: SIZEOF_SOCKADDR_TP,
+    iMaxSockAddr: SIZEOF_SOCKADDR_TP,
     dwMessageSize: OSI_MAX_TSDU_SIZE,
-    dwProviderReserved: 0,
-    szProtocol,
-  };
+  });
 }
 
 /**

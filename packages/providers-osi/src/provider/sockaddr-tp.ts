@@ -42,9 +42,15 @@ export const ITOT_DEFAULT_PORT = 102;
  */
 export interface SOCKADDR_TP extends SOCKADDR {
   readonly sa_family: typeof AF_ISO;
+  /** `ISO_HIERARCHICAL` (selector and node) or `ISO_NON_HIERARCHICAL` (not served here). */
   tp_addr_type: number;
+  /** Octets of `tp_addr` in use: the selector and the node (at most 52). */
   tp_taddr_len: number;
+  /** Octets of the TSAP selector at the start of `tp_addr` (at most 32). */
   tp_tsel_len: number;
+  /**
+   * The selector, then the node: the IP address (4 or 16 octets) and, optionally, the TCP port (2 octets, big-endian).
+   */
   tp_addr: Uint8Array;
 }
 
@@ -54,6 +60,7 @@ export interface TpEndpoint {
   tsel: Uint8Array;
   /** The IP address in canonical text form (`127.0.0.1`, `::1`). */
   address: string;
+  /** 4 for IPv4, 6 for IPv6. */
   family: 4 | 6;
   /** The TCP port; 0 only in an address to bind (an ephemeral port). */
   port: number;

@@ -36,9 +36,16 @@ export function tpAddressText(endpoint: TpEndpoint): string {
 }
 
 /** The parts of an address text, or undefined when the text is not one. The host is not yet checked. */
-export function parseTpAddressText(
-  text: string,
-): { tsel: Uint8Array; host: string; port: number } | undefined {
+export function parseTpAddressText(text: string):
+  | {
+      /** The TSAP selector's octets (empty for none). */
+      tsel: Uint8Array;
+      /** The host as written, brackets removed (an IP address once checked). */
+      host: string;
+      /** The TCP port (102 when the text gives none). */
+      port: number;
+    }
+  | undefined {
   const m =
     /^(?:(?:"([ !#-~]*)"|'([0-9A-Fa-f]*)'[Hh])\/)?Internet=(\[[0-9A-Fa-f:.]+\]|[0-9.]+)(?:\+(\d{1,5}))?$/.exec(
       text.trim(),

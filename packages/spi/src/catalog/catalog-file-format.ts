@@ -18,11 +18,17 @@ export const CATALOG_FILE_VERSION = 1;
  * catalog order, and the per-application LSP categories).
  */
 export interface CatalogFileDocument {
+  /** `'ws2spi-catalog'`: marks the file as a ws2spi catalog. */
   format: typeof CATALOG_FILE_FORMAT;
+  /** The file format's version. */
   version: typeof CATALOG_FILE_VERSION;
+  /** The change counter (`Serial_Access_Num`). */
   serial: number;
+  /** The ID the next installed entry gets (IDs are never reused). */
   nextCatalogEntryId: number;
+  /** The entries, in catalog order. */
   entries: CatalogEntry[];
+  /** The applications' permitted LSP categories. */
   appCategories: AppCategoryEntry[];
 }
 

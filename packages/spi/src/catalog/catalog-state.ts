@@ -19,9 +19,13 @@ export const FIRST_CATALOG_SERIAL = 1;
  * `entries` are the `Catalog_Entries` in catalog order, `appCategories` is the `AppId_Catalog`.
  */
 export interface CatalogState {
+  /** The change counter: one more with every change (`Serial_Access_Num`). */
   serial: number;
+  /** The ID the next installed entry gets (from 1001, never reused). */
   nextCatalogEntryId: number;
+  /** The entries, in catalog order. */
   entries: CatalogEntry[];
+  /** The applications' permitted LSP categories. */
   appCategories: AppCategoryEntry[];
 }
 

@@ -3,8 +3,11 @@ import * as path from 'node:path';
 
 /** Where a machine's catalog file lives unless the caller names one, as in `defaultCatalogFile`. */
 export interface CatalogFileEnvironment {
+  /** The environment (`WS2SPI_CATALOG`, `APPDATA`, `XDG_CONFIG_HOME`). */
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** The operating system (`process.platform`). */
   readonly platform: NodeJS.Platform;
+  /** The user's home directory. */
   readonly homedir: string;
 }
 

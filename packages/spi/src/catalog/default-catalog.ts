@@ -24,6 +24,7 @@ export const DEFAULT_CATALOG_PROVIDERS: readonly DefaultCatalogProvider[] = [
 
 /** A default provider that could not be installed, and why. */
 export interface DefaultProviderProblem extends DefaultCatalogProvider {
+  /** Why the provider was not installed. */
   readonly reason: string;
 }
 

@@ -8,6 +8,7 @@ export * from './catalog-store';
 export * from './catalog-store-error';
 export * from './default-catalog';
 export * from './default-catalog-file';
+export * from './define-protocol-info';
 export * from './entry-type';
 export * from './enumerate-protocols';
 export * from './install-provider-entries';

@@ -22,7 +22,7 @@ export function installProviderEntries(
     throw new WsaError(
       lpErrno.value,
       `WSCInstallProvider(${providerId}, '${path}') failed: ${catalog.lastFailureReason ?? 'no reason given'}`,
-      { cause: catalog.lastStoreError },
+      { call: 'WSCInstallProvider', cause: catalog.lastStoreError },
     );
   }
   return catalog

@@ -42,7 +42,12 @@ export class WsaEvent implements WsaEventObject {
   }
 
   /** Resolves when the event is (or becomes) signalled; `cancel` stops waiting. */
-  wait(): { promise: Promise<void>; cancel: () => void } {
+  wait(): {
+    /** Settles when the event is signalled. */
+    promise: Promise<void>;
+    /** Stops waiting: the promise never settles, and nothing is left behind. */
+    cancel: () => void;
+  } {
     if (this.state) return { promise: Promise.resolve(), cancel: () => {} };
     let wake!: () => void;
     const promise = new Promise<void>((resolve) => {

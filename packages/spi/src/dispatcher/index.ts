@@ -9,5 +9,6 @@ export * from './provider-failure';
 export * from './provider-host';
 export * from './provider-loader';
 export * from './provider-registry';
+export * from './provider-startup-error';
 export * from './select-catalog-entry';
 export * from './ws2';

@@ -7,10 +7,14 @@ import type { GUID } from '../types/guid';
  * what happened here so a test or a log can show it.
  */
 export interface ProviderFailure {
+  /** The provider's `ProviderId` (`''` for an APC or a catalog failure). */
   providerId: GUID;
+  /** The provider path (`''` when there is none). */
   path: string;
   /** The WSP function or upcall, e.g. `'lpWSPRecv'`. */
   call: string;
+  /** What went wrong, in words (`'threw'`, `'WSPStartup returned 10106'` …). */
   reason: string;
+  /** What was thrown, or the load or startup error (`ProviderLoadError`, `ProviderStartupError`). */
   error?: unknown;
 }

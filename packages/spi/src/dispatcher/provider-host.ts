@@ -45,6 +45,7 @@ export interface ProcessIoExports {
  * `GetProcAddress("WSPStartup")` an LSP does on Windows.
  */
 export interface ProviderHost {
+  /** The catalog as the process saw it at `WSAStartup`. */
   readonly snapshot: CatalogSnapshot;
   /** The `WSPStartup` at a catalog path, or undefined if it is neither registered nor loadable now. */
   loadProvider(path: string): LPWSPSTARTUP | undefined;
@@ -70,4 +71,39 @@ export function bindProviderHost(upcalls: WSPUPCALLTABLE, host: ProviderHost): W
  */
 export function providerHost(UpcallTable: WSPUPCALLTABLE): ProviderHost | undefined {
   return hosts.get(UpcallTable);
+}
+
+// What providers report while a WSPStartup the dispatcher called is running, by the upcall table
+// that startup was given (layers hand the same table down their chain).
+const startupReports = new WeakMap<WSPUPCALLTABLE, string[]>();
+
+/**
+ * Tells the process that started this provider why its `WSPStartup` is failing — a broken chain,
+ * a next layer that cannot be loaded. Windows has no such channel (an LSP logs, or says nothing);
+ * here the reason becomes part of the `ProviderStartupError` the application's failed
+ * `WSASocketW` gets as its cause. Outside a `WSPStartup` the dispatcher called, it does nothing.
+ *
+ * @example
+ * if (!next) {
+ *   reportStartupFailure(UpcallTable, `the next provider '${path}' cannot be loaded`);
+ *   return WSAEPROVIDERFAILEDINIT;
+ * }
+ */
+export function reportStartupFailure(UpcallTable: WSPUPCALLTABLE, reason: string): void {
+  startupReports.get(UpcallTable)?.push(reason);
+}
+
+/**
+ * Starts collecting what providers report with `reportStartupFailure` through `UpcallTable`;
+ * the returned function stops and gives the reports, oldest first. The dispatcher's, around the
+ * `WSPStartup` calls it makes.
+ * @internal
+ */
+export function collectStartupReports(UpcallTable: WSPUPCALLTABLE): () => string[] {
+  const reports: string[] = [];
+  startupReports.set(UpcallTable, reports);
+  return () => {
+    startupReports.delete(UpcallTable);
+    return reports;
+  };
 }

@@ -7,6 +7,7 @@ import { registeredProvider } from './provider-registry';
 
 /** Why a provider path could not be turned into a `WSPStartup`. */
 export class ProviderLoadError extends Error {
+  /** `'ProviderLoadError'`. */
   override readonly name = 'ProviderLoadError';
 }
 

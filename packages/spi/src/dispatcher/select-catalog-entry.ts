@@ -6,8 +6,18 @@ import { isLayeredEntry, type WSAPROTOCOL_INFOW } from '../types/protocol-info';
 
 /** The outcome of choosing a catalog entry for `socket` / `WSASocketW`. */
 export type EntrySelection =
-  | { entry: CatalogEntry; error?: undefined }
-  | { entry?: undefined; error: number };
+  | {
+      /** The entry a socket gets. */
+      entry: CatalogEntry;
+      /** No error. */
+      error?: undefined;
+    }
+  | {
+      /** No entry. */
+      entry?: undefined;
+      /** Why: `WSAEAFNOSUPPORT`, `WSAESOCKTNOSUPPORT`, `WSAEPROTONOSUPPORT` or `WSAEINVAL`. */
+      error: number;
+    };
 
 function familyMatches(info: WSAPROTOCOL_INFOW, af: number): boolean {
   return af === AF_UNSPEC || info.iAddressFamily === af;

@@ -1,10 +1,5 @@
 import type { CatalogEntry, CatalogSnapshot } from '../catalog/catalog-entry';
-import {
-  WSAEINVALIDPROCTABLE,
-  WSAEPROVIDERFAILEDINIT,
-  WSANOTINITIALISED,
-  WSAVERNOTSUPPORTED,
-} from '../constants/error-codes';
+import { WSAEINVALIDPROCTABLE, WSAEPROVIDERFAILEDINIT, WSANOTINITIALISED } from '../constants/error-codes';
 import { LOBYTE } from '../constants/socket-api';
 import { onIfsHandleClosed } from '../spi/ifs-handle';
 import { missingProcTableMembers, type WSPPROC_TABLE } from '../spi/wsp-proc-table';
@@ -16,7 +11,9 @@ import { HandleTable } from './handle-table';
 import type { LoadedProvider } from './loaded-provider';
 import { negotiateVersion, WINSOCK_HIGH_VERSION } from './negotiate-version';
 import type { ProviderFailure } from './provider-failure';
-import type { ProviderLoader } from './provider-loader';
+import { collectStartupReports } from './provider-host';
+import { ProviderLoadError, type ProviderLoader } from './provider-loader';
+import { ProviderStartupError } from './provider-startup-error';
 import { CatalogSelection } from './select-catalog-entry';
 
 /** The outcome of starting a provider: the provider, or the Winsock error the caller reports. */
@@ -142,52 +139,54 @@ export class WsProcess {
       return { error: WSAEPROVIDERFAILEDINIT };
     }
     // Lower layers that fail to load are the layer's to report: its WSPStartup will not find them.
-    await Promise.all([...paths].slice(1).map((p) => this.loader.preload(p).catch(() => undefined)));
+    // Their load errors are kept as the cause, should the chain then fail to start.
+    const lowerLoadErrors: unknown[] = [];
+    await Promise.all(
+      [...paths].slice(1).map((p) => this.loader.preload(p).catch((error) => lowerLoadErrors.push(error))),
+    );
     return this.providers.has(entry.info.ProviderId)
       ? { provider: this.providers.get(entry.info.ProviderId)! }
-      : this.start(entry);
+      : this.start(entry, lowerLoadErrors);
   }
 
   /** `WSPStartup(MAKEWORD(2,2), …)` with the triggering entry's protocol info; validates the result. */
-  private start(entry: CatalogEntry): ProviderStart {
+  private start(entry: CatalogEntry, lowerLoadErrors: readonly unknown[] = []): ProviderStart {
     if (this.ended) return { error: WSANOTINITIALISED };
     const startup = this.loader.loadSync(entry.path);
     if (!startup) {
-      this.fail(entry, 'load', `provider path '${entry.path}' is not loaded or registered`);
+      const reason = `provider path '${entry.path}' is not loaded or registered`;
+      this.fail(entry, 'load', reason, new ProviderLoadError(reason));
       return { error: WSAEPROVIDERFAILEDINIT };
     }
     const wspData = emptyWspData();
     const table: Partial<WSPPROC_TABLE> = {};
+    const upcalls = this.upcallsForProvider(this);
+    const reports = collectStartupReports(upcalls);
     let rc: unknown;
     try {
-      rc = startup(
-        WINSOCK_HIGH_VERSION,
-        wspData,
-        cloneProtocolInfo(entry.info),
-        this.upcallsForProvider(this),
-        table,
-      );
+      rc = startup(WINSOCK_HIGH_VERSION, wspData, cloneProtocolInfo(entry.info), upcalls, table);
     } catch (error) {
-      this.fail(entry, 'WSPStartup', 'WSPStartup threw', error);
+      reports();
+      this.failStartup(entry, 'WSPStartup threw', [], error);
       return { error: WSAEPROVIDERFAILEDINIT };
     }
+    const reported = reports();
     if (rc !== 0) {
-      this.fail(entry, 'WSPStartup', `WSPStartup returned ${String(rc)}`);
+      this.failStartup(entry, `WSPStartup returned ${String(rc)}`, reported, lowerLoadErrors[0]);
       return { error: WSAEPROVIDERFAILEDINIT };
     }
     const missing = missingProcTableMembers(table);
     if (missing.length > 0) {
-      this.fail(entry, 'WSPStartup', `incomplete WSPPROC_TABLE: missing ${missing.join(', ')}`);
+      this.failStartup(entry, `incomplete WSPPROC_TABLE: missing ${missing.join(', ')}`, reported);
       this.cleanupQuietly(table);
       return { error: WSAEINVALIDPROCTABLE };
     }
     // The provider must settle on a 2.x version this dispatcher speaks; otherwise undo the startup.
     if (LOBYTE(wspData.wVersion) !== 2 || negotiateVersion(wspData.wVersion).version !== wspData.wVersion) {
-      this.fail(
+      this.failStartup(
         entry,
-        'WSPStartup',
-        `unacceptable SPI version 0x${wspData.wVersion.toString(16)}`,
-        WSAVERNOTSUPPORTED,
+        `unacceptable SPI version 0x${wspData.wVersion.toString(16)} (WSAVERNOTSUPPORTED: this dispatcher speaks 2.0 to 2.2)`,
+        reported,
       );
       this.cleanupQuietly(table);
       return { error: WSAEPROVIDERFAILEDINIT };
@@ -243,5 +242,25 @@ export class WsProcess {
 
   private fail(entry: CatalogEntry, call: string, reason: string, error?: unknown): void {
     this.reportFailure({ providerId: entry.info.ProviderId, path: entry.path, call, reason, error });
+  }
+
+  /**
+   * Records a failed `WSPStartup` with a `ProviderStartupError` as its error: the reason, what the
+   * chain's layers reported while it ran, and the underlying cause.
+   */
+  private failStartup(
+    entry: CatalogEntry,
+    reason: string,
+    reported: readonly string[],
+    cause?: unknown,
+  ): void {
+    const detail = reported.length > 0 ? `: ${reported.join('; ')}` : '';
+    const error = new ProviderStartupError(
+      entry.info.ProviderId,
+      entry.path,
+      `provider '${entry.path}' (entry ${entry.info.dwCatalogEntryId}): ${reason}${detail}`,
+      cause !== undefined ? { cause } : undefined,
+    );
+    this.fail(entry, 'WSPStartup', reason, error);
   }
 }

@@ -71,14 +71,25 @@ export function bufferArrayError(lpBuffers: WSABUF[], count: number): number {
 export abstract class Ws2Core {
   /** The most recent provider failures (bounded), oldest first. */
   readonly providerFailures: ProviderFailure[] = [];
+  /** `WSAGetLastError` per async flow. */
   protected readonly lastError = new LastErrorSlot();
+  /** Turns provider paths into `WSPStartup`s (`LoadLibrary` + `GetProcAddress`). */
   protected readonly loader: ProviderLoader;
+  /** The catalog the first `WSAStartup` takes its snapshot of. */
   protected readonly catalog: CatalogSource;
+  /** Called for every provider failure, in addition to `providerFailures`. */
   protected readonly onProviderFailure?: (failure: ProviderFailure) => void;
-  protected readonly application: { path: string; extra: string };
+  /** The application's identity, for the LSP categories it permits (`WSCSetApplicationCategory`). */
+  protected readonly application: {
+    /** The application's path (default `process.execPath`). */
+    path: string;
+    /** Its extra identifying string (default `''`). */
+    extra: string;
+  };
   /** The live startup epoch, or undefined while the `WSAStartup` count is 0. */
   protected current: WsProcess | undefined;
   private readonly hosts = new WeakMap<WsProcess, ProviderHost>();
+  /** `WSAStartup` calls not yet matched by `WSACleanup`. */
   protected startupCount = 0;
   /** The `lpErrno` cell synchronous calls lend the provider, while no call holds it (see `enter`). */
   private spareErrno: Out<number> | undefined = { value: 0 };
@@ -269,6 +280,7 @@ export abstract class Ws2Core {
     return marked;
   }
 
+  /** Ends what `markBusy` started. */
   protected unmarkBusy(marked: readonly HandleRecord[]): void {
     for (const record of marked) record.busy--;
   }
@@ -341,15 +353,18 @@ export abstract class Ws2Core {
     return Promise.resolve(failValue);
   }
 
+  /** `fail` for a call that returns `FALSE` on failure (`PostQueuedCompletionStatus` …). */
   protected failBool(code: number): false {
     this.lastError.set(code);
     return false;
   }
 
+  /** Records that `provider` broke the SPI contract in `call`. */
   protected providerBroke(provider: LoadedProvider, call: string, reason: string, error?: unknown): void {
     this.recordFailure({ providerId: provider.providerId, path: provider.path, call, reason, error });
   }
 
+  /** Keeps `failure` in `providerFailures` (the last 100) and tells `onProviderFailure`; never throws. */
   protected recordFailure(failure: ProviderFailure): void {
     this.providerFailures.push(failure);
     if (this.providerFailures.length > MAX_RECORDED_FAILURES) this.providerFailures.shift();

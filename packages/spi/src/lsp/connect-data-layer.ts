@@ -35,6 +35,7 @@ export type RewriteListener = (call: WspProcName, socket: SOCKET, direction: 'in
 
 /** How a connect-data layer is made. */
 export interface ConnectDataLayerOptions extends DataRewrite {
+  /** `WSPDATA.szDescription` of the layer. */
   description?: string;
   /** IFS or non-IFS (default non-IFS). */
   style?: LayerStyle;

@@ -37,7 +37,7 @@
 import type { CatalogEntry } from '../catalog/catalog-entry';
 import { WSAEFAULT, WSAEPROVIDERFAILEDINIT } from '../constants/error-codes';
 import { SIO_GET_EXTENSION_FUNCTION_POINTER } from '../constants/mswsock';
-import { type ProviderHost, providerHost } from '../dispatcher/provider-host';
+import { type ProviderHost, providerHost, reportStartupFailure } from '../dispatcher/provider-host';
 import {
   type LPWSPSTARTUP,
   type WSPPROC_TABLE,
@@ -65,6 +65,7 @@ export type AnyWspFunction = (...args: any[]) => any;
 export interface LayerContext {
   /** The layer's `WSPDATA.szDescription`. */
   readonly description: string;
+  /** `'ifs'` or `'non-ifs'`: how the layer presents its sockets. */
   readonly style: LayerStyle;
   /**
    * The upcall table this layer's `WSPStartup` received, which it hands down to the next provider.
@@ -86,7 +87,14 @@ export interface LayerContext {
    * lower handle for a non-IFS layer, `s` itself for an IFS one); undefined for a handle that is
    * not this layer's.
    */
-  lower(s: SOCKET): { table: WSPPROC_TABLE; socket: SOCKET } | undefined;
+  lower(s: SOCKET):
+    | {
+        /** The next provider's table. */
+        table: WSPPROC_TABLE;
+        /** Its handle for the socket. */
+        socket: SOCKET;
+      }
+    | undefined;
   /**
    * A non-IFS layer's `closesocket` that the layer finishes itself: releases the handle `s`
    * (`WPUCloseSocketHandle`) without closing the socket below, and hands that socket over — the
@@ -94,7 +102,14 @@ export interface LayerContext {
    * the background), or has closed it already. Undefined for a handle that is not this layer's,
    * and always in an IFS layer, whose handles are the provider's own.
    */
-  detach(s: SOCKET): { table: WSPPROC_TABLE; socket: SOCKET } | undefined;
+  detach(s: SOCKET):
+    | {
+        /** The next provider's table. */
+        table: WSPPROC_TABLE;
+        /** Its handle for the socket, now the layer's to close. */
+        socket: SOCKET;
+      }
+    | undefined;
 }
 
 /** Any extension function, for code that wraps them all alike. */
@@ -142,8 +157,11 @@ export interface LayeredProviderDefinition {
 
 /** A layered provider: the `WSPStartup` a catalog path names, plus what it reports about itself. */
 export interface LayeredProvider {
+  /** The layer's `WSPStartup`: what its provider path names. */
   readonly WSPStartup: LPWSPSTARTUP;
+  /** `WSPDATA.szDescription` of the layer. */
   readonly description: string;
+  /** `'ifs'` or `'non-ifs'`. */
   readonly style: LayerStyle;
   /** Why recent `WSPStartup`s (or lazy route starts) failed, oldest first; at most 50. */
   readonly startupFailures: readonly string[];
@@ -222,7 +240,11 @@ export function defineLayeredProvider(definition: LayeredProviderDefinition): La
       version: wVersionRequested,
       protocolInfo: lpProtocolInfo,
       isOwn,
-      reportFailure: (reason) => record(`${definition.description}: ${reason}`),
+      reportFailure: (reason) => {
+        // Kept here, and told to the process, which gives it to the application as the cause.
+        record(`${definition.description}: ${reason}`);
+        reportStartupFailure(UpcallTable, `${definition.description}: ${reason}`);
+      },
       sockets,
     });
     const rc = instance.start(expectedChainPosition(lpProtocolInfo));

@@ -31,6 +31,7 @@ export const INBOUND_CAPACITY = 4096;
 
 /** How a disconnect-data layer is made: `outbound` rewrites what `WSASendDisconnect` sends, `inbound` what `WSARecvDisconnect` gets. */
 export interface DisconnectDataLayerOptions extends DataRewrite {
+  /** `WSPDATA.szDescription` of the layer. */
   description?: string;
   /** IFS or non-IFS (default non-IFS). */
   style?: LayerStyle;

@@ -105,9 +105,11 @@ export interface FaultRule {
 
 /** A call as a rule's `when` sees it. */
 export interface FaultedCall {
+  /** The member called (`'lpWSPSend'`). */
   readonly name: WspProcName;
   /** The socket handle as this layer received it, if the call has one. */
   readonly socket: SOCKET | undefined;
+  /** The call's arguments, as the layer received them. */
   readonly args: readonly unknown[];
 }
 
@@ -119,11 +121,15 @@ export interface InjectedFault {
    * `hold`, `slow_close`, `close`, `drop`, and `deferred` (a call the pipe made later failed below).
    */
   readonly kind: 'fail' | 'delay' | 'truncate' | 'rewrite' | ToxicAction['kind'];
+  /** The member it concerned (`'lpWSPRecv'`). */
   readonly call: WspProcName;
+  /** The socket handle as this layer knows it, if the call has one. */
   readonly socket: SOCKET | undefined;
+  /** The Winsock code the call failed with, for `fail` and `deferred`. */
   readonly error?: number;
   /** The toxic that acted, by name. */
   readonly toxic?: string;
+  /** The direction the toxic acts in. */
   readonly direction?: ToxicDirection;
   /** Bytes the action concerned. */
   readonly bytes?: number;
@@ -135,9 +141,11 @@ export interface InjectedFault {
 
 /** How a fault injector is made. */
 export interface FaultInjectorOptions {
+  /** `WSPDATA.szDescription` of the layer (default `'fault injector'`). */
   description?: string;
   /** IFS or non-IFS (default non-IFS, which sees every call; toxics need it). */
   style?: LayerStyle;
+  /** Winsock faults to start with, tried in order (more with `addRule`). */
   rules?: readonly FaultRule[];
   /** Toxics to start with (more with `addToxic`). */
   toxics?: readonly Toxic[];

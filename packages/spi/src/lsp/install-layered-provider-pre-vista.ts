@@ -35,8 +35,11 @@ import { chainEntryName, type LayeredInstallOutcome, layeredEntryFor } from './i
 
 /** What the pre-Vista installer is asked to do (the sample's `-i -o ID … -n NAME -d PATH [-h]`). */
 export interface PreVistaInstallOptions {
+  /** The LSP's GUID (its layered entry's `ProviderId`). */
   providerId: GUID;
+  /** The provider path of every entry written: the layer's module or registered name. */
   path: string;
+  /** The layered entry's `szProtocol`; chain entries are named `<lspName> over [<target>]`. */
   lspName: string;
   /** The catalog entry IDs to layer over (base or chain entries). */
   targetIds: readonly number[];
@@ -45,7 +48,12 @@ export interface PreVistaInstallOptions {
 }
 
 /** Every catalog entry through `WSCEnumProtocols`, as the sample's `EnumerateProviders` gets them. */
-export function enumerateProviders(catalog: Catalog): WSAPROTOCOL_INFOW[] | { code: number } {
+export function enumerateProviders(catalog: Catalog):
+  | WSAPROTOCOL_INFOW[]
+  | {
+      /** The `lpErrno` of the failed `WSCEnumProtocols`. */
+      code: number;
+    } {
   const length = out(0);
   const lpErrno = out(0);
   const buffer: WSAPROTOCOL_INFOW[] = [];

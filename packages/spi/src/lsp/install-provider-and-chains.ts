@@ -71,6 +71,7 @@ import {
 
 /** What an LSP installation wrote: the layered entry and the chain entries, in catalog order. */
 export interface InstalledLayeredProvider {
+  /** The LSP's GUID: its layered entry's `ProviderId`. */
   readonly providerId: GUID;
   /** The catalog entry ID of the layered (dummy) entry. */
   readonly layeredEntryId: number;
@@ -82,13 +83,28 @@ export interface InstalledLayeredProvider {
 
 /** The outcome of an installation: what was installed, or the Winsock code and why. */
 export type LayeredInstallOutcome =
-  | { readonly ok: true; readonly installed: InstalledLayeredProvider }
-  | { readonly ok: false; readonly code: number; readonly reason: string };
+  | {
+      /** Installed. */
+      readonly ok: true;
+      /** The entries written. */
+      readonly installed: InstalledLayeredProvider;
+    }
+  | {
+      /** Refused: nothing was written. */
+      readonly ok: false;
+      /** The Winsock code `WSCInstallProviderAndChains` sets in `lpErrno`. */
+      readonly code: number;
+      /** Why, in words. */
+      readonly reason: string;
+    };
 
 /** The arguments of `WSCInstallProviderAndChains`, by name. */
 export interface ProviderAndChainsArguments {
+  /** `lpProviderId`: the LSP's GUID. */
   providerId: GUID | null;
+  /** `lpszProviderDllPath`: the layer's module or registered name. */
   path: string | null;
+  /** `lpszLspName`: the layered entry's name. */
   lspName: string | null;
   /** 0 or `XP1_IFS_HANDLES`. */
   serviceFlags: number;

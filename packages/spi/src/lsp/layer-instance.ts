@@ -28,6 +28,7 @@ export type LayerStyle = 'ifs' | 'non-ifs';
 
 /** A route resolved for one call: the way down, and the catalog entry ID this layer claims handles with. */
 export interface ResolvedRoute {
+  /** The way down: the next provider and its table, for the chain the call is on. */
   readonly route: LayerRoute;
   /**
    * The ID handles are claimed with (`WPUCreateSocketHandle` / `WPUModifyIFSHandle`): the entry the
@@ -43,6 +44,7 @@ export interface LayerSocket {
   handle: SOCKET;
   /** The next provider's handle for the same socket. */
   readonly lower: SOCKET;
+  /** The way down this socket's calls take. */
   readonly route: LayerRoute;
   /** The protocol info the socket was created with (what `SO_PROTOCOL_INFOW` reports). */
   readonly info: WSAPROTOCOL_INFOW;
@@ -52,15 +54,21 @@ export interface LayerSocket {
 
 /** What a layer instance needs from the provider definition that made it. */
 export interface LayerInstanceOptions {
+  /** `WSPDATA.szDescription` of the layer. */
   readonly description: string;
+  /** `'ifs'` or `'non-ifs'`: how the layer presents its sockets. */
   readonly style: LayerStyle;
+  /** The upcall table `WSPStartup` received, handed down to the next provider. */
   readonly upcalls: WSPUPCALLTABLE;
+  /** The process that started the layer (`providerHost(UpcallTable)`). */
   readonly host: ProviderHost;
+  /** The SPI version `WSPStartup` was asked for (`wVersionRequested`). */
   readonly version: number;
   /** The protocol info `WSPStartup` received. */
   readonly protocolInfo: WSAPROTOCOL_INFOW;
   /** True for a layered (ChainLen 0) entry that belongs to this provider. */
   readonly isOwn: (layered: CatalogEntry) => boolean;
+  /** Records why a startup, or a route started later, failed. */
   readonly reportFailure: (reason: string) => void;
   /**
    * The non-IFS sockets of this layer in this process, shared by all its startups there (see
@@ -77,11 +85,17 @@ export interface LayerInstanceOptions {
  * `WSPCleanup` releases it).
  */
 export class LayerInstance {
+  /** `WSPDATA.szDescription` of the layer. */
   readonly description: string;
+  /** `'ifs'` or `'non-ifs'`. */
   readonly style: LayerStyle;
+  /** The upcall table this startup received. */
   readonly upcalls: WSPUPCALLTABLE;
+  /** The process this layer runs in. */
   readonly host: ProviderHost;
+  /** The SPI version `WSPStartup` was asked for. */
   readonly version: number;
+  /** The protocol info `WSPStartup` received: the chain this startup serves. */
   readonly protocolInfo: WSAPROTOCOL_INFOW;
   /** The route started by `WSPStartup` (set by `start`). */
   startup!: ResolvedRoute;

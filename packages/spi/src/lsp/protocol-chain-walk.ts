@@ -56,11 +56,13 @@ export type ChainProblemKind =
 
 /** A chain that cannot be walked: where it stopped, and why in words. */
 export interface ChainProblem {
+  /** What is wrong with the chain. */
   readonly kind: ChainProblemKind;
   /** The index in the chain being walked (the outermost one) at which the walk stopped. */
   readonly index: number;
   /** The catalog entry ID found there. */
   readonly id: number;
+  /** The same in words, naming the entries. */
   readonly reason: string;
 }
 

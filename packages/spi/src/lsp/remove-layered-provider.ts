@@ -42,8 +42,20 @@ export interface RemovedLayeredProvider {
 
 /** The outcome of a removal. */
 export type LayeredRemoveOutcome =
-  | { readonly ok: true; readonly removed: RemovedLayeredProvider }
-  | { readonly ok: false; readonly code: number; readonly reason: string };
+  | {
+      /** The layer is gone. */
+      readonly ok: true;
+      /** What was removed. */
+      readonly removed: RemovedLayeredProvider;
+    }
+  | {
+      /** Nothing was removed. */
+      readonly ok: false;
+      /** The Winsock code (`WSAEINVAL`, `WSANO_RECOVERY` …). */
+      readonly code: number;
+      /** Why, in words. */
+      readonly reason: string;
+    };
 
 function chainOf(info: WSAPROTOCOL_INFOW): number[] {
   return info.ProtocolChain.ChainEntries.slice(0, info.ProtocolChain.ChainLen);

@@ -36,20 +36,27 @@ export interface ToxicCommon {
 
 /** Delays all data by `latencyMs` plus a uniform draw in ±`jitterMs`, never reordering it. */
 export interface LatencyToxic extends ToxicCommon {
+  /** `'latency'`. */
   type: 'latency';
+  /** The delay, in milliseconds. */
   latencyMs: number;
+  /** Up to this much more or less, drawn per piece of data (default 0). */
   jitterMs?: number;
 }
 
 /** Lets at most `bytesPerSecond` through (toxiproxy's `rate` is in KB/s: `rate × 1000`). */
 export interface BandwidthToxic extends ToxicCommon {
+  /** `'bandwidth'`. */
   type: 'bandwidth';
+  /** The rate, in bytes per second. */
   bytesPerSecond: number;
 }
 
 /** Delays the close — the FIN of `shutdown`, `WSASendDisconnect`, `closesocket` — by `delayMs`. */
 export interface SlowCloseToxic extends ToxicCommon {
+  /** `'slow_close'`. */
   type: 'slow_close';
+  /** How long the close waits, in milliseconds. */
   delayMs: number;
 }
 
@@ -59,7 +66,9 @@ export interface SlowCloseToxic extends ToxicCommon {
  * the data waits until the toxic is removed — a hung peer.
  */
 export interface TimeoutToxic extends ToxicCommon {
+  /** `'timeout'`. */
   type: 'timeout';
+  /** When the connection is closed, in milliseconds; 0 never closes it. */
   timeoutMs: number;
 }
 
@@ -68,15 +77,21 @@ export interface TimeoutToxic extends ToxicCommon {
  * `delay` is in microseconds). Byte streams only: a message protocol's messages stay whole.
  */
 export interface SlicerToxic extends ToxicCommon {
+  /** `'slicer'`. */
   type: 'slicer';
+  /** The average piece, in bytes. */
   averageSize: number;
+  /** How far a piece may be from the average, in bytes (default 0). */
   sizeVariation?: number;
+  /** The pause between pieces, in milliseconds (default 0). */
   delayMs?: number;
 }
 
 /** Closes the connection once `bytes` bytes have passed in the toxic's direction. */
 export interface LimitDataToxic extends ToxicCommon {
+  /** `'limit_data'`. */
   type: 'limit_data';
+  /** How many bytes pass before the close. */
   bytes: number;
 }
 
@@ -85,7 +100,9 @@ export interface LimitDataToxic extends ToxicCommon {
  * after the first data in the toxic's direction; that data and any after it are lost.
  */
 export interface ResetPeerToxic extends ToxicCommon {
+  /** `'reset_peer'`. */
   type: 'reset_peer';
+  /** How long after the first data the reset comes, in milliseconds (default 0). */
   timeoutMs?: number;
 }
 
@@ -114,7 +131,10 @@ export const TOXIC_TYPES: readonly ToxicType[] = [
 ];
 
 /** A toxic with its name filled in, as the injector keeps it. */
-export type NamedToxic = Toxic & { readonly name: string };
+export type NamedToxic = Toxic & {
+  /** The toxic's name: given, or made from its type and direction (`latency_outbound`). */
+  readonly name: string;
+};
 
 function requireNumber(toxic: Toxic, field: string, value: unknown, min: number, integer = false): void {
   if (value === undefined) return;
@@ -186,11 +206,17 @@ export function normalizeToxic(toxic: Toxic): NamedToxic {
 
 /** A toxic as toxiproxy's API and `toxiproxy.json` write it. */
 export interface ToxiproxyToxicJson {
+  /** The toxic's name. */
   name?: string;
+  /**
+   * toxiproxy's toxic type: `latency`, `bandwidth`, `slow_close`, `timeout`, `slicer`, `limit_data`, `reset_peer`.
+   */
   type: string;
   /** `'upstream'` (client → server) or `'downstream'` (server → client, toxiproxy's default). */
   stream?: string;
+  /** The share of connections it applies to, 0…1 (default 1). */
   toxicity?: number;
+  /** toxiproxy's attributes, in its units (`latency`, `jitter`, `rate` in KB/s, `delay` in µs …). */
   attributes?: Record<string, number>;
 }
 

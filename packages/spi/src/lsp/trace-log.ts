@@ -97,6 +97,7 @@ export interface TraceNote {
   readonly at: number;
   /** The name of the layer that wrote it. */
   readonly layer: string;
+  /** What it says. */
   readonly text: string;
   /** The log's clock time, with a clock. */
   readonly time?: number;
@@ -134,6 +135,7 @@ function isWsabuf(value: object): value is { len: number; buf: Uint8Array } {
  * expect(log.calls()).toEqual(['A WSPSocket', 'A WSPConnect']);
  */
 export class TraceLog {
+  /** The calls recorded, one per layer they passed, in the order they began. */
   readonly records: TraceRecord[] = [];
   /** Notes layers added, in order. */
   readonly notes: TraceNote[] = [];
@@ -142,7 +144,15 @@ export class TraceLog {
    * when they start (`declare`), and kept by `clear`, so a diagram of a part of a run still shows
    * every layer.
    */
-  readonly layers = new Map<string, { position?: number; traces: boolean }>();
+  readonly layers = new Map<
+    string,
+    {
+      /** Its index in its protocol chain (0 = called first), when known. */
+      position?: number;
+      /** True for a layer that records calls (a tracer), false for one that only writes notes. */
+      traces: boolean;
+    }
+  >();
   private readonly handleNames = new Map<string, Map<SOCKET, number>>();
   /** The records of calls in progress, by the `lpErrno` cell they carry: innermost last. */
   private readonly open = new WeakMap<object, TraceRecord[]>();

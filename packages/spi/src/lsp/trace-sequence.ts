@@ -38,12 +38,30 @@ export interface SequenceDiagramOptions {
 
 /** One message of the diagram; participants are indexes into `SequenceModel.participants`. */
 export type SequenceStep =
-  | { readonly kind: 'call' | 'return'; readonly from: number; readonly to: number; readonly text: string }
-  | { readonly kind: 'note'; readonly over: number; readonly text: string };
+  | {
+      /** A call going down the chain, or its result coming back. */
+      readonly kind: 'call' | 'return';
+      /** The participant it leaves. */
+      readonly from: number;
+      /** The participant it reaches. */
+      readonly to: number;
+      /** The call with its arguments, or the result (`= 0`, `= SOCKET_ERROR [WSAE…]`). */
+      readonly text: string;
+    }
+  | {
+      /** A note a layer (or the network) wrote. */
+      readonly kind: 'note';
+      /** The participant it is written over. */
+      readonly over: number;
+      /** What it says. */
+      readonly text: string;
+    };
 
 /** The participants (application first, provider last) and the messages between them, in order. */
 export interface SequenceModel {
+  /** The application, each layer top to bottom, the provider, and the network when it wrote notes. */
   readonly participants: readonly string[];
+  /** The messages, in the order they happened. */
   readonly steps: readonly SequenceStep[];
 }
 

@@ -14,12 +14,15 @@ import { type ChainProblemKind, entryLookup, isChainProblem, walkProtocolChain }
 
 /** One chain entry that cannot work, and why. */
 export interface BrokenChainEntry {
+  /** The chain entry that cannot be started. */
   readonly entry: CatalogEntry;
   /** `'orphaned'` when `ChainEntries[0]` (the LSP's layered entry) is gone; otherwise what else is wrong. */
   readonly kind: ChainProblemKind;
   /** The chain index and entry ID where the walk stopped. */
   readonly index: number;
+  /** The catalog entry ID at that index. */
   readonly id: number;
+  /** What is wrong, in words. */
   readonly reason: string;
 }
 

@@ -65,7 +65,12 @@ export const WSP_CALL_SHAPES: Readonly<Record<WspProcName, WspCallShape>> = {
 };
 
 /** The `LPINT lpErrno` argument of a WSP call: always the last one. */
-export function errnoArgument(args: readonly unknown[]): { value: number } | undefined {
+export function errnoArgument(args: readonly unknown[]):
+  | {
+      /** The error code the call sets (`*lpErrno`). */
+      value: number;
+    }
+  | undefined {
   const last = args[args.length - 1];
   return typeof last === 'object' && last !== null && 'value' in last
     ? (last as { value: number })

@@ -64,9 +64,13 @@ export interface SocketDuplexOptions {
 
 /** A socket to open: the `WSASocketW` arguments (default TCP over IPv4 or IPv6, from the address). */
 export interface SocketDuplexConnectOptions extends SocketDuplexOptions {
+  /** The address family of the socket (default: the address's, `AF_INET` or `AF_INET6`). */
   af?: number;
+  /** The socket type (default `SOCK_STREAM`). */
   type?: number;
+  /** The protocol (default `IPPROTO_TCP`). */
   protocol?: number;
+  /** The catalog entry to use (`WSASocketW`'s `lpProtocolInfo`), instead of choosing by the triple. */
   protocolInfo?: WSAPROTOCOL_INFOW | null;
   /** Connect data (`WSAConnect`'s caller data), on protocols that carry it. */
   callerData?: Uint8Array;
@@ -130,7 +134,9 @@ function addressParts(address: SOCKADDR | null): { address?: string; port?: numb
 export class SocketDuplex extends Duplex {
   /** True until the socket is there and connected (`net.Socket.connecting`). */
   connecting: boolean;
+  /** Bytes received so far (`net.Socket.bytesRead`). */
   bytesRead = 0;
+  /** Bytes sent so far (`net.Socket.bytesWritten`). */
   bytesWritten = 0;
   /** Set by `http` and `net` servers on the sockets they serve. */
   server?: unknown;
@@ -191,6 +197,9 @@ export class SocketDuplex extends Duplex {
     return this.connecting;
   }
 
+  /**
+   * `net.Socket.readyState`: `'opening'` until connected, then `'open'`, `'readOnly'`, `'writeOnly'` or `'closed'`.
+   */
   get readyState(): 'opening' | 'open' | 'readOnly' | 'writeOnly' | 'closed' {
     if (this.connecting) return 'opening';
     if (this.destroyed) return 'closed';
@@ -198,24 +207,36 @@ export class SocketDuplex extends Duplex {
     return this.readable ? 'readOnly' : this.writable ? 'writeOnly' : 'closed';
   }
 
+  /** The peer's IP address (`getpeername`), as `net.Socket.remoteAddress`. */
   get remoteAddress(): string | undefined {
     return this.peer().address;
   }
+  /** The peer's port (`getpeername`). */
   get remotePort(): number | undefined {
     return this.peer().port;
   }
+  /** `'IPv4'` or `'IPv6'`, as `net.Socket.remoteFamily`. */
   get remoteFamily(): string | undefined {
     return this.peer().family;
   }
+  /** This end's IP address (`getsockname`). */
   get localAddress(): string | undefined {
     return this.local().address;
   }
+  /** This end's port (`getsockname`). */
   get localPort(): number | undefined {
     return this.local().port;
   }
 
   /** `net.Socket.address()`: the local address, port and family (empty for a socket not bound to an IP address). */
-  address(): { address?: string; port?: number; family?: string } {
+  address(): {
+    /** The local IP address. */
+    address?: string;
+    /** The local port. */
+    port?: number;
+    /** `'IPv4'` or `'IPv6'`. */
+    family?: string;
+  } {
     return this.local();
   }
 
@@ -304,6 +325,7 @@ export class SocketDuplex extends Duplex {
     }
   }
 
+  /** Node's `Readable._read`: starts the `recv` loop when it is not running. */
   override _read(): void {
     if (this.reading) return;
     this.reading = true;
@@ -340,6 +362,7 @@ export class SocketDuplex extends Duplex {
     }
   }
 
+  /** Node's `Writable._write`: sends the chunk whole (`send` until every byte is taken). */
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     this.ready.then(
       (socket) => {
@@ -357,6 +380,7 @@ export class SocketDuplex extends Duplex {
     );
   }
 
+  /** Node's `Writable._final`: `shutdown(SD_SEND)` once everything is sent (the peer reads the end). */
   override _final(callback: (error?: Error | null) => void): void {
     this.ready.then((socket) => {
       if (!socket) return callback();
@@ -371,6 +395,7 @@ export class SocketDuplex extends Duplex {
     }, callback);
   }
 
+  /** Node's `Duplex._destroy`: closes the socket (abortively after `resetAndDestroy`). */
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = undefined;
@@ -429,9 +454,13 @@ export function connectSocketDuplex(
 
 /** What `http`, `https` and `net` pass to a `createConnection`. */
 export interface ConnectionRequest {
+  /** The host, as `http.request` passes it. */
   host?: string | null;
+  /** The host name (preferred over `host`). */
   hostname?: string | null;
+  /** The port. */
   port?: number | string | null;
+  /** 4 or 6, to choose the loopback address for `localhost`. */
   family?: number;
 }
 
@@ -488,7 +517,10 @@ export function serveSocketDuplexes(
   listener: Socket,
   onConnection: (stream: SocketDuplex) => void,
   options: SocketDuplexOptions = {},
-): { stop(): Promise<void> } {
+): {
+  /** Stops accepting (closes the listener) and waits for the serving loop to end. */
+  stop(): Promise<void>;
+} {
   let stopping = false;
   const loop = (async () => {
     for (;;) {

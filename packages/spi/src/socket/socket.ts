@@ -1,4 +1,11 @@
-import { WSASYSCALLFAILURE } from '../constants/error-codes';
+import {
+  WSAEINPROGRESS,
+  WSAEINVALIDPROCTABLE,
+  WSAENOTSOCK,
+  WSAEPROVIDERFAILEDINIT,
+  WSANOTINITIALISED,
+  WSASYSCALLFAILURE,
+} from '../constants/error-codes';
 import {
   CF_ACCEPT,
   CF_REJECT,
@@ -10,13 +17,14 @@ import {
   WSA_FLAG_OVERLAPPED,
 } from '../constants/socket-api';
 import { SOL_SOCKET } from '../constants/socket-options';
+import type { ProviderFailure } from '../dispatcher/provider-failure';
 import type { Ws2 } from '../dispatcher/ws2';
 import { WsaError } from '../errors/wsa-error';
 import type { LPCONDITIONPROC } from '../spi/wsp-proc-table';
 import type { SOCKET, SockOptValue } from '../spi/wsp-types';
 import { out } from '../types/out-cell';
 import type { WSAPROTOCOL_INFOW } from '../types/protocol-info';
-import type { SOCKADDR } from '../types/sockaddr';
+import { formatSockaddr, isSockaddrIn, isSockaddrIn6, type SOCKADDR } from '../types/sockaddr';
 import { type WSABUF, wsabuf, wsabufBytes } from '../types/wsabuf';
 
 /** What a `Socket.accept` condition sees: the caller's address and connect data. */
@@ -50,6 +58,13 @@ const SOCKADDR_STORAGE = 128;
  * as a `WsaError` with the Windows code (`[WSAENOPROTOOPT] …`). Built on the C-shaped `Ws2` API,
  * so it behaves exactly as the calls it names.
  *
+ * A failure says where it happened, as Node's `net` errors do: the call, the socket, and its
+ * addresses — `[WSAECONNREFUSED] connect 127.0.0.1:8080`, `[WSAECONNRESET] recv 10.0.0.2:80 -
+ * Local (10.0.0.1:49152)`. Addresses the socket was given (`bind`, `connect`, `sendTo`, `accept`)
+ * cost nothing; any other is asked for (`getsockname`, `getpeername`) only when a call has failed,
+ * at most once per socket. A `create` that fails because a provider could not be loaded or its
+ * layered chain could not start has the reason as its `cause`.
+ *
  * @example
  * const s = await Socket.create(ws2, AF_INET, SOCK_STREAM, IPPROTO_TCP);
  * await s.connect(sockaddrIn('127.0.0.1', 7));
@@ -61,6 +76,10 @@ const SOCKADDR_STORAGE = 128;
 export class Socket {
   /** A receive buffer no receive is using (see `takeBuffer`). */
   private spare: Uint8Array | undefined;
+  /** The local address as text, once known (null: known to be none yet), for error messages. */
+  private local: string | null | undefined;
+  /** The peer's address as text, once known (null: known to be none yet), for error messages. */
+  private remote: string | null | undefined;
 
   private constructor(
     /** The process the socket belongs to. */
@@ -77,8 +96,20 @@ export class Socket {
     protocol: number,
     protocolInfo: WSAPROTOCOL_INFOW | null = null,
   ): Promise<Socket> {
+    const failures = ws2.providerFailures;
+    const lastBefore = failures[failures.length - 1];
     const s = await ws2.WSASocketW(af, type, protocol, protocolInfo, 0, WSA_FLAG_OVERLAPPED);
-    if (s === INVALID_SOCKET) throw Socket.error(ws2, `WSASocketW(${af}, ${type}, ${protocol})`);
+    if (s === INVALID_SOCKET) {
+      // The provider failure recorded during this call, if any, is what went wrong underneath.
+      const code = ws2.WSAGetLastError();
+      const failure = PROVIDER_FAILURE_CODES.has(code) ? failureSince(failures, lastBefore) : undefined;
+      const cause = failure === undefined ? undefined : (failure.error ?? failure);
+      const why = cause instanceof Error ? `: ${cause.message}` : failure ? `: ${failure.reason}` : '';
+      throw new WsaError(code, `WSASocketW(${af}, ${type}, ${protocol})${why}`, {
+        call: 'WSASocketW',
+        cause,
+      });
+    }
     return new Socket(ws2, s);
   }
 
@@ -89,7 +120,11 @@ export class Socket {
 
   /** `bind`. */
   async bind(address: SOCKADDR): Promise<void> {
-    this.check(await this.ws2.bind(this.handle, address, SOCKADDR_STORAGE), 'bind');
+    if ((await this.ws2.bind(this.handle, address, SOCKADDR_STORAGE)) === SOCKET_ERROR) {
+      throw this.error('bind', { local: address });
+    }
+    // A port 0 became one the provider chose: asked for, should a call fail.
+    this.local = portOf(address) ? formatSockaddr(address) : undefined;
   }
 
   /** `listen`. */
@@ -126,8 +161,10 @@ export class Socket {
         }
       : null;
     const s = await this.ws2.WSAAccept(this.handle, addr, addrlen, proc, 0);
-    if (s === INVALID_SOCKET) throw Socket.error(this.ws2, 'WSAAccept');
-    return { socket: new Socket(this.ws2, s), remote: addr.value };
+    if (s === INVALID_SOCKET) throw this.error(condition ? 'WSAAccept' : 'accept');
+    const accepted = new Socket(this.ws2, s);
+    accepted.remote = addr.value ? formatSockaddr(addr.value) : undefined;
+    return { socket: accepted, remote: addr.value };
   }
 
   /** `WSAConnect`: returns the callee data the peer answered with (empty when none). */
@@ -140,10 +177,11 @@ export class Socket {
   }> {
     const callee = wsabuf(DATA_CAPACITY);
     const caller = options.callerData ? wsabuf(options.callerData) : null;
-    this.check(
-      await this.ws2.WSAConnect(this.handle, address, SOCKADDR_STORAGE, caller, callee, null, null),
-      'WSAConnect',
-    );
+    const rc = await this.ws2.WSAConnect(this.handle, address, SOCKADDR_STORAGE, caller, callee, null, null);
+    // Named as the application would have written it: connect, or WSAConnect for connect data.
+    if (rc === SOCKET_ERROR) throw this.error(caller ? 'WSAConnect' : 'connect', { remote: address });
+    this.remote = formatSockaddr(address);
+    this.local = undefined; // connect binds implicitly
     return { calleeData: wsabufBytes(callee).slice() };
   }
 
@@ -159,7 +197,12 @@ export class Socket {
     while (offset < data.byteLength) {
       const sent = await this.send(data.subarray(offset), flags);
       // A blocking send takes at least one byte or fails; a provider that takes none would spin here.
-      if (sent <= 0) throw new WsaError(WSASYSCALLFAILURE, `send on socket ${this.handle} made no progress`);
+      if (sent <= 0) {
+        throw new WsaError(WSASYSCALLFAILURE, `send on socket ${this.handle} made no progress`, {
+          call: 'send',
+          socket: this.handle,
+        });
+      }
       offset += sent;
     }
   }
@@ -172,10 +215,10 @@ export class Socket {
 
   /** `sendto`. */
   async sendTo(data: Uint8Array, to: SOCKADDR, flags = 0): Promise<number> {
-    return this.check(
-      await this.ws2.sendto(this.handle, data, data.byteLength, flags, to, SOCKADDR_STORAGE),
-      'sendto',
-    );
+    const rc = await this.ws2.sendto(this.handle, data, data.byteLength, flags, to, SOCKADDR_STORAGE);
+    if (rc === SOCKET_ERROR) throw this.error('sendto', { remote: to });
+    if (this.local === null) this.local = undefined; // sendto binds implicitly
+    return rc;
   }
 
   /** `recvfrom`. */
@@ -283,7 +326,7 @@ export class Socket {
   private received(buf: Uint8Array, rc: number, call: string): Uint8Array {
     if (rc === SOCKET_ERROR) {
       this.spare = buf;
-      throw Socket.error(this.ws2, `${call} on socket ${this.handle}`);
+      throw this.error(call);
     }
     if (rc <= buf.byteLength >>> 1) {
       this.spare = buf;
@@ -293,12 +336,61 @@ export class Socket {
   }
 
   private check(rc: number, call: string): number {
-    if (rc === SOCKET_ERROR) throw Socket.error(this.ws2, `${call} on socket ${this.handle}`);
+    if (rc === SOCKET_ERROR) throw this.error(call);
     return rc;
   }
 
-  private static error(ws2: Ws2, call: string): WsaError {
-    const code = ws2.WSAGetLastError();
-    return new WsaError(code, `${call} failed`);
+  /**
+   * The `WsaError` of this socket's failed `call`, with the last error as its code: the addresses
+   * the call was given, else those the socket is known to have, else — now that a call has failed,
+   * and only once per socket — those `getsockname` / `getpeername` give. The last error is left as
+   * the failed call set it, whatever those two calls set.
+   */
+  private error(call: string, given: { local?: SOCKADDR; remote?: SOCKADDR } = {}): WsaError {
+    const code = this.ws2.WSAGetLastError();
+    // On a handle that is not a socket (any more), or inside another call on it, asking is pointless.
+    const ask = code !== WSAENOTSOCK && code !== WSANOTINITIALISED && code !== WSAEINPROGRESS;
+    const remoteAddress = given.remote
+      ? formatSockaddr(given.remote)
+      : this.address('remote', ask && !given.local);
+    // A failed connect's implicit binding says nothing; a local address the socket was bound to does.
+    const localAddress = given.local
+      ? formatSockaddr(given.local)
+      : this.address('local', ask && !given.remote);
+    this.ws2.WSASetLastError(code);
+    return new WsaError(code, undefined, { call, socket: this.handle, localAddress, remoteAddress });
   }
+
+  /** The socket's `which` address as text, if known or (with `ask`) asked for; undefined if it has none. */
+  private address(which: 'local' | 'remote', ask: boolean): string | undefined {
+    let known = which === 'local' ? this.local : this.remote;
+    if (known === undefined && ask) {
+      const name = out<SOCKADDR | null>(null);
+      const rc =
+        which === 'local'
+          ? this.ws2.getsockname(this.handle, name, out(SOCKADDR_STORAGE))
+          : this.ws2.getpeername(this.handle, name, out(SOCKADDR_STORAGE));
+      known = rc === SOCKET_ERROR || !name.value ? null : formatSockaddr(name.value);
+      if (which === 'local') this.local = known;
+      else this.remote = known;
+    }
+    return known ?? undefined;
+  }
+}
+
+/** The codes `WSASocketW` fails with when a provider could not be started or broke the contract. */
+const PROVIDER_FAILURE_CODES = new Set([WSAEPROVIDERFAILEDINIT, WSAEINVALIDPROCTABLE, WSASYSCALLFAILURE]);
+
+/** The port of an IP address; 0 (an ephemeral port to be chosen) for any other. */
+function portOf(address: SOCKADDR): number {
+  return isSockaddrIn(address) ? address.sin_port : isSockaddrIn6(address) ? address.sin6_port : 0;
+}
+
+/** The newest provider failure recorded after `lastBefore` (the newest one before a call), if any. */
+function failureSince(
+  failures: readonly ProviderFailure[],
+  lastBefore: ProviderFailure | undefined,
+): ProviderFailure | undefined {
+  const newest = failures[failures.length - 1];
+  return newest !== lastBefore ? newest : undefined;
 }

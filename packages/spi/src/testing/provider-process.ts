@@ -42,7 +42,9 @@ export interface ProviderProcessOptions {
 
 /** A started `Ws2` process and how to end it. */
 export interface ProviderProcess {
+  /** The process, started. */
   ws2: Ws2;
+  /** Its catalog, holding the provider's entries. */
   catalog: Catalog;
   /**
    * `WSACleanup` until the startup count is 0: the provider resets and frees every socket it

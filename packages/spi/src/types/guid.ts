@@ -7,6 +7,12 @@
 /** A GUID in canonical form, e.g. `'e70f1aa0-ab8b-11cf-8ca3-00805f48a192'`. */
 export type GUID = string;
 
+/**
+ * `GUID_NULL` (guiddef.h), all zeros: no GUID — the `ProviderId` of a protocol info not yet
+ * installed (`WSCInstallProvider` gives it the provider's).
+ */
+export const GUID_NULL: GUID = '00000000-0000-0000-0000-000000000000';
+
 const canonical = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** True for a GUID in canonical lower-case form. */

@@ -73,6 +73,7 @@ export class LoopbackCapture {
   private constructor(
     private readonly child: ChildProcess,
     private readonly directory: string,
+    /** The capture file tshark writes (pcapng), removed by `dispose()`. */
     readonly file: string,
     private readonly marker: { receiver: UdpSocket; sender: UdpSocket; port: number },
   ) {

@@ -5,11 +5,15 @@
  * @module
  */
 
-/** TCP flag bits (RFC 793, 3168). */
+/** TCP flag bit FIN (RFC 793): the sender has finished sending. */
 export const TCP_FIN = 0x01;
+/** TCP flag bit SYN (RFC 793): synchronise sequence numbers (the handshake). */
 export const TCP_SYN = 0x02;
+/** TCP flag bit RST (RFC 793): reset the connection. */
 export const TCP_RST = 0x04;
+/** TCP flag bit PSH (RFC 793): push the data to the application. */
 export const TCP_PSH = 0x08;
+/** TCP flag bit ACK (RFC 793): the acknowledgment number is significant. */
 export const TCP_ACK = 0x10;
 
 /** IANA protocol numbers. */
@@ -90,8 +94,11 @@ export function internetChecksum(...parts: readonly Uint8Array[]): number {
 
 /** An IP packet's addresses and what it carries. */
 export interface IpEnvelope {
+  /** 4 for IPv4, 6 for IPv6. */
   family: 4 | 6;
+  /** The source address, as text. */
   source: string;
+  /** The destination address, as text. */
   destination: string;
   /** IPv4 identification (16 bits). */
   identification?: number;
@@ -99,13 +106,21 @@ export interface IpEnvelope {
 
 /** A TCP segment (RFC 793): ports, numbers, flags, window, payload; MSS option on SYN when `mss` is given. */
 export interface TcpSegmentFields {
+  /** The source port. */
   sourcePort: number;
+  /** The destination port. */
   destinationPort: number;
+  /** The sequence number. */
   sequence: number;
+  /** The acknowledgment number. */
   acknowledgment: number;
+  /** The flag bits (`TCP_SYN | TCP_ACK` …). */
   flags: number;
+  /** The receive window. */
   window: number;
+  /** The maximum segment size option (a SYN's), when given. */
   mss?: number;
+  /** The data the segment carries. */
   payload?: Uint8Array;
 }
 

@@ -67,7 +67,9 @@ export interface PcapngInterface {
 
 /** One captured frame: when (µs since the epoch) and its bytes. */
 export interface PcapngFrame {
+  /** When the frame was seen, in microseconds. */
   readonly timestampMicros: number;
+  /** The frame's bytes (Ethernet). */
   readonly data: Uint8Array;
 }
 

@@ -83,9 +83,22 @@ export function tsharkRequired(env: NodeJS.ProcessEnv = process.env): boolean {
 
 /** How a gated test or group is declared. */
 export type TsharkGate =
-  | { kind: 'run' }
-  | { kind: 'skip'; reason: string }
-  | { kind: 'fail'; reason: string };
+  | {
+      /** tshark can do what the tests need: run them. */
+      kind: 'run';
+    }
+  | {
+      /** Skip the tests. */
+      kind: 'skip';
+      /** What is missing, for the skip message. */
+      reason: string;
+    }
+  | {
+      /** Fail the tests (`WS2SPI_REQUIRE_TSHARK=1` and tshark cannot do it). */
+      kind: 'fail';
+      /** What is missing. */
+      reason: string;
+    };
 
 /**
  * The gate for `need`: run, skip with the reason, or (required) fail with it.

@@ -26,6 +26,7 @@ const CHUNK = 64 * 1024;
 
 /** A call's result as the application sees it: the return value and, if it failed, the error's Windows name. */
 export interface CallOutcome {
+  /** The call's C result. */
   rc: number;
   /** `'NO_ERROR'` when the call succeeded, otherwise `WSAGetLastError()`'s name (`'WSAESHUTDOWN'`). */
   error: string;
@@ -33,6 +34,7 @@ export interface CallOutcome {
 
 /** A receive's outcome plus the bytes it delivered. */
 export interface ReceiveOutcome extends CallOutcome {
+  /** The bytes the receive delivered. */
   data: Uint8Array;
 }
 
@@ -59,8 +61,11 @@ export function succeeds(rc = 0): CallOutcome {
 
 /** A connected pair of sockets: `client` in the client process, `server` accepted in the server process. */
 export interface ConnectedPair {
+  /** The client's socket, in the client's process. */
   client: SOCKET;
+  /** The accepted socket, in the server's process. */
   server: SOCKET;
+  /** The listener that accepted it. */
   listener: SOCKET;
   /** The address the client connected to. */
   target: SOCKADDR;
@@ -70,7 +75,9 @@ export interface ConnectedPair {
 
 /** Two bound datagram sockets: `client` in the client process, `server` in the server process. */
 export interface DatagramPair {
+  /** The client's socket, in the client's process. */
   client: SOCKET;
+  /** The server's socket, in the server's process. */
   server: SOCKET;
   /** The client's address, as `getsockname` reports it. */
   clientAddress: SOCKADDR;
@@ -93,6 +100,7 @@ export class ConformanceHarness {
   private readonly disposers: (() => void)[] = [];
 
   constructor(
+    /** The test's environment, from the setup. */
     readonly env: ConformanceEnv,
     /** Upper bound of every wait, in ms. */
     readonly timeoutMs: number,
@@ -204,7 +212,12 @@ export class ConformanceHarness {
   }
 
   /** A listening server socket, and the address a client reaches it at. */
-  async listener(backlog = 16): Promise<{ listener: SOCKET; target: SOCKADDR }> {
+  async listener(backlog = 16): Promise<{
+    /** The listening socket, in the server's process. */
+    listener: SOCKET;
+    /** The address a client connects to. */
+    target: SOCKADDR;
+  }> {
     const listener = await this.open(this.server);
     await this.bind(this.server, listener, this.env.addresses.serverBind());
     const r = await this.settled(this.server, this.server.listen(listener, backlog), 'listen');
@@ -213,7 +226,12 @@ export class ConformanceHarness {
   }
 
   /** Accepts one connection on `listener` (server process), bounded; the accepted socket is tracked. */
-  async acceptOne(listener: SOCKET): Promise<{ outcome: CallOutcome; from: SOCKADDR | null }> {
+  async acceptOne(listener: SOCKET): Promise<{
+    /** `accept`'s result: the socket (in `rc`) or its error. */
+    outcome: CallOutcome;
+    /** The caller's address `accept` reported. */
+    from: SOCKADDR | null;
+  }> {
     const from = out<SOCKADDR | null>(null);
     const outcome = await this.settled(
       this.server,

@@ -10,8 +10,11 @@ import type { SOCKADDR } from '../../types/sockaddr';
 
 /** The `WSASocketW(af, type, protocol, lpProtocolInfo, 0, WSA_FLAG_OVERLAPPED)` arguments that open a socket of the provider under test. */
 export interface ConformanceSocketArgs {
+  /** The address family. */
   af: number;
+  /** The socket type. */
   type: number;
+  /** The protocol. */
   protocol: number;
   /**
    * Selects the catalog entry by `dwCatalogEntryId` (`WSASocketW`'s `lpProtocolInfo`) when the

@@ -33,7 +33,17 @@ const FLAGS = {
 export type ServiceFlagName = keyof typeof FLAGS;
 
 /** Whether a test runs; when it does not, the reason printed in its title. */
-export type Gate = { readonly runs: true } | { readonly runs: false; readonly reason: string };
+export type Gate =
+  | {
+      /** The test applies: run it. */
+      readonly runs: true;
+    }
+  | {
+      /** The test does not apply to this provider. */
+      readonly runs: false;
+      /** Why, for the skip message. */
+      readonly reason: string;
+    };
 
 const RUNS: Gate = { runs: true };
 

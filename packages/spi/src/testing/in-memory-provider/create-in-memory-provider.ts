@@ -17,6 +17,7 @@ import { createInMemoryStreamDriver } from './in-memory-stream-driver';
 
 /** Where the in-memory provider runs and how it behaves beyond what the entries' flags say. */
 export interface InMemoryProviderOptions {
+  /** The network the provider's sockets live on. */
   network: SimNetwork;
   /** The host (or its name) whose sockets this provider opens. */
   host: string | SimHost;
@@ -26,6 +27,7 @@ export interface InMemoryProviderOptions {
   resetOnDataAfterReceiveShutdown?: boolean;
   /** Largest connect / disconnect data; default 64 bytes each. */
   maxConnectData?: number;
+  /** Largest disconnect data; default 64 bytes. */
   maxDisconnectData?: number;
   /** `WSPDATA.szDescription`. */
   description?: string;

@@ -18,7 +18,9 @@ import type { SOCKADDR } from '../../types/sockaddr';
 
 /** What the datagram driver of one catalog entry does. */
 export interface InMemoryDatagramDriverSettings {
+  /** The datagram ports of the host the driver binds on. */
   network: DatagramNetwork;
+  /** 4 for IPv4, 6 for IPv6. */
   family: 4 | 6;
   /** `SO_MAX_MSG_SIZE`; default 65 507 (IPv4) / 65 527 (IPv6), as UDP. */
   maxMessageSize?: number;

@@ -12,11 +12,17 @@
 
 /** Frame types. */
 export const FrameType = {
+  /** A connection request, with connect data. */
   CONNECT: 1,
+  /** The answer to a CONNECT, with callee data. */
   ACCEPT: 2,
+  /** A CONNECT refused: the caller's connect fails with `WSAECONNREFUSED`. */
   REFUSE: 3,
+  /** Data (with `FRAME_END_OF_MESSAGE` on a message's last frame). */
   DATA: 4,
+  /** Expedited (out-of-band) data. */
   EXPEDITED: 5,
+  /** The graceful close of one direction, with disconnect data. */
   DISCONNECT: 6,
 } as const;
 
@@ -33,8 +39,11 @@ export const MAX_FRAME_PAYLOAD = 16 * 1024 * 1024;
 
 /** One decoded frame. */
 export interface Frame {
+  /** What the frame is (`FrameType`). */
   type: FrameTypeValue;
+  /** Flag bits (`FRAME_END_OF_MESSAGE`). */
   flags: number;
+  /** The frame's data. */
   payload: Uint8Array;
 }
 
@@ -65,6 +74,7 @@ export function encodeFrame(type: FrameTypeValue, payload: Uint8Array | null, fl
  * }
  */
 export class FrameError extends Error {
+  /** `'FrameError'`. */
   override readonly name = 'FrameError';
 }
 

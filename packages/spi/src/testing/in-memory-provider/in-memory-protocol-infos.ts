@@ -6,6 +6,7 @@
  * @module
  */
 
+import { defineProtocolInfo } from '../../catalog/define-protocol-info';
 import { AF_INET, AF_INET6 } from '../../constants/address-families';
 import { PFL_MATCHES_PROTOCOL_ZERO } from '../../constants/provider-flags';
 import {
@@ -21,11 +22,9 @@ import {
   XP1_PARTIAL_MESSAGE,
   XP1_SUPPORT_BROADCAST,
 } from '../../constants/service-flags';
-import { BASE_PROTOCOL, BIGENDIAN, SECURITY_PROTOCOL_NONE } from '../../constants/socket-api';
 import { SOCK_DGRAM, SOCK_SEQPACKET, SOCK_STREAM } from '../../constants/socket-types';
 import type { GUID } from '../../types/guid';
 import type { WSAPROTOCOL_INFOW } from '../../types/protocol-info';
-import { SIZEOF_SOCKADDR_IN, SIZEOF_SOCKADDR_IN6 } from '../../types/sockaddr';
 
 /** The kinds of entry the in-memory provider offers. */
 export type InMemoryFlavour = 'stream' | 'message' | 'datagram';
@@ -129,28 +128,18 @@ export function inMemoryProtocolInfos(options: InMemoryProtocolOptions = {}): WS
       ]
         .filter(Boolean)
         .join(', ');
-      infos.push({
-        dwServiceFlags1: flags,
-        dwServiceFlags2: 0,
-        dwServiceFlags3: 0,
-        dwServiceFlags4: 0,
-        dwProviderFlags: options.matchesProtocolZero ? PFL_MATCHES_PROTOCOL_ZERO : 0,
-        ProviderId: providerId,
-        dwCatalogEntryId: 0,
-        ProtocolChain: { ChainLen: BASE_PROTOCOL, ChainEntries: [0, 0, 0, 0, 0, 0, 0] },
-        iVersion: 2,
-        iAddressFamily: family === 4 ? AF_INET : AF_INET6,
-        iMaxSockAddr: family === 4 ? SIZEOF_SOCKADDR_IN : SIZEOF_SOCKADDR_IN6,
-        iMinSockAddr: family === 4 ? SIZEOF_SOCKADDR_IN : SIZEOF_SOCKADDR_IN6,
-        iSocketType: type,
-        iProtocol: protocol,
-        iProtocolMaxOffset: 0,
-        iNetworkByteOrder: BIGENDIAN,
-        iSecurityScheme: SECURITY_PROTOCOL_NONE,
-        dwMessageSize: messageSize,
-        dwProviderReserved: 0,
-        szProtocol: `In-memory ${flavour} [IPv${family}]${data ? ` (${data})` : ''}`,
-      });
+      infos.push(
+        defineProtocolInfo({
+          szProtocol: `In-memory ${flavour} [IPv${family}]${data ? ` (${data})` : ''}`,
+          iAddressFamily: family === 4 ? AF_INET : AF_INET6,
+          iSocketType: type,
+          iProtocol: protocol,
+          dwServiceFlags1: flags,
+          dwMessageSize: messageSize,
+          dwProviderFlags: options.matchesProtocolZero ? PFL_MATCHES_PROTOCOL_ZERO : 0,
+          ProviderId: providerId,
+        }),
+      );
     }
   }
   return infos;

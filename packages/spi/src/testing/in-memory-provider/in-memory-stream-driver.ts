@@ -25,7 +25,9 @@ import { InMemoryLink } from './in-memory-link';
 
 /** What the stream driver of one catalog entry does. */
 export interface InMemoryStreamDriverSettings {
+  /** The streams of the host the driver opens connections on. */
   network: StreamNetwork;
+  /** 4 for IPv4, 6 for IPv6. */
   family: 4 | 6;
   /** Links offer expedited data (`XP1_EXPEDITED_DATA`). */
   expedited: boolean;

@@ -26,7 +26,9 @@ export interface InstallInMemoryProviderOptions extends InMemoryProviderOptions,
 
 /** What was installed. */
 export interface InstalledInMemoryProvider {
+  /** The entries' `ProviderId`. */
   providerId: GUID;
+  /** The provider path the entries name (registered in the container). */
   path: string;
   /** The entries as installed (with their catalog entry IDs), in catalog order. */
   protocolInfos: WSAPROTOCOL_INFOW[];

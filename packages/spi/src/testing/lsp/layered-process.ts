@@ -42,6 +42,7 @@ import { emptyWsaData } from '../../types/wsadata';
 export interface LayerSpec {
   /** The LSP's name (its layered entry's `szProtocol`); its provider path is `lsp:<name>`. */
   name: string;
+  /** The layered provider (`createTracerLayer`, `defineLayeredProvider` …). */
   provider: LayeredProvider;
   /** The LSP's GUID (default: a new one). */
   providerId?: GUID;
@@ -75,6 +76,7 @@ export interface LayeredProcessOptions {
   container?: DependencyContainer;
   /** The `Ws2` process's application identity, for LSP categories. */
   applicationPath?: string;
+  /** The process's application extra string, for LSP categories. */
   applicationExtra?: string;
   /** Call `WSAStartup(2.2)` on the process (default true). */
   start?: boolean;
@@ -82,13 +84,17 @@ export interface LayeredProcessOptions {
 
 /** A layer as installed. */
 export interface InstalledLayer extends InstalledLayeredProvider {
+  /** What was asked for. */
   readonly spec: LayerSpec;
+  /** The provider path its entries name (`lsp:<name>`). */
   readonly path: string;
 }
 
 /** An isolated process with its catalog, providers and layers. */
 export interface LayeredProcess {
+  /** The catalog, with the bases and the layers installed. */
   readonly catalog: Catalog;
+  /** The container the providers are registered in. */
   readonly container: DependencyContainer;
   /** The process, started unless `start: false`. */
   readonly ws2: Ws2;
@@ -117,7 +123,7 @@ function freshContainer(): DependencyContainer {
 function startedWs2(options: ConstructorParameters<typeof Ws2>[0]): Ws2 {
   const ws2 = new Ws2(options);
   const rc = ws2.WSAStartup(MAKEWORD(2, 2), emptyWsaData());
-  if (rc !== 0) throw new WsaError(rc, 'WSAStartup failed');
+  if (rc !== 0) throw new WsaError(rc, 'WSAStartup failed', { call: 'WSAStartup' });
   return ws2;
 }
 
@@ -201,7 +207,9 @@ export async function createLayeredProcess(options: LayeredProcessOptions): Prom
     registerProvider(container, path, spec.provider.WSPStartup);
     const outcome = installLayer(catalog, spec, path, protocols, options.install ?? 'and-chains');
     if (!outcome.ok)
-      throw new WsaError(outcome.code, `installing layer '${spec.name}' failed: ${outcome.reason}`);
+      throw new WsaError(outcome.code, `installing layer '${spec.name}' failed: ${outcome.reason}`, {
+        call: options.install === 'pre-vista' ? 'WSCInstallProvider' : 'WSCInstallProviderAndChains',
+      });
     if (spec.categories !== undefined) {
       const lpErrno = out(0);
       const rc = catalog.WSCSetProviderInfo(
@@ -212,7 +220,11 @@ export async function createLayeredProcess(options: LayeredProcessOptions): Prom
         0,
         lpErrno,
       );
-      if (rc !== 0) throw new WsaError(lpErrno.value, `WSCSetProviderInfo for '${spec.name}' failed`);
+      if (rc !== 0) {
+        throw new WsaError(lpErrno.value, `WSCSetProviderInfo for '${spec.name}' failed`, {
+          call: 'WSCSetProviderInfo',
+        });
+      }
     }
     installed.unshift({ ...outcome.installed, spec, path });
   }

@@ -30,12 +30,15 @@ import { isWsaError } from '../../errors/wsa-error';
 
 /** Anything with a per-flow last error: a `Ws2` process. */
 export interface LastErrorSource {
+  /** The calling flow's last error. */
   WSAGetLastError(): number;
 }
 
 /** What a custom matcher returns to jest. */
 export interface WinsockMatcherResult {
+  /** Whether the expectation holds. */
   pass: boolean;
+  /** What jest prints when it does not (or, negated, when it does). */
   message: () => string;
 }
 
@@ -89,6 +92,9 @@ function checkThrown(error: unknown, code: number, threw: boolean): WinsockMatch
  * expect.extend(winsockMatchers);   // what registerWinsockMatchers() does
  */
 export const winsockMatchers = {
+  /**
+   * The C result is a failure (`SOCKET_ERROR`, `INVALID_SOCKET`, `FALSE`) and `ws2.WSAGetLastError()` is `code`.
+   */
   toFailWith(
     this: MatcherContext,
     received: unknown,
@@ -112,6 +118,7 @@ export const winsockMatchers = {
     };
   },
 
+  /** The C result is not a failure; otherwise the message names `ws2.WSAGetLastError()`. */
   toSucceed(this: MatcherContext, received: unknown, ws2: LastErrorSource): WinsockMatcherResult {
     if (isThenable(received)) {
       return { pass: false, message: () => 'toSucceed received a Promise: await the call first' };
@@ -126,6 +133,7 @@ export const winsockMatchers = {
     };
   },
 
+  /** A function throws, or a promise rejects with, a `WsaError` of `code`. */
   toThrowWsaError(
     this: MatcherContext,
     received: unknown,
@@ -157,6 +165,7 @@ export const winsockMatchers = {
     return checkThrown(undefined, code, false);
   },
 
+  /** The value is a `WsaError` of `code`. */
   toBeWsaError(this: MatcherContext, received: unknown, code: number): WinsockMatcherResult {
     return checkThrown(received, code, true);
   },

@@ -62,6 +62,7 @@ export class SimHost {
   /** @internal Use `SimNetwork.addHost`. */
   constructor(
     fabric: SimFabric,
+    /** The host's name on its network (`network.host(name)`). */
     readonly name: string,
     addresses: SimHostAddresses = {},
   ) {

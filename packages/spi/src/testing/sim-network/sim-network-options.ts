@@ -34,7 +34,12 @@ export interface SimNetworkOptions {
   /** Bytes of datagrams a port holds for an owner that is not reading; more are dropped, as UDP does. Default 262 144. */
   datagramReceiveBuffer?: number;
   /** Range ephemeral ports are taken from, in order, per host. Default 49152‥65535 (IANA, Windows' default). */
-  ephemeralPorts?: { first: number; last: number };
+  ephemeralPorts?: {
+    /** The first port handed out. */
+    first: number;
+    /** The last one. */
+    last: number;
+  };
   /** Called for every event the network delivers, in delivery order (for logs and determinism checks). */
   trace?: (entry: SimTraceEntry) => void;
 }
