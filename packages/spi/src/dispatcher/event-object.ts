@@ -58,7 +58,15 @@ export class WsaEvent implements WsaEventObject {
   }
 }
 
-/** True for an event object made by this dispatcher. */
+/**
+ * True for an event object made by this dispatcher. Never throws: `instanceof` on a Proxy runs its
+ * `getPrototypeOf` trap, which may.
+ */
 export function isWsaEvent(value: unknown): value is WsaEvent {
-  return value instanceof WsaEvent;
+  if (typeof value !== 'object' || value === null) return false;
+  try {
+    return value instanceof WsaEvent;
+  } catch {
+    return false;
+  }
 }

@@ -16,7 +16,8 @@ import { INVALID_SOCKET, MSG_PARTIAL, SOCKET_ERROR } from '../constants/socket-a
 import type { WspProcName } from '../spi/wsp-proc-table';
 import type { SOCKET, WSATHREADID } from '../spi/wsp-types';
 import type { Out } from '../types/out-cell';
-import { isValidWsabuf, type WSABUF } from '../types/wsabuf';
+import type { WSABUF } from '../types/wsabuf';
+import { isLengthArgument, isWellFormedWsabuf } from './argument-checks';
 import { AsyncCall, ProviderThrew, Settled } from './async-call';
 import type { HandleRecord } from './handle-table';
 import { LastErrorSlot } from './last-error';
@@ -44,18 +45,24 @@ export type RoutedSocket = HandleRecord & { readonly provider: LoadedProvider };
 /** How many idle call frames a process keeps (more only when that many calls overlap). */
 const MAX_IDLE_CALLS = 16;
 
-/** True for `null`, `undefined` or a well-formed `WSABUF` (an optional buffer argument). */
+/** True for `null`, `undefined` or a well-formed `WSABUF` (an optional buffer argument). Never throws. */
 export function isOptionalWsabuf(b: WSABUF | null | undefined): boolean {
-  return b === null || b === undefined || isValidWsabuf(b);
+  return b === null || b === undefined || isWellFormedWsabuf(b);
 }
 
-/** 0, or `WSAEFAULT` when `lpBuffers` does not hold `count` well-formed `WSABUF`s. */
+/**
+ * 0, or `WSAEFAULT` when `lpBuffers` does not hold `count` well-formed `WSABUF`s. Never throws (a
+ * getter or Proxy that throws is a buffer that cannot be read). `captureBufferArray` also copies them.
+ */
 export function bufferArrayError(lpBuffers: WSABUF[], count: number): number {
-  if (!Array.isArray(lpBuffers) || !Number.isInteger(count) || count < 0 || count > lpBuffers.length) {
+  if (!isLengthArgument(count)) return WSAEFAULT;
+  try {
+    if (!Array.isArray(lpBuffers) || count > lpBuffers.length) return WSAEFAULT;
+    for (let i = 0; i < count; i++) if (!isWellFormedWsabuf(lpBuffers[i])) return WSAEFAULT;
+    return 0;
+  } catch {
     return WSAEFAULT;
   }
-  for (let i = 0; i < count; i++) if (!isValidWsabuf(lpBuffers[i])) return WSAEFAULT;
-  return 0;
 }
 
 /**

@@ -13,6 +13,15 @@ import type { WSPPROC_TABLE } from '../../spi/wsp-proc-table';
 import { type Out, out } from '../../types/out-cell';
 import { cloneProtocolInfo, isLayeredEntry, type WSAPROTOCOL_INFOW } from '../../types/protocol-info';
 import type { SOCKADDR } from '../../types/sockaddr';
+import {
+  captureOptionalSockaddr,
+  captureProtocolInfo,
+  isIntegerArgument,
+  isLengthArgument,
+  isLengthCell,
+  isOptionalWritableArray,
+  isWritableCell,
+} from '../argument-checks';
 import { Ws2Core } from '../ws2-core';
 
 /** The catalog queries of `Ws2`; installed on its prototype, never instantiated. */
@@ -28,10 +37,21 @@ export abstract class Ws2CatalogQueries extends Ws2Core {
     lpdwBufferLength: Out<number> | null,
   ): number {
     if (!this.current) return this.fail(WSANOTINITIALISED);
+    // The out-cell and the buffer are probed first: nothing is enumerated into memory that cannot
+    // take it (a frozen array, a cell whose value cannot be written back).
+    if (!isWritableCell(lpdwBufferLength) || !isOptionalWritableArray(lpProtocolBuffer)) {
+      return this.fail(WSAEFAULT);
+    }
     const visible = this.current.snapshot.entries
       .map((e) => e.info)
       .filter((info) => !isLayeredEntry(info) && !(info.dwProviderFlags & PFL_HIDDEN));
-    const result = enumerateProtocols(visible, lpiProtocols, lpProtocolBuffer, lpdwBufferLength);
+    let result: ReturnType<typeof enumerateProtocols>;
+    try {
+      result = enumerateProtocols(visible, lpiProtocols, lpProtocolBuffer, lpdwBufferLength);
+    } catch {
+      // A filter array whose elements throw when read: memory that cannot be read.
+      return this.fail(WSAEFAULT);
+    }
     return isArgumentProblem(result) ? this.fail(result.code) : result;
   }
 
@@ -43,12 +63,21 @@ export abstract class Ws2CatalogQueries extends Ws2Core {
     lpszAddressString: Out<string>,
     lpdwAddressStringLength: Out<number>,
   ): Promise<number> {
-    if (!lpsaAddress || typeof lpsaAddress !== 'object')
-      return this.failAsync(this.current ? WSAEFAULT : WSANOTINITIALISED);
-    const af = lpsaAddress.sa_family;
+    if (!this.current) return this.failAsync(WSANOTINITIALISED);
+    const address = captureOptionalSockaddr(lpsaAddress);
+    if (
+      address === null ||
+      typeof address === 'number' ||
+      !isLengthArgument(dwAddressLength) ||
+      !isWritableCell(lpszAddressString) ||
+      !isLengthCell(lpdwAddressStringLength)
+    ) {
+      return this.failAsync(WSAEFAULT);
+    }
+    const af = address.sa_family;
     return this.callForFamily(af, lpProtocolInfo, 'lpWSPAddressToString', (t, info, errno) =>
       t.lpWSPAddressToString(
-        lpsaAddress,
+        address,
         dwAddressLength,
         info,
         lpszAddressString,
@@ -66,6 +95,11 @@ export abstract class Ws2CatalogQueries extends Ws2Core {
     lpAddress: Out<SOCKADDR | null>,
     lpAddressLength: Out<number>,
   ): Promise<number> {
+    if (!this.current) return this.failAsync(WSANOTINITIALISED);
+    if (typeof AddressString !== 'string' || !isWritableCell(lpAddress) || !isLengthCell(lpAddressLength)) {
+      return this.failAsync(WSAEFAULT);
+    }
+    if (!isIntegerArgument(AddressFamily)) return this.failAsync(WSAEINVAL);
     return this.callForFamily(AddressFamily, lpProtocolInfo, 'lpWSPStringToAddress', (t, info, errno) =>
       t.lpWSPStringToAddress(AddressString, AddressFamily, info, lpAddress, lpAddressLength, errno),
     );
@@ -84,8 +118,12 @@ export abstract class Ws2CatalogQueries extends Ws2Core {
     };
     const process = this.current;
     if (!process) return failWith(WSANOTINITIALISED);
-    const entry = lpProtocolInfo
-      ? process.entry(lpProtocolInfo.dwCatalogEntryId)
+    const callerInfo = captureProtocolInfo(lpProtocolInfo);
+    if (typeof callerInfo === 'number') return failWith(callerInfo);
+    const entry = callerInfo
+      ? isIntegerArgument(callerInfo.dwCatalogEntryId)
+        ? process.entry(callerInfo.dwCatalogEntryId)
+        : undefined
       : process.selection.firstEntryOfFamily(af);
     if (!entry) return failWith(WSAEINVAL);
     const started = await process.ensureProvider(entry);

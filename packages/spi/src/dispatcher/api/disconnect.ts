@@ -5,11 +5,12 @@
  * function obtained through `WSAIoctl`.)
  * @module
  */
-import { WSAEFAULT } from '../../constants/error-codes';
+import { WSAEFAULT, WSAEINVAL } from '../../constants/error-codes';
 import type { SOCKET } from '../../spi/wsp-types';
 import type { WSABUF } from '../../types/wsabuf';
+import { captureOptionalWsabuf, isIntegerArgument, isOptionalWritableWsabuf } from '../argument-checks';
 import { thrown } from '../async-call';
-import { isOptionalWsabuf, Ws2Core } from '../ws2-core';
+import { Ws2Core } from '../ws2-core';
 
 /** The disconnect calls of `Ws2`; installed on its prototype, never instantiated. */
 export abstract class Ws2Disconnect extends Ws2Core {
@@ -17,6 +18,7 @@ export abstract class Ws2Disconnect extends Ws2Core {
   shutdown(s: SOCKET, how: number): number {
     const socket = this.route(s);
     if (typeof socket === 'number') return this.fail(socket);
+    if (!isIntegerArgument(how)) return this.fail(WSAEINVAL);
     const lpErrno = this.enter(socket);
     let rc: unknown;
     try {
@@ -35,11 +37,13 @@ export abstract class Ws2Disconnect extends Ws2Core {
   WSASendDisconnect(s: SOCKET, lpOutboundDisconnectData: WSABUF | null): number {
     const socket = this.route(s);
     if (typeof socket === 'number') return this.fail(socket);
-    if (!isOptionalWsabuf(lpOutboundDisconnectData)) return this.fail(WSAEFAULT);
+    // NULL costs nothing here; data is captured as plain bytes the provider reads once.
+    const data = lpOutboundDisconnectData === null ? null : captureOptionalWsabuf(lpOutboundDisconnectData);
+    if (typeof data === 'number') return this.fail(data);
     const lpErrno = this.enter(socket);
     let rc: unknown;
     try {
-      rc = socket.provider.procTable.lpWSPSendDisconnect(s, lpOutboundDisconnectData, lpErrno);
+      rc = socket.provider.procTable.lpWSPSendDisconnect(s, data, lpErrno);
     } catch (error) {
       rc = thrown(error);
     }
@@ -54,11 +58,11 @@ export abstract class Ws2Disconnect extends Ws2Core {
   WSARecvDisconnect(s: SOCKET, lpInboundDisconnectData: WSABUF | null): number {
     const socket = this.route(s);
     if (typeof socket === 'number') return this.fail(socket);
-    if (!isOptionalWsabuf(lpInboundDisconnectData)) return this.fail(WSAEFAULT);
+    if (!isOptionalWritableWsabuf(lpInboundDisconnectData)) return this.fail(WSAEFAULT);
     const lpErrno = this.enter(socket);
     let rc: unknown;
     try {
-      rc = socket.provider.procTable.lpWSPRecvDisconnect(s, lpInboundDisconnectData, lpErrno);
+      rc = socket.provider.procTable.lpWSPRecvDisconnect(s, lpInboundDisconnectData ?? null, lpErrno);
     } catch (error) {
       rc = thrown(error);
     }

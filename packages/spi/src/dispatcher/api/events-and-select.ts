@@ -9,6 +9,7 @@ import {
   WSA_INVALID_PARAMETER,
   WSAEFAULT,
   WSAEINVAL,
+  WSAENOTSOCK,
   WSANOTINITIALISED,
 } from '../../constants/error-codes';
 import { SIO_EXT_POLL } from '../../constants/mswsock';
@@ -42,6 +43,19 @@ import type {
   WSAPOLLFD,
 } from '../../spi/wsp-types';
 import { out } from '../../types/out-cell';
+import {
+  captureFdSet,
+  capturePollEntries,
+  captureTimeval,
+  isIntegerArgument,
+  isLengthArgument,
+  isOptionalLiveEvent,
+  isOptionalWindow,
+  isPollRequest,
+  isWritableNetworkEvents,
+  writeBackFdSet,
+  writeBackRevents,
+} from '../argument-checks';
 import { isWsaEvent, WsaEvent } from '../event-object';
 import type { LoadedProvider } from '../loaded-provider';
 
@@ -97,21 +111,33 @@ export abstract class Ws2EventsAndSelect extends Ws2Core {
     fAlertable: boolean,
   ): Promise<number> {
     const cell = this.lastError.claim();
+    let events: unknown[] | undefined;
     if (
-      !Number.isInteger(cEvents) ||
-      cEvents < 1 ||
-      cEvents > WSA_MAXIMUM_WAIT_EVENTS ||
-      !Array.isArray(lphEvents) ||
-      lphEvents.length < cEvents ||
-      !Number.isInteger(dwTimeout) ||
-      dwTimeout < 0 ||
-      dwTimeout > WSA_INFINITE
+      isIntegerArgument(cEvents) &&
+      cEvents >= 1 &&
+      cEvents <= WSA_MAXIMUM_WAIT_EVENTS &&
+      isIntegerArgument(dwTimeout) &&
+      dwTimeout >= 0 &&
+      dwTimeout <= WSA_INFINITE
     ) {
+      try {
+        // Read once: a Proxy or a getter cannot answer one thing here and another while waiting.
+        if (Array.isArray(lphEvents) && lphEvents.length >= cEvents) events = lphEvents.slice(0, cEvents);
+      } catch {
+        events = undefined;
+      }
+    }
+    if (events === undefined) {
       this.lastError.complete(cell, WSA_INVALID_PARAMETER);
       return WSA_WAIT_FAILED;
     }
-    const events = lphEvents.slice(0, cEvents);
-    if (!events.every((e) => isWsaEvent(e) && !e.isClosed)) {
+    // Index by index: an array with holes has no event where a hole is (`every` would skip it).
+    let allLive = true;
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i];
+      if (!isWsaEvent(e) || e.isClosed) allLive = false;
+    }
+    if (!allLive) {
       this.lastError.complete(cell, WSA_INVALID_HANDLE);
       return WSA_WAIT_FAILED;
     }
@@ -182,13 +208,12 @@ export abstract class Ws2EventsAndSelect extends Ws2Core {
   WSAEventSelect(s: SOCKET, hEventObject: WSAEVENT | null, lNetworkEvents: number): number {
     const socket = this.route(s);
     if (typeof socket === 'number') return this.fail(socket);
-    if (hEventObject !== null && (!isWsaEvent(hEventObject) || hEventObject.isClosed)) {
-      return this.fail(WSA_INVALID_HANDLE);
-    }
+    if (!isOptionalLiveEvent(hEventObject)) return this.fail(WSA_INVALID_HANDLE);
+    if (!isIntegerArgument(lNetworkEvents)) return this.fail(WSAEINVAL);
     const lpErrno = this.enter(socket);
     let rc: unknown;
     try {
-      rc = socket.provider.procTable.lpWSPEventSelect(s, hEventObject, lNetworkEvents, lpErrno);
+      rc = socket.provider.procTable.lpWSPEventSelect(s, hEventObject ?? null, lNetworkEvents, lpErrno);
     } catch (error) {
       rc = thrown(error);
     }
@@ -203,11 +228,17 @@ export abstract class Ws2EventsAndSelect extends Ws2Core {
   ): number {
     const socket = this.route(s);
     if (typeof socket === 'number') return this.fail(socket);
-    if (!lpNetworkEvents || !Array.isArray(lpNetworkEvents.iErrorCode)) return this.fail(WSAEFAULT);
+    if (!isOptionalLiveEvent(hEventObject)) return this.fail(WSA_INVALID_HANDLE);
+    if (!isWritableNetworkEvents(lpNetworkEvents)) return this.fail(WSAEFAULT);
     const lpErrno = this.enter(socket);
     let rc: unknown;
     try {
-      rc = socket.provider.procTable.lpWSPEnumNetworkEvents(s, hEventObject, lpNetworkEvents, lpErrno);
+      rc = socket.provider.procTable.lpWSPEnumNetworkEvents(
+        s,
+        hEventObject ?? null,
+        lpNetworkEvents,
+        lpErrno,
+      );
     } catch (error) {
       rc = thrown(error);
     }
@@ -218,10 +249,14 @@ export abstract class Ws2EventsAndSelect extends Ws2Core {
   WSAAsyncSelect(s: SOCKET, hWnd: HWND | null, wMsg: number, lEvent: number): number {
     const socket = this.route(s);
     if (typeof socket === 'number') return this.fail(socket);
+    // MSDN WSAAsyncSelect: a window handle that is no window is WSAEINVAL, as are the other values.
+    if (!isOptionalWindow(hWnd) || !isIntegerArgument(wMsg) || !isIntegerArgument(lEvent)) {
+      return this.fail(WSAEINVAL);
+    }
     const lpErrno = this.enter(socket);
     let rc: unknown;
     try {
-      rc = socket.provider.procTable.lpWSPAsyncSelect(s, hWnd, wMsg, lEvent, lpErrno);
+      rc = socket.provider.procTable.lpWSPAsyncSelect(s, hWnd ?? null, wMsg, lEvent, lpErrno);
     } catch (error) {
       rc = thrown(error);
     }
@@ -240,32 +275,45 @@ export abstract class Ws2EventsAndSelect extends Ws2Core {
     exceptfds: fd_set | null,
     timeout: TIMEVAL | null,
   ): Promise<number> {
-    const sets = [readfds, writefds, exceptfds];
     if (!this.current) return this.failAsync(WSANOTINITIALISED);
-    if (!sets.every((set) => set === null || (typeof set === 'object' && Array.isArray(set.fd_array)))) {
+    // The provider gets copies read once (C's fd_sets are the caller's memory, copied in and out by
+    // the kernel); the results are written back to the caller's sets when it completes.
+    const read = captureFdSet(readfds);
+    const write = captureFdSet(writefds);
+    const except = captureFdSet(exceptfds);
+    if (typeof read === 'number' || typeof write === 'number' || typeof except === 'number') {
       return this.failAsync(WSAEFAULT);
     }
-    const first = sets.find((set) => set && set.fd_array.length > 0)?.fd_array[0];
-    if (first === undefined) return this.failAsync(WSAEINVAL);
-    const socket = this.route(first);
+    const time = captureTimeval(timeout);
+    if (typeof time === 'number') return this.failAsync(time);
+    const sets = [read, write, except];
+    const first = sets.find((set) => set !== null && set.fd_array.length > 0);
+    if (!first) return this.failAsync(WSAEINVAL);
+    const socket = this.route(first.fd_array[0] as SOCKET);
     if (typeof socket === 'number') return this.failAsync(socket);
-    const marked = this.markBusy(sets.flatMap((set) => set?.fd_array ?? []));
+    // Every descriptor must be a socket of this process; other providers' sockets are theirs to refuse.
+    const all = sets.flatMap((set) => set?.fd_array ?? []);
+    const handles = this.current.handles;
+    for (let i = 0; i < all.length; i++) {
+      if (handles.get(all[i] as SOCKET) === undefined) return this.failAsync(WSAENOTSOCK);
+    }
+    const marked = this.markBusy(all);
     const call = this.enterAsync(socket);
     let pending: Promise<number>;
     try {
-      pending = socket.provider.procTable.lpWSPSelect(
-        nfds,
-        readfds,
-        writefds,
-        exceptfds,
-        timeout,
-        call.lpErrno,
-      );
+      pending = socket.provider.procTable.lpWSPSelect(nfds, read, write, except, time, call.lpErrno);
     } catch (error) {
       pending = Promise.reject(error);
     }
     this.unmarkBusy(marked);
-    return this.settle(socket, call, 'lpWSPSelect', pending);
+    return this.settle(socket, call, 'lpWSPSelect', pending).then((rc) => {
+      if (rc !== SOCKET_ERROR) {
+        writeBackFdSet(readfds, read);
+        writeBackFdSet(writefds, write);
+        writeBackFdSet(exceptfds, except);
+      }
+      return rc;
+    });
   }
 
   /**
@@ -283,20 +331,18 @@ export abstract class Ws2EventsAndSelect extends Ws2Core {
     };
     const process = this.current;
     if (!process) return failWith(WSANOTINITIALISED);
-    if (
-      !Array.isArray(fdArray) ||
-      !Number.isInteger(fds) ||
-      fds < 1 ||
-      fdArray.length < fds ||
-      !Number.isInteger(timeout)
-    ) {
-      return failWith(WSAEINVAL);
-    }
-    const entries = fdArray.slice(0, fds);
+    // A count of 0 or a timeout that is no int is an invalid value; a count past the array is a
+    // read past its end (MSDN: "an exception occurred while reading user input parameters").
+    if (fds === 0 || !isIntegerArgument(timeout)) return failWith(WSAEINVAL);
+    if (!isLengthArgument(fds)) return failWith(WSAEFAULT);
+    // Each entry is read once and its revents probed: the polling below works on plain copies, and
+    // the caller's entries get their revents when it is done.
+    const entries = capturePollEntries(fdArray, fds);
+    if (typeof entries === 'number') return failWith(entries);
+    for (const pfd of entries) if (!isPollRequest(pfd.events)) return failWith(WSAEINVAL);
     const byProvider = new Map<LoadedProvider, WSAPOLLFD[]>();
     let invalid = 0;
     for (const pfd of entries) {
-      pfd.revents = 0;
       const record = process.handles.get(pfd.fd);
       const owner = record && process.startedProvider(record.catalogEntryId);
       if (!owner) {
@@ -319,7 +365,9 @@ export abstract class Ws2EventsAndSelect extends Ws2Core {
         if (typeof result !== 'number') return failWith(result.error);
         ready += result;
       }
-      if (ready > 0 || Date.now() >= deadline) return ready;
+      if (ready > 0 || Date.now() >= deadline) {
+        return writeBackRevents(entries) ? ready : failWith(WSAEFAULT);
+      }
       if (groups.length > 1) await sleep(Math.min(10, Math.max(0, deadline - Date.now())));
       else if (!Number.isFinite(deadline)) continue;
     }

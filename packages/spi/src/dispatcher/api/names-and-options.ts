@@ -3,7 +3,7 @@
  * `getsockopt`, `setsockopt`, `ioctlsocket`, `WSAIoctl`.
  * @module
  */
-import { WSAEFAULT } from '../../constants/error-codes';
+import { WSAEFAULT, WSAEINVAL } from '../../constants/error-codes';
 import { FIONBIO, SOCKET_ERROR } from '../../constants/socket-api';
 import type {
   LPWSAOVERLAPPED_COMPLETION_ROUTINE,
@@ -13,6 +13,18 @@ import type {
 } from '../../spi/wsp-types';
 import { type Out, out } from '../../types/out-cell';
 import type { SOCKADDR } from '../../types/sockaddr';
+import {
+  captureOptionValue,
+  isIntegerArgument,
+  isIntegerCell,
+  isLengthArgument,
+  isLengthCell,
+  isOptionalFunction,
+  isOptionalOverlapped,
+  isOptionalWritableCell,
+  isWritableCell,
+  UNREADABLE,
+} from '../argument-checks';
 import { thrown } from '../async-call';
 import { MAIN_THREAD_ID, Ws2Core } from '../ws2-core';
 
@@ -22,6 +34,7 @@ export abstract class Ws2NamesAndOptions extends Ws2Core {
   getsockname(s: SOCKET, name: Out<SOCKADDR | null> | null, namelen: Out<number> | null): number {
     const socket = this.route(s);
     if (typeof socket === 'number') return this.fail(socket);
+    if (!isWritableCell(name) || !isLengthCell(namelen)) return this.fail(WSAEFAULT);
     const lpErrno = this.enter(socket);
     let rc: unknown;
     try {
@@ -36,6 +49,7 @@ export abstract class Ws2NamesAndOptions extends Ws2Core {
   getpeername(s: SOCKET, name: Out<SOCKADDR | null> | null, namelen: Out<number> | null): number {
     const socket = this.route(s);
     if (typeof socket === 'number') return this.fail(socket);
+    if (!isWritableCell(name) || !isLengthCell(namelen)) return this.fail(WSAEFAULT);
     const lpErrno = this.enter(socket);
     let rc: unknown;
     try {
@@ -56,6 +70,8 @@ export abstract class Ws2NamesAndOptions extends Ws2Core {
   ): number {
     const socket = this.route(s);
     if (typeof socket === 'number') return this.fail(socket);
+    if (!isIntegerArgument(level) || !isIntegerArgument(optname)) return this.fail(WSAEINVAL);
+    if (!isWritableCell(optval) || !isLengthCell(optlen)) return this.fail(WSAEFAULT);
     const lpErrno = this.enter(socket);
     let rc: unknown;
     try {
@@ -70,10 +86,20 @@ export abstract class Ws2NamesAndOptions extends Ws2Core {
   setsockopt(s: SOCKET, level: number, optname: number, optval: SockOptValue | null, optlen: number): number {
     const socket = this.route(s);
     if (typeof socket === 'number') return this.fail(socket);
+    if (!isIntegerArgument(level) || !isIntegerArgument(optname)) return this.fail(WSAEINVAL);
+    const value = captureOptionValue(optval);
+    if (value === UNREADABLE || !isLengthArgument(optlen)) return this.fail(WSAEFAULT);
     const lpErrno = this.enter(socket);
     let rc: unknown;
     try {
-      rc = socket.provider.procTable.lpWSPSetSockOpt(s, level, optname, optval, optlen, lpErrno);
+      rc = socket.provider.procTable.lpWSPSetSockOpt(
+        s,
+        level,
+        optname,
+        value as SockOptValue | null,
+        optlen,
+        lpErrno,
+      );
     } catch (error) {
       rc = thrown(error);
     }
@@ -84,8 +110,9 @@ export abstract class Ws2NamesAndOptions extends Ws2Core {
   ioctlsocket(s: SOCKET, cmd: number, argp: Out<number> | null): number {
     const socket = this.route(s);
     if (typeof socket === 'number') return this.fail(socket);
-    if (argp === null || typeof argp !== 'object') return this.fail(WSAEFAULT);
-    const outBuffer = out<unknown>(argp.value);
+    if (!isIntegerArgument(cmd)) return this.fail(WSAEINVAL);
+    if (!isIntegerCell(argp)) return this.fail(WSAEFAULT);
+    const outBuffer = out<unknown>((argp as Out<number>).value);
     const lpErrno = this.enter(socket);
     let rc: unknown;
     try {
@@ -106,7 +133,15 @@ export abstract class Ws2NamesAndOptions extends Ws2Core {
       rc = thrown(error);
     }
     const result = this.leave(socket, 'lpWSPIoctl', rc, lpErrno);
-    if (result !== SOCKET_ERROR && cmd !== FIONBIO) argp.value = Number(outBuffer.value);
+    if (result !== SOCKET_ERROR && cmd !== FIONBIO) {
+      const value = outBuffer.value;
+      try {
+        (argp as Out<number>).value = typeof value === 'number' ? value : Number(value);
+      } catch {
+        // The cell was probed, but a setter may change its mind: the result cannot be written.
+        return this.fail(WSAEFAULT);
+      }
+    }
     return result;
   }
 
@@ -124,6 +159,17 @@ export abstract class Ws2NamesAndOptions extends Ws2Core {
   ): number {
     const socket = this.route(s);
     if (typeof socket === 'number') return this.fail(socket);
+    if (!isIntegerArgument(dwIoControlCode)) return this.fail(WSAEINVAL);
+    if (
+      !isLengthArgument(cbInBuffer) ||
+      !isLengthArgument(cbOutBuffer) ||
+      !isOptionalWritableCell(lpvOutBuffer) ||
+      !isOptionalWritableCell(lpcbBytesReturned) ||
+      !isOptionalOverlapped(lpOverlapped) ||
+      !isOptionalFunction(lpCompletionRoutine)
+    ) {
+      return this.fail(WSAEFAULT);
+    }
     const lpErrno = this.enter(socket);
     let rc: unknown;
     try {

@@ -3,13 +3,24 @@
  * which ReactOS keeps in recv.c too, is in `disconnect.ts` with its siblings.
  * @module
  */
+import { WSAEFAULT, WSAEINVAL } from '../../constants/error-codes';
 import { SOCKET_ERROR } from '../../constants/socket-api';
 import type { LPWSAOVERLAPPED_COMPLETION_ROUTINE, SOCKET, WSAOVERLAPPED } from '../../spi/wsp-types';
 import type { Out } from '../../types/out-cell';
 import type { SOCKADDR } from '../../types/sockaddr';
 import type { WSABUF } from '../../types/wsabuf';
+import {
+  captureBufferArray,
+  isIntegerArgument,
+  isIntegerCell,
+  isOptionalFunction,
+  isOptionalLengthCell,
+  isOptionalOverlapped,
+  isOptionalWritableCell,
+  isWellFormedWsabuf,
+} from '../argument-checks';
 import { type AsyncCall, Settled } from '../async-call';
-import { bufferArrayError, MAIN_THREAD_ID, Ws2Core } from '../ws2-core';
+import { MAIN_THREAD_ID, Ws2Core } from '../ws2-core';
 
 /** The receive calls of `Ws2`; installed on its prototype, never instantiated. */
 export abstract class Ws2Receive extends Ws2Core {
@@ -132,14 +143,22 @@ export abstract class Ws2Receive extends Ws2Core {
   ): Promise<number> {
     const socket = this.route(s);
     if (typeof socket === 'number') return this.failAsync(socket, SOCKET_ERROR, call);
-    const argumentError = bufferArrayError(lpBuffers, dwBufferCount);
-    if (argumentError !== 0) return this.failAsync(argumentError, SOCKET_ERROR, call);
+    const buffers = receiveArguments(
+      call,
+      lpBuffers,
+      dwBufferCount,
+      lpNumberOfBytesRecvd,
+      lpFlags,
+      lpOverlapped,
+      lpCompletionRoutine,
+    );
+    if (typeof buffers === 'number') return this.failAsync(buffers, SOCKET_ERROR, call);
     this.enterAsync(socket, call);
     let pending: Promise<number>;
     try {
       pending = socket.provider.procTable.lpWSPRecv(
         s,
-        lpBuffers,
+        buffers,
         dwBufferCount,
         lpNumberOfBytesRecvd,
         lpFlags,
@@ -170,14 +189,25 @@ export abstract class Ws2Receive extends Ws2Core {
   ): Promise<number> {
     const socket = this.route(s);
     if (typeof socket === 'number') return this.failAsync(socket, SOCKET_ERROR, call);
-    const argumentError = bufferArrayError(lpBuffers, dwBufferCount);
-    if (argumentError !== 0) return this.failAsync(argumentError, SOCKET_ERROR, call);
+    const buffers = receiveArguments(
+      call,
+      lpBuffers,
+      dwBufferCount,
+      lpNumberOfBytesRecvd,
+      lpFlags,
+      lpOverlapped,
+      lpCompletionRoutine,
+    );
+    if (typeof buffers === 'number') return this.failAsync(buffers, SOCKET_ERROR, call);
+    if (!isOptionalWritableCell(lpFrom) || !isOptionalLengthCell(lpFromlen)) {
+      return this.failAsync(WSAEFAULT, SOCKET_ERROR, call);
+    }
     this.enterAsync(socket, call);
     let pending: Promise<number>;
     try {
       pending = socket.provider.procTable.lpWSPRecvFrom(
         s,
-        lpBuffers,
+        buffers,
         dwBufferCount,
         lpNumberOfBytesRecvd,
         lpFlags,
@@ -193,4 +223,35 @@ export abstract class Ws2Receive extends Ws2Core {
     }
     return this.settle(socket, call, 'lpWSPRecvFrom', pending, SOCKET_ERROR, settles);
   }
+}
+
+/**
+ * The argument checks of a receive (see `argument-checks.ts`): the buffers the provider is to fill —
+ * the call frame's own for the one-buffer shorthands, a captured copy of the caller's array
+ * otherwise — or the error: `WSAEFAULT` for a malformed buffer, count, out-cell, `lpFlags`,
+ * `WSAOVERLAPPED` or completion routine, `WSAEINVAL` for shorthand flags no `DWORD` holds.
+ */
+function receiveArguments(
+  call: AsyncCall,
+  lpBuffers: WSABUF[],
+  dwBufferCount: number,
+  lpNumberOfBytes: Out<number> | null,
+  lpFlags: Out<number> | null,
+  lpOverlapped: WSAOVERLAPPED | null,
+  lpCompletionRoutine: LPWSAOVERLAPPED_COMPLETION_ROUTINE | null,
+): WSABUF[] | number {
+  let buffers: WSABUF[] | number;
+  if (lpBuffers === call.lpBuffers) {
+    if (!isWellFormedWsabuf(call.buffer)) return WSAEFAULT;
+    // The shorthand's flags argument, in the frame's own cell.
+    if (!isIntegerArgument(call.lpFlags.value)) return WSAEINVAL;
+    buffers = lpBuffers;
+  } else {
+    buffers = captureBufferArray(lpBuffers, dwBufferCount);
+    if (typeof buffers === 'number') return buffers;
+    if (!isOptionalWritableCell(lpNumberOfBytes) || !isIntegerCell(lpFlags)) return WSAEFAULT;
+  }
+  if (lpOverlapped !== null && !isOptionalOverlapped(lpOverlapped)) return WSAEFAULT;
+  if (lpCompletionRoutine !== null && !isOptionalFunction(lpCompletionRoutine)) return WSAEFAULT;
+  return buffers;
 }

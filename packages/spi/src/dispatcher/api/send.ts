@@ -4,13 +4,24 @@
  * @module
  */
 
+import { WSAEFAULT, WSAEINVAL } from '../../constants/error-codes';
 import { SOCKET_ERROR } from '../../constants/socket-api';
 import type { LPWSAOVERLAPPED_COMPLETION_ROUTINE, SOCKET, WSAOVERLAPPED } from '../../spi/wsp-types';
 import type { Out } from '../../types/out-cell';
 import type { SOCKADDR } from '../../types/sockaddr';
 import type { WSABUF } from '../../types/wsabuf';
+import {
+  captureBufferArray,
+  captureOptionalSockaddr,
+  isIntegerArgument,
+  isLengthArgument,
+  isOptionalFunction,
+  isOptionalOverlapped,
+  isOptionalWritableCell,
+  isWellFormedWsabuf,
+} from '../argument-checks';
 import { type AsyncCall, Settled } from '../async-call';
-import { bufferArrayError, MAIN_THREAD_ID, Ws2Core } from '../ws2-core';
+import { MAIN_THREAD_ID, Ws2Core } from '../ws2-core';
 
 /** The send calls of `Ws2`; installed on its prototype, never instantiated. */
 export abstract class Ws2Send extends Ws2Core {
@@ -113,14 +124,22 @@ export abstract class Ws2Send extends Ws2Core {
   ): Promise<number> {
     const socket = this.route(s);
     if (typeof socket === 'number') return this.failAsync(socket, SOCKET_ERROR, call);
-    const argumentError = bufferArrayError(lpBuffers, dwBufferCount);
-    if (argumentError !== 0) return this.failAsync(argumentError, SOCKET_ERROR, call);
+    const buffers = sendArguments(
+      call,
+      lpBuffers,
+      dwBufferCount,
+      lpNumberOfBytesSent,
+      dwFlags,
+      lpOverlapped,
+      lpCompletionRoutine,
+    );
+    if (typeof buffers === 'number') return this.failAsync(buffers, SOCKET_ERROR, call);
     this.enterAsync(socket, call);
     let pending: Promise<number>;
     try {
       pending = socket.provider.procTable.lpWSPSend(
         s,
-        lpBuffers,
+        buffers,
         dwBufferCount,
         lpNumberOfBytesSent,
         dwFlags,
@@ -151,18 +170,29 @@ export abstract class Ws2Send extends Ws2Core {
   ): Promise<number> {
     const socket = this.route(s);
     if (typeof socket === 'number') return this.failAsync(socket, SOCKET_ERROR, call);
-    const argumentError = bufferArrayError(lpBuffers, dwBufferCount);
-    if (argumentError !== 0) return this.failAsync(argumentError, SOCKET_ERROR, call);
+    const buffers = sendArguments(
+      call,
+      lpBuffers,
+      dwBufferCount,
+      lpNumberOfBytesSent,
+      dwFlags,
+      lpOverlapped,
+      lpCompletionRoutine,
+    );
+    if (typeof buffers === 'number') return this.failAsync(buffers, SOCKET_ERROR, call);
+    const to = captureOptionalSockaddr(lpTo);
+    if (typeof to === 'number') return this.failAsync(to, SOCKET_ERROR, call);
+    if (!isLengthArgument(iTolen)) return this.failAsync(WSAEFAULT, SOCKET_ERROR, call);
     this.enterAsync(socket, call);
     let pending: Promise<number>;
     try {
       pending = socket.provider.procTable.lpWSPSendTo(
         s,
-        lpBuffers,
+        buffers,
         dwBufferCount,
         lpNumberOfBytesSent,
         dwFlags,
-        lpTo,
+        to,
         iTolen,
         lpOverlapped,
         lpCompletionRoutine,
@@ -174,4 +204,34 @@ export abstract class Ws2Send extends Ws2Core {
     }
     return this.settle(socket, call, 'lpWSPSendTo', pending, SOCKET_ERROR, settles);
   }
+}
+
+/**
+ * The argument checks of a send (see `argument-checks.ts`): the buffers the provider is to send —
+ * the call frame's own for the one-buffer shorthands, a captured copy of the caller's array
+ * otherwise — or the error: `WSAEFAULT` for a malformed buffer, count, out-cell, `WSAOVERLAPPED` or
+ * completion routine, `WSAEINVAL` for flags no `DWORD` holds.
+ */
+function sendArguments(
+  call: AsyncCall,
+  lpBuffers: WSABUF[],
+  dwBufferCount: number,
+  lpNumberOfBytes: Out<number> | null,
+  dwFlags: number,
+  lpOverlapped: WSAOVERLAPPED | null,
+  lpCompletionRoutine: LPWSAOVERLAPPED_COMPLETION_ROUTINE | null,
+): WSABUF[] | number {
+  let buffers: WSABUF[] | number;
+  if (lpBuffers === call.lpBuffers) {
+    buffers = isWellFormedWsabuf(call.buffer) ? lpBuffers : WSAEFAULT;
+  } else {
+    buffers = captureBufferArray(lpBuffers, dwBufferCount);
+    if (typeof buffers === 'number') return buffers;
+    if (!isOptionalWritableCell(lpNumberOfBytes)) return WSAEFAULT;
+  }
+  if (typeof buffers === 'number') return buffers;
+  if (!isIntegerArgument(dwFlags)) return WSAEINVAL;
+  if (lpOverlapped !== null && !isOptionalOverlapped(lpOverlapped)) return WSAEFAULT;
+  if (lpCompletionRoutine !== null && !isOptionalFunction(lpCompletionRoutine)) return WSAEFAULT;
+  return buffers;
 }

@@ -26,10 +26,22 @@ import { type Out, out } from '../../types/out-cell';
 import { cloneProtocolInfo, isLayeredEntry, type WSAPROTOCOL_INFOW } from '../../types/protocol-info';
 import type { SOCKADDR } from '../../types/sockaddr';
 import type { WSABUF } from '../../types/wsabuf';
+import {
+  captureOptionalSockaddr,
+  captureOptionalWsabuf,
+  captureProtocolInfo,
+  isIntegerArgument,
+  isLengthArgument,
+  isOptionalFunction,
+  isOptionalLengthCell,
+  isOptionalObject,
+  isOptionalWritableCell,
+  isOptionalWritableWsabuf,
+} from '../argument-checks';
 import { thrown } from '../async-call';
 import { entryForTriple } from '../entry-for-triple';
 import type { LoadedProvider } from '../loaded-provider';
-import { isOptionalWsabuf, type RoutedSocket, Ws2Core } from '../ws2-core';
+import { type RoutedSocket, Ws2Core } from '../ws2-core';
 
 /** The socket-lifetime calls of `Ws2`; installed on its prototype, never instantiated. */
 export abstract class Ws2SocketLifetime extends Ws2Core {
@@ -59,24 +71,35 @@ export abstract class Ws2SocketLifetime extends Ws2Core {
     };
     const process = this.current;
     if (!process) return failWith(WSANOTINITIALISED);
-    if (lpProtocolInfo !== null && (typeof lpProtocolInfo !== 'object' || !lpProtocolInfo.ProtocolChain)) {
-      return failWith(WSAEFAULT);
+    const callerInfo = captureProtocolInfo(lpProtocolInfo);
+    if (typeof callerInfo === 'number') return failWith(callerInfo);
+    if (
+      !isIntegerArgument(af) ||
+      !isIntegerArgument(type) ||
+      !isIntegerArgument(protocol) ||
+      !isIntegerArgument(g) ||
+      !isIntegerArgument(dwFlags)
+    ) {
+      return failWith(WSAEINVAL);
     }
-    if (![af, type, protocol, g, dwFlags].every(Number.isInteger)) return failWith(WSAEINVAL);
 
-    if (lpProtocolInfo) {
-      const named = process.entry(lpProtocolInfo.dwCatalogEntryId);
+    if (callerInfo) {
+      const named = isIntegerArgument(callerInfo.dwCatalogEntryId)
+        ? process.entry(callerInfo.dwCatalogEntryId)
+        : undefined;
       if (!named || isLayeredEntry(named.info)) return failWith(WSAEINVAL);
+      const reserved = callerInfo.dwProviderReserved ?? 0;
+      if (!isIntegerArgument(reserved)) return failWith(WSAEINVAL);
       // Arguments left open (0 or FROM_PROTOCOL_INFO) come from the caller's struct; a value that
       // is still unusable fails as on Windows (Wine's test_WSASocket, which passes there).
-      const pick = (arg: number, field: number): number =>
+      const pick = (arg: number, field: unknown): unknown =>
         arg === FROM_PROTOCOL_INFO || arg === 0 ? field : arg;
-      const effectiveAf = pick(af, lpProtocolInfo.iAddressFamily);
-      const effectiveType = pick(type, lpProtocolInfo.iSocketType);
-      const effectiveProtocol = pick(protocol, lpProtocolInfo.iProtocol);
-      if (!Number.isInteger(effectiveAf) || effectiveAf <= 0) return failWith(WSAEAFNOSUPPORT);
-      if (!Number.isInteger(effectiveType) || effectiveType < 0) return failWith(WSAESOCKTNOSUPPORT);
-      if (!Number.isInteger(effectiveProtocol) || effectiveProtocol === FROM_PROTOCOL_INFO) {
+      const effectiveAf = pick(af, callerInfo.iAddressFamily);
+      const effectiveType = pick(type, callerInfo.iSocketType);
+      const effectiveProtocol = pick(protocol, callerInfo.iProtocol);
+      if (!isIntegerArgument(effectiveAf) || effectiveAf <= 0) return failWith(WSAEAFNOSUPPORT);
+      if (!isIntegerArgument(effectiveType) || effectiveType < 0) return failWith(WSAESOCKTNOSUPPORT);
+      if (!isIntegerArgument(effectiveProtocol) || effectiveProtocol === FROM_PROTOCOL_INFO) {
         return failWith(WSAEPROTONOSUPPORT);
       }
       // The socket is built from the effective triple (entry-for-triple.ts).
@@ -85,7 +108,7 @@ export abstract class Ws2SocketLifetime extends Ws2Core {
       // the caller's dwProviderReserved, which layered providers carry down (the MS sample does).
       const info = {
         ...cloneProtocolInfo(entry.info),
-        dwProviderReserved: lpProtocolInfo.dwProviderReserved,
+        dwProviderReserved: reserved,
       };
       const started = await process.ensureProvider(entry);
       if (!started.provider) return failWith(started.error);
@@ -180,10 +203,13 @@ export abstract class Ws2SocketLifetime extends Ws2Core {
   bind(s: SOCKET, name: SOCKADDR | null, namelen: number): Promise<number> {
     const socket = this.route(s);
     if (typeof socket === 'number') return this.failAsync(socket);
+    const address = captureOptionalSockaddr(name);
+    if (typeof address === 'number') return this.failAsync(address);
+    if (!isLengthArgument(namelen)) return this.failAsync(WSAEFAULT);
     const call = this.enterAsync(socket);
     let pending: Promise<number>;
     try {
-      pending = socket.provider.procTable.lpWSPBind(s, name, namelen, call.lpErrno);
+      pending = socket.provider.procTable.lpWSPBind(s, address, namelen, call.lpErrno);
     } catch (error) {
       pending = Promise.reject(error);
     }
@@ -194,6 +220,7 @@ export abstract class Ws2SocketLifetime extends Ws2Core {
   listen(s: SOCKET, backlog: number): Promise<number> {
     const socket = this.route(s);
     if (typeof socket === 'number') return this.failAsync(socket);
+    if (!isIntegerArgument(backlog)) return this.failAsync(WSAEINVAL);
     const call = this.enterAsync(socket);
     let pending: Promise<number>;
     try {
@@ -223,10 +250,14 @@ export abstract class Ws2SocketLifetime extends Ws2Core {
   ): Promise<SOCKET> {
     const socket = this.route(s);
     if (typeof socket === 'number') return this.failAsync(socket, INVALID_SOCKET);
-    if (lpfnCondition !== null && typeof lpfnCondition !== 'function') {
+    if (
+      !isOptionalWritableCell(addr) ||
+      !isOptionalLengthCell(addrlen) ||
+      !isOptionalFunction(lpfnCondition)
+    ) {
       return this.failAsync(WSAEFAULT, INVALID_SOCKET);
     }
-    const condition = lpfnCondition === null ? null : insideCall(socket, lpfnCondition);
+    const condition = typeof lpfnCondition === 'function' ? insideCall(socket, lpfnCondition) : null;
     const call = this.enterAsync(socket);
     let pending: Promise<SOCKET>;
     try {
@@ -261,16 +292,27 @@ export abstract class Ws2SocketLifetime extends Ws2Core {
   ): Promise<number> {
     const socket = this.route(s);
     if (typeof socket === 'number') return this.failAsync(socket);
-    if (!isOptionalWsabuf(lpCallerData) || !isOptionalWsabuf(lpCalleeData)) return this.failAsync(WSAEFAULT);
+    const address = captureOptionalSockaddr(name);
+    if (typeof address === 'number') return this.failAsync(address);
+    const callerData = captureOptionalWsabuf(lpCallerData);
+    if (
+      typeof callerData === 'number' ||
+      !isLengthArgument(namelen) ||
+      !isOptionalWritableWsabuf(lpCalleeData) ||
+      !isOptionalObject(lpSQOS) ||
+      !isOptionalObject(lpGQOS)
+    ) {
+      return this.failAsync(WSAEFAULT);
+    }
     const call = this.enterAsync(socket);
     let pending: Promise<number>;
     try {
       pending = socket.provider.procTable.lpWSPConnect(
         s,
-        name,
+        address,
         namelen,
-        lpCallerData,
-        lpCalleeData,
+        callerData,
+        lpCalleeData ?? null,
         lpSQOS,
         lpGQOS,
         call.lpErrno,

@@ -7,6 +7,7 @@ import { WSAEFAULT, WSANOTINITIALISED, WSASYSNOTREADY } from '../../constants/er
 import { LOBYTE, WSADESCRIPTION_LEN } from '../../constants/socket-api';
 import { filterSnapshotForApplication } from '../../lsp/application-lsp-filter';
 import type { WSADATA } from '../../types/wsadata';
+import { isIntegerArgument } from '../argument-checks';
 import { compareVersions, negotiateVersion, WINSOCK_HIGH_VERSION } from '../negotiate-version';
 import { WsProcess } from '../ws-process';
 import { Ws2Core } from '../ws2-core';
@@ -19,18 +20,14 @@ export abstract class Ws2Startup extends Ws2Core {
    * success), as Windows does.
    */
   WSAStartup(wVersionRequested: number, lpWSAData: WSADATA | null): number {
-    const { version, error } = negotiateVersion(wVersionRequested);
-    if (!lpWSAData || typeof lpWSAData !== 'object') {
+    // A WORD: anything C could not pass negotiates like 0.x (WSAVERNOTSUPPORTED, reporting 2.2).
+    const isWord =
+      isIntegerArgument(wVersionRequested) && wVersionRequested >= 0 && wVersionRequested <= 0xffff;
+    const { version, error } = negotiateVersion(isWord ? wVersionRequested : 0);
+    if (!lpWSAData || typeof lpWSAData !== 'object' || !fillWsaData(lpWSAData, version)) {
       this.lastError.set(WSANOTINITIALISED);
       return error || WSAEFAULT;
     }
-    lpWSAData.wVersion = version;
-    lpWSAData.wHighVersion = WINSOCK_HIGH_VERSION;
-    lpWSAData.szDescription = 'WinSock 2.0'.slice(0, WSADESCRIPTION_LEN);
-    lpWSAData.szSystemStatus = 'Running';
-    lpWSAData.iMaxSockets = LOBYTE(version) === 1 ? 32767 : 0;
-    lpWSAData.iMaxUdpDg = LOBYTE(version) === 1 ? 65467 : 0;
-    lpWSAData.lpVendorInfo = null;
     if (error) return error;
     if (!this.current) {
       let snapshot: CatalogSnapshot;
@@ -45,7 +42,11 @@ export abstract class Ws2Startup extends Ws2Core {
           reason: 'catalog unreadable',
           error: cause,
         });
-        lpWSAData.szSystemStatus = `Catalog unreadable: ${(cause as Error).message}`;
+        try {
+          lpWSAData.szSystemStatus = `Catalog unreadable: ${(cause as Error).message}`;
+        } catch {
+          // Probed writable a moment ago; a setter that changed its mind only loses the detail.
+        }
         return WSASYSNOTREADY;
       }
       this.current = new WsProcess(
@@ -91,8 +92,34 @@ export abstract class Ws2Startup extends Ws2Core {
     return this.lastError.get();
   }
 
-  /** `WSASetLastError`. */
+  /** `WSASetLastError`: the value as C's `int iError` holds it (a number or BigInt truncated to 32 bits; anything else 0). */
   WSASetLastError(iError: number): void {
-    this.lastError.set(iError);
+    const value: unknown = iError;
+    const code =
+      typeof value === 'number'
+        ? value | 0
+        : typeof value === 'bigint'
+          ? Number(BigInt.asIntN(32, value))
+          : 0;
+    this.lastError.set(code);
+  }
+}
+
+/**
+ * Fills `WSADATA` (even when the version is refused, as Windows does); false when the structure
+ * cannot be written (frozen, a setter that throws): `WSAEFAULT`.
+ */
+function fillWsaData(data: WSADATA, version: number): boolean {
+  try {
+    data.wVersion = version;
+    data.wHighVersion = WINSOCK_HIGH_VERSION;
+    data.szDescription = 'WinSock 2.0'.slice(0, WSADESCRIPTION_LEN);
+    data.szSystemStatus = 'Running';
+    data.iMaxSockets = LOBYTE(version) === 1 ? 32767 : 0;
+    data.iMaxUdpDg = LOBYTE(version) === 1 ? 65467 : 0;
+    data.lpVendorInfo = null;
+    return true;
+  } catch {
+    return false;
   }
 }
