@@ -61,124 +61,7 @@ import {
   SimNetwork,
 } from '@ws2spi/spi/testing';
 import { container } from 'tsyringe';
-
-// ── hostile values ──────────────────────────────────────────────────────────────────────────────
-
-/** Every field name a Winsock structure here has: the throwing-getter object throws on each. */
-const FIELDS = [
-  'value',
-  'len',
-  'buf',
-  'sa_family',
-  'sin_port',
-  'sin_addr',
-  'fd',
-  'events',
-  'revents',
-  'fd_array',
-  'tv_sec',
-  'tv_usec',
-  'Internal',
-  'InternalHigh',
-  'hEvent',
-  'lNetworkEvents',
-  'iErrorCode',
-  'post',
-  'ProtocolChain',
-  'dwCatalogEntryId',
-  'iAddressFamily',
-  'iSocketType',
-  'iProtocol',
-  'dwProviderReserved',
-  'wVersion',
-  'wHighVersion',
-  'szDescription',
-  'szSystemStatus',
-  'iMaxSockets',
-  'iMaxUdpDg',
-  'lpVendorInfo',
-  'length',
-  '0',
-];
-
-function throwingGetters(): object {
-  const o = {};
-  for (const f of FIELDS) {
-    Object.defineProperty(o, f, {
-      enumerable: true,
-      get() {
-        throw new Error(`hostile getter ${f}`);
-      },
-      set() {
-        throw new Error(`hostile setter ${f}`);
-      },
-    });
-  }
-  return o;
-}
-
-function throwingProxy(): object {
-  const fail = (): never => {
-    throw new Error('hostile proxy');
-  };
-  const proxy = new Proxy(
-    {},
-    {
-      get: fail,
-      set: fail,
-      has: fail,
-      ownKeys: fail,
-      getOwnPropertyDescriptor: fail,
-      getPrototypeOf: fail,
-      defineProperty: fail,
-      deleteProperty: fail,
-    },
-  );
-  proxies.add(proxy);
-  return proxy;
-}
-
-/** The hostile values, made fresh for every call (a probe may add a `value` to a plain object). */
-function hostileValues(): Record<string, unknown> {
-  // biome-ignore lint/suspicious/noSparseArray: an array with holes is one of the hostile values.
-  const holes = [, , ,];
-  return {
-    null: null,
-    undefined: undefined,
-    'five (5)': 5,
-    'minus one': -1,
-    fraction: 1.5,
-    NaN: Number.NaN,
-    Infinity: Number.POSITIVE_INFINITY,
-    '-Infinity': Number.NEGATIVE_INFINITY,
-    '2^53': 2 ** 53,
-    '2^32': 2 ** 32,
-    BigInt: 5n,
-    string: '5',
-    boolean: true,
-    symbol: Symbol('hostile'),
-    'empty object': {},
-    'empty array': [],
-    'array with holes': holes,
-    function: () => 0,
-    'frozen cell': Object.freeze({ value: 0 }),
-    'read-only value': Object.defineProperty({}, 'value', { value: 0, writable: false, enumerable: true }),
-    'throwing getters': throwingGetters(),
-    'throwing Proxy': throwingProxy(),
-    'WSABUF with len past buf': { len: 10, buf: new Uint8Array(2) },
-    'WSABUF with a string buf': { len: 1, buf: 'abc' },
-    'WSABUF with a Uint16Array': { len: 1, buf: new Uint16Array(1) },
-    'WSABUF with a BigInt len': { len: 1n, buf: new Uint8Array(1) },
-    'WSABUF with a negative len': { len: -1, buf: new Uint8Array(1) },
-    'WSABUF with a fractional len': { len: 0.5, buf: new Uint8Array(1) },
-    'frozen WSABUF': Object.freeze({ len: 1, buf: new Uint8Array(1) }),
-    'SOCKADDR with a BigInt family': { sa_family: 2n, sin_port: 1, sin_addr: '10.0.0.1' },
-    'SOCKADDR without a family': { sin_port: 1, sin_addr: '10.0.0.1' },
-    'cell with a BigInt': { value: 5n },
-    'cell with NaN': { value: Number.NaN },
-    'cell with a string': { value: '16' },
-  };
-}
+import { hostileValues, proxies, throwingProxy } from './support/hostile-values';
 
 // ── argument kinds: what each accepts, and the error for what it does not ──────────────────────
 //
@@ -186,7 +69,6 @@ function hostileValues(): Record<string, unknown> {
 // helpers: a value is "readable" when every own property can be read, "writable" when a field
 // can be written back, and a hostile Proxy is known by its identity.
 
-const proxies = new WeakSet<object>();
 const isStruct = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 const nullish = (v: unknown): boolean => v === null || v === undefined;
 const isInt = (v: unknown): boolean =>

@@ -1,4 +1,5 @@
 import {
+  WSAEFAULT,
   WSAEINPROGRESS,
   WSAEINVALIDPROCTABLE,
   WSAENOTSOCK,
@@ -48,6 +49,53 @@ export type AcceptDecision =
       accept: false;
     };
 
+/** The buffer of a receive whose size no buffer can have (the dispatcher refuses it); never kept. */
+const NO_BYTES = new Uint8Array(0);
+
+/** An answer no condition function may give: `WSPAccept` fails it with `WSAEINVAL`. */
+const INVALID_ANSWER = -1;
+
+/** True for a byte array. Never throws (`ArrayBuffer.isView` runs no Proxy trap). */
+function isBytes(value: unknown): value is Uint8Array {
+  return ArrayBuffer.isView(value) && value instanceof Uint8Array;
+}
+
+/**
+ * Optional connect or disconnect data as a `WSABUF`: null for none, the bytes' own `WSABUF`, or —
+ * for anything that is no byte array — a malformed one the dispatcher refuses with `WSAEFAULT`.
+ */
+function optionalData(data: unknown): WSABUF | null {
+  if (data === undefined || data === null) return null;
+  return isBytes(data) ? wsabuf(data) : ({ len: 0, buf: data } as unknown as WSABUF);
+}
+
+/** `options.callerData` of `connect`, read once; `WSAEFAULT` when the options cannot be read. */
+function readCallerData(options: unknown): unknown {
+  if (options === undefined || options === null) return null;
+  try {
+    return typeof options === 'object' ? (options as { callerData?: unknown }).callerData : options;
+  } catch {
+    throw new WsaError(WSAEFAULT, 'WSAConnect: the options cannot be read');
+  }
+}
+
+/** A value for an error message; never throws (a Proxy's `toString` may). */
+function show(value: unknown): string {
+  if (typeof value === 'object' || typeof value === 'function') return value === null ? 'null' : typeof value;
+  return typeof value === 'symbol' ? value.toString() : String(value);
+}
+
+/** Throws `WSANOTINITIALISED` unless `ws2` is a process with the winsock2.h API (a `Ws2`). */
+function requireProcess(ws2: unknown): void {
+  let ok = false;
+  try {
+    ok = typeof (ws2 as Ws2).WSASocketW === 'function' && typeof (ws2 as Ws2).WSAGetLastError === 'function';
+  } catch {
+    ok = false;
+  }
+  if (!ok) throw new WsaError(WSANOTINITIALISED, 'Socket: no Ws2 process');
+}
+
 /** Room for connect, callee and disconnect data: more than any protocol here carries (ISO TP: 32 / 64 octets). */
 const DATA_CAPACITY = 1024;
 /** `sizeof(SOCKADDR_STORAGE)`, so an address of any family fits. */
@@ -96,6 +144,7 @@ export class Socket {
     protocol: number,
     protocolInfo: WSAPROTOCOL_INFOW | null = null,
   ): Promise<Socket> {
+    requireProcess(ws2);
     const failures = ws2.providerFailures;
     const lastBefore = failures[failures.length - 1];
     const s = await ws2.WSASocketW(af, type, protocol, protocolInfo, 0, WSA_FLAG_OVERLAPPED);
@@ -105,7 +154,7 @@ export class Socket {
       const failure = PROVIDER_FAILURE_CODES.has(code) ? failureSince(failures, lastBefore) : undefined;
       const cause = failure === undefined ? undefined : (failure.error ?? failure);
       const why = cause instanceof Error ? `: ${cause.message}` : failure ? `: ${failure.reason}` : '';
-      throw new WsaError(code, `WSASocketW(${af}, ${type}, ${protocol})${why}`, {
+      throw new WsaError(code, `WSASocketW(${show(af)}, ${show(type)}, ${show(protocol)})${why}`, {
         call: 'WSASocketW',
         cause,
       });
@@ -115,6 +164,7 @@ export class Socket {
 
   /** Wraps a handle obtained from the C-shaped API. */
   static fromHandle(ws2: Ws2, handle: SOCKET): Socket {
+    requireProcess(ws2);
     return new Socket(ws2, handle);
   }
 
@@ -124,7 +174,7 @@ export class Socket {
       throw this.error('bind', { local: address });
     }
     // A port 0 became one the provider chose: asked for, should a call fail.
-    this.local = portOf(address) ? formatSockaddr(address) : undefined;
+    this.local = portOf(address) ? addressText(address) : undefined;
   }
 
   /** `listen`. */
@@ -142,6 +192,12 @@ export class Socket {
     /** The caller's address. */
     remote: SOCKADDR | null;
   }> {
+    if (condition !== undefined && typeof condition !== 'function') {
+      throw new WsaError(
+        WSAEFAULT,
+        `WSAAccept on socket ${show(this.handle)}: the condition is not a function`,
+      );
+    }
     const addr = out<SOCKADDR | null>(null);
     const addrlen = out(SOCKADDR_STORAGE);
     const proc: LPCONDITIONPROC | null = condition
@@ -153,6 +209,8 @@ export class Socket {
           if (!decision.accept) return CF_REJECT;
           if (calleeData) {
             const bytes = decision.calleeData ?? new Uint8Array(0);
+            // An answer that is no byte array is no valid answer (WSAEINVAL, as for any other).
+            if (!isBytes(bytes)) return INVALID_ANSWER;
             if (bytes.byteLength > calleeData.len) return CF_REJECT;
             calleeData.buf.set(bytes);
             calleeData.len = bytes.byteLength;
@@ -176,11 +234,11 @@ export class Socket {
     calleeData: Uint8Array;
   }> {
     const callee = wsabuf(DATA_CAPACITY);
-    const caller = options.callerData ? wsabuf(options.callerData) : null;
+    const caller = optionalData(readCallerData(options));
     const rc = await this.ws2.WSAConnect(this.handle, address, SOCKADDR_STORAGE, caller, callee, null, null);
     // Named as the application would have written it: connect, or WSAConnect for connect data.
     if (rc === SOCKET_ERROR) throw this.error(caller ? 'WSAConnect' : 'connect', { remote: address });
-    this.remote = formatSockaddr(address);
+    this.remote = addressText(address);
     this.local = undefined; // connect binds implicitly
     return { calleeData: wsabufBytes(callee).slice() };
   }
@@ -188,19 +246,23 @@ export class Socket {
   /** `send`: the number of bytes the provider took. */
   send(data: Uint8Array, flags = 0): Promise<number> {
     // `then` on the call's own promise: no second async frame between the caller and the provider.
-    return this.ws2.send(this.handle, data, data.byteLength, flags).then((rc) => this.check(rc, 'send'));
+    // Anything but bytes is the dispatcher's to refuse (WSAEFAULT), as a bad buffer pointer.
+    const length = ArrayBuffer.isView(data) ? data.byteLength : 0;
+    return this.ws2.send(this.handle, data, length, flags).then((rc) => this.check(rc, 'send'));
   }
 
   /** Sends all of `data`, however many `send` calls it takes. */
   async sendAll(data: Uint8Array, flags = 0): Promise<void> {
+    // No bytes to walk through: one send, which the dispatcher refuses (WSAEFAULT).
+    if (!isBytes(data)) await this.send(data, flags);
     let offset = 0;
     while (offset < data.byteLength) {
       const sent = await this.send(data.subarray(offset), flags);
       // A blocking send takes at least one byte or fails; a provider that takes none would spin here.
       if (sent <= 0) {
-        throw new WsaError(WSASYSCALLFAILURE, `send on socket ${this.handle} made no progress`, {
+        throw new WsaError(WSASYSCALLFAILURE, `send on socket ${show(this.handle)} made no progress`, {
           call: 'send',
-          socket: this.handle,
+          socket: this.handleNumber,
         });
       }
       offset += sent;
@@ -215,7 +277,8 @@ export class Socket {
 
   /** `sendto`. */
   async sendTo(data: Uint8Array, to: SOCKADDR, flags = 0): Promise<number> {
-    const rc = await this.ws2.sendto(this.handle, data, data.byteLength, flags, to, SOCKADDR_STORAGE);
+    const length = ArrayBuffer.isView(data) ? data.byteLength : 0;
+    const rc = await this.ws2.sendto(this.handle, data, length, flags, to, SOCKADDR_STORAGE);
     if (rc === SOCKET_ERROR) throw this.error('sendto', { remote: to });
     if (this.local === null) this.local = undefined; // sendto binds implicitly
     return rc;
@@ -248,7 +311,7 @@ export class Socket {
    * the protocol supports disconnect data (otherwise `WSAENOPROTOOPT`, and nothing is sent or shut).
    */
   sendDisconnect(data?: Uint8Array): void {
-    this.check(this.ws2.WSASendDisconnect(this.handle, data ? wsabuf(data) : null), 'WSASendDisconnect');
+    this.check(this.ws2.WSASendDisconnect(this.handle, optionalData(data)), 'WSASendDisconnect');
   }
 
   /** `WSARecvDisconnect`: stop receiving and return the peer's disconnect data (empty when there is none). */
@@ -307,13 +370,14 @@ export class Socket {
    * every `recv()` cost many times the receive itself when messages are small.
    */
   private takeBuffer(maxBytes: number): Uint8Array {
+    // A size no buffer can have is the dispatcher's to refuse (WSAEFAULT), not a RangeError here.
+    if (typeof maxBytes !== 'number' || !((maxBytes | 0) === maxBytes && maxBytes > 0)) return NO_BYTES;
     const spare = this.spare;
     if (spare !== undefined && spare.byteLength >= maxBytes) {
       this.spare = undefined;
       return spare;
     }
-    // A size no buffer can have is the dispatcher's to refuse (WSAEFAULT), not a RangeError here.
-    return new Uint8Array(Number.isSafeInteger(maxBytes) && maxBytes > 0 ? maxBytes : 0);
+    return new Uint8Array(maxBytes);
   }
 
   /**
@@ -325,9 +389,10 @@ export class Socket {
    */
   private received(buf: Uint8Array, rc: number, call: string): Uint8Array {
     if (rc === SOCKET_ERROR) {
-      this.spare = buf;
+      if (buf !== NO_BYTES) this.spare = buf;
       throw this.error(call);
     }
+    if (buf === NO_BYTES) return new Uint8Array(0);
     if (rc <= buf.byteLength >>> 1) {
       this.spare = buf;
       return buf.slice(0, rc);
@@ -338,6 +403,11 @@ export class Socket {
   private check(rc: number, call: string): number {
     if (rc === SOCKET_ERROR) throw this.error(call);
     return rc;
+  }
+
+  /** The handle for an error's context: a number, as a SOCKET is (a handle given to `fromHandle` may not be). */
+  private get handleNumber(): number | undefined {
+    return typeof this.handle === 'number' ? this.handle : undefined;
   }
 
   /**
@@ -351,14 +421,12 @@ export class Socket {
     // On a handle that is not a socket (any more), or inside another call on it, asking is pointless.
     const ask = code !== WSAENOTSOCK && code !== WSANOTINITIALISED && code !== WSAEINPROGRESS;
     const remoteAddress = given.remote
-      ? formatSockaddr(given.remote)
+      ? addressText(given.remote)
       : this.address('remote', ask && !given.local);
     // A failed connect's implicit binding says nothing; a local address the socket was bound to does.
-    const localAddress = given.local
-      ? formatSockaddr(given.local)
-      : this.address('local', ask && !given.remote);
+    const localAddress = given.local ? addressText(given.local) : this.address('local', ask && !given.remote);
     this.ws2.WSASetLastError(code);
-    return new WsaError(code, undefined, { call, socket: this.handle, localAddress, remoteAddress });
+    return new WsaError(code, undefined, { call, socket: this.handleNumber, localAddress, remoteAddress });
   }
 
   /** The socket's `which` address as text, if known or (with `ask`) asked for; undefined if it has none. */
@@ -383,7 +451,23 @@ const PROVIDER_FAILURE_CODES = new Set([WSAEPROVIDERFAILEDINIT, WSAEINVALIDPROCT
 
 /** The port of an IP address; 0 (an ephemeral port to be chosen) for any other. */
 function portOf(address: SOCKADDR): number {
-  return isSockaddrIn(address) ? address.sin_port : isSockaddrIn6(address) ? address.sin6_port : 0;
+  try {
+    return isSockaddrIn(address) ? address.sin_port : isSockaddrIn6(address) ? address.sin6_port : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * An address the application gave, as text for an error's context; undefined when it cannot be
+ * read (a hostile object: the call itself failed WSAEFAULT, and the message must not throw).
+ */
+function addressText(address: SOCKADDR): string | undefined {
+  try {
+    return formatSockaddr(address);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The newest provider failure recorded after `lastBefore` (the newest one before a call), if any. */
