@@ -386,6 +386,8 @@ export class StreamSocket extends KitSocket {
     }
     if (this.state !== 'bound' || !this.binding) fail(WSAEINVAL);
     const binding = this.binding;
+    // A connect that failed before is over: its error is no condition of the listener's.
+    this.connectFailure = 0;
     this.state = 'listening';
     this.backlogLimit = limit;
     if (this.backlog === NO_BACKLOG) this.backlog = [];

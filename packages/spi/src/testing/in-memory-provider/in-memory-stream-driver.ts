@@ -41,7 +41,7 @@ export interface InMemoryStreamDriverSettings {
 
 /** A reserved local address; becomes a listener when the socket listens. */
 class Reservation implements LocalBinding {
-  mode: 'reserved' | 'listening' | 'released' = 'reserved';
+  mode: 'reserved' | 'connecting' | 'listening' | 'released' = 'reserved';
   onIncoming: ((incoming: IncomingConnection) => void) | null = null;
 
   constructor(
@@ -50,7 +50,7 @@ class Reservation implements LocalBinding {
   ) {}
 
   release(): void {
-    if (this.mode !== 'reserved') return;
+    if (this.mode !== 'reserved' && this.mode !== 'connecting') return;
     this.mode = 'released';
     this.listener?.close();
     this.listener = null;
@@ -60,7 +60,7 @@ class Reservation implements LocalBinding {
   takeForConnect(): void {
     this.listener?.close();
     this.listener = null;
-    this.mode = 'released';
+    this.mode = 'connecting';
   }
 }
 
@@ -121,6 +121,27 @@ export function createInMemoryStreamDriver(settings: InMemoryStreamDriverSetting
     }
   };
 
+  /**
+   * A connect that failed gives its socket's address back: the socket is still bound to it (MSDN
+   * connect: the application may call connect again), so nobody else may bind it meanwhile.
+   */
+  const reclaim = async (reservation: Reservation | undefined): Promise<void> => {
+    if (reservation === undefined || reservation.mode !== 'connecting') return;
+    try {
+      const listener = await listenOn(reservation, reservation.local, 16);
+      // closesocket released the binding while the port was being taken back.
+      if (reservation.mode !== 'connecting') {
+        listener.close();
+        return;
+      }
+      reservation.listener = listener;
+      reservation.mode = 'reserved';
+    } catch {
+      // Taken by someone else in between: the socket keeps the address in name, as a TCP socket
+      // would, and a later listen claims it again (or fails WSAEADDRINUSE).
+    }
+  };
+
   return {
     ...codec,
     kind: 'stream',
@@ -141,12 +162,16 @@ export function createInMemoryStreamDriver(settings: InMemoryStreamDriverSetting
       const remote = endpointOf(request.remote);
       let localAddress: string | undefined;
       let localPort: number | undefined;
+      let reservation: Reservation | undefined;
       if (request.binding) {
         const binding = request.binding;
         const local = endpointOf(binding.local);
         localAddress = isWildcardIp(local.address, family) ? undefined : local.address;
         localPort = local.port;
-        if (binding instanceof Reservation) binding.takeForConnect();
+        if (binding instanceof Reservation) {
+          reservation = binding;
+          binding.takeForConnect();
+        }
       }
       let connection: StreamConnection;
       try {
@@ -158,13 +183,19 @@ export function createInMemoryStreamDriver(settings: InMemoryStreamDriverSetting
           ...(localPort !== undefined ? { localPort } : {}),
         });
       } catch (e) {
+        await reclaim(reservation);
         throw wsaErrorFromFailure(e);
       }
       const local = ipSockaddr(connection.local.address, connection.local.port, family);
       const peer = ipSockaddr(connection.remote.address, connection.remote.port, family);
       const { link, accepted } = InMemoryLink.caller(connection, local, peer, request.callerData);
-      const calleeData = await accepted;
-      return { link, calleeData };
+      try {
+        const calleeData = await accepted;
+        return { link, calleeData };
+      } catch (e) {
+        await reclaim(reservation);
+        throw e;
+      }
     },
 
     async listen(
@@ -174,7 +205,7 @@ export function createInMemoryStreamDriver(settings: InMemoryStreamDriverSetting
     ): Promise<ListenerHandle> {
       const reservation = binding as Reservation;
       if (!(reservation instanceof Reservation)) throw new WsaError(WSAEADDRNOTAVAIL);
-      if (reservation.mode === 'released' || !reservation.listener) {
+      if (reservation.mode !== 'reserved' || !reservation.listener) {
         // The address was given to a connect that failed: take it again.
         reservation.listener = await listenOn(reservation, reservation.local, backlog);
       }
