@@ -21,9 +21,12 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   AF_INET,
   Catalog,
+  ERROR_INVALID_HANDLE,
+  ERROR_INVALID_PARAMETER,
   emptyNetworkEvents,
   emptyWsaData,
   FIONBIO,
+  INVALID_HANDLE_VALUE,
   INVALID_SOCKET,
   installProviderEntries,
   type LPWSPSTARTUP,
@@ -195,6 +198,51 @@ const K = {
     error: (v) => (Array.isArray(v) && !proxies.has(v) ? WSAEFAULT : WSAEINVAL),
   },
   optInfoArray: { accepts: (v) => nullish(v) || (Array.isArray(v) && !Object.isFrozen(v)), error: WSAEFAULT },
+  optBytes: {
+    accepts: (v) => v === null || (!proxies.has(v as object) && v instanceof Uint8Array),
+    error: WSAEFAULT,
+  },
+  /** `TRANSMIT_FILE_BUFFERS`: readable, its Head and Tail byte arrays or NULL. */
+  optTransmitBuffers: {
+    accepts: (v) => {
+      if (nullish(v)) return true;
+      if (!isStruct(v) || proxies.has(v)) return false;
+      const ok = (b: unknown): boolean => nullish(b) || ArrayBuffer.isView(b);
+      try {
+        // The structure's own fields are what the call reads.
+        void v.HeadLength;
+        void v.TailLength;
+        return ok(v.Head) && ok(v.Tail);
+      } catch {
+        return false;
+      }
+    },
+    error: WSAEFAULT,
+  },
+  /** `WSAMSG` of `WSASendMsg`: none of the hostile values is one; NULL is the provider's to refuse. */
+  sendMsg: { accepts: () => false, error: WSAEFAULT, reachesProvider: nullish },
+  /** A `WSAOVERLAPPED` the call requires. */
+  overlapped: { accepts: (v) => writable(v, 'Internal') && writable(v, 'InternalHigh'), error: WSAEFAULT },
+  // kernel32's face (completion ports): Win32 errors.
+  port: { accepts: () => false, error: ERROR_INVALID_HANDLE },
+  optPort: { accepts: nullish, error: ERROR_INVALID_HANDLE },
+  /** A handle to associate: any int is judged by the handle table (or makes a port); anything else is no handle. */
+  fileHandle: { accepts: isInt, error: ERROR_INVALID_HANDLE },
+  socketHandle: { accepts: () => false, error: ERROR_INVALID_HANDLE },
+  win32Count: { accepts: isDword, error: ERROR_INVALID_PARAMETER },
+  win32Count1: { accepts: (v) => isDword(v) && (v as number) >= 1, error: ERROR_INVALID_PARAMETER },
+  win32Flags: { accepts: (v) => isLen(v) && (v as number) <= 0xff, error: ERROR_INVALID_PARAMETER },
+  win32Cell: { accepts: cell, error: ERROR_INVALID_PARAMETER },
+  win32Array: {
+    accepts: (v) => Array.isArray(v) && !proxies.has(v) && !Object.isFrozen(v),
+    error: ERROR_INVALID_PARAMETER,
+  },
+  win32Wait: { accepts: isDword, error: ERROR_INVALID_PARAMETER },
+  win32Overlapped: {
+    accepts: (v) => writable(v, 'Internal') && writable(v, 'InternalHigh'),
+    error: ERROR_INVALID_PARAMETER,
+  },
+  win32Function: { accepts: (v) => typeof v === 'function', error: ERROR_INVALID_PARAMETER },
   /** Opaque values handed back to the application's own code, or C `BOOL`s (any value is true or false). */
   any: { accepts: () => true, error: 0 },
   socket: { accepts: () => true, error: WSAENOTSOCK },
@@ -300,6 +348,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  for (const port of ports) f.ws2.CloseHandle(port as never);
   while (f.ws2.WSACleanup() === 0) {
     /* until the count is 0 */
   }
@@ -793,7 +842,189 @@ const ROWS: Row[] = [
     failValue: SOCKET_ERROR,
     wsp: ['lpWSPStringToAddress'],
   },
+  {
+    method: 'WSADuplicateSocketW',
+    args: [
+      ['s', 'socket'],
+      ['dwProcessId', 'int'],
+      ['lpProtocolInfo', 'cell'],
+    ],
+    valid: (fx) => [fx.connected, fx.ws2.GetCurrentProcessId(), out(null)],
+    failValue: SOCKET_ERROR,
+    wsp: ['lpWSPDuplicateSocket'],
+  },
+  {
+    method: 'AcceptEx',
+    args: [
+      ['sListenSocket', 'socket'],
+      ['sAcceptSocket', 'any'],
+      ['lpOutputBuffer', 'optBytes'],
+      ['dwReceiveDataLength', 'length'],
+      ['dwLocalAddressLength', 'length'],
+      ['dwRemoteAddressLength', 'length'],
+      ['lpdwBytesReceived', 'optCell'],
+      ['lpOverlapped', 'optOverlapped'],
+    ],
+    valid: (fx) => [fx.listener, fx.unconnected, new Uint8Array(64), 0, 32, 32, out(0), null],
+    failValue: false,
+    wsp: [],
+  },
+  {
+    method: 'TransmitFile',
+    args: [
+      ['hSocket', 'socket'],
+      ['hFile', 'any'],
+      ['nNumberOfBytesToWrite', 'int'],
+      ['nNumberOfBytesPerSend', 'int'],
+      ['lpOverlapped', 'optOverlapped'],
+      ['lpTransmitBuffers', 'optTransmitBuffers'],
+      ['dwReserved', 'int'],
+    ],
+    valid: (fx) => [fx.connected, null, 0, 0, null, null, 0],
+    failValue: false,
+    wsp: [],
+  },
+  {
+    method: 'WSASendMsg',
+    args: [
+      ['s', 'socket'],
+      ['lpMsg', 'sendMsg'],
+      ['dwFlags', 'int'],
+      ['lpNumberOfBytesSent', 'optCell'],
+      ['lpOverlapped', 'optOverlapped'],
+      ['lpCompletionRoutine', 'optFunction'],
+    ],
+    valid: (fx) => [
+      fx.datagram,
+      {
+        name: sockaddrIn('10.0.0.1', 9),
+        namelen: 16,
+        lpBuffers: [wsabuf(1)],
+        dwBufferCount: 1,
+        Control: { len: 0, buf: new Uint8Array(0) },
+        dwFlags: 0,
+      },
+      0,
+      out(0),
+      null,
+      null,
+    ],
+    failValue: SOCKET_ERROR,
+    wsp: [],
+  },
+  {
+    method: 'WSAGetOverlappedResult',
+    args: [
+      ['s', 'socket'],
+      ['lpOverlapped', 'overlapped'],
+      ['lpcbTransfer', 'cell'],
+      ['fWait', 'any'],
+      ['lpdwFlags', 'cell'],
+    ],
+    valid: (fx) => [fx.connected, { Internal: 0, InternalHigh: 0, hEvent: null }, out(0), false, out(0)],
+    failValue: false,
+    wsp: ['lpWSPGetOverlappedResult'],
+  },
+  {
+    method: 'CreateIoCompletionPort',
+    args: [
+      ['FileHandle', 'fileHandle'],
+      ['ExistingCompletionPort', 'optPort'],
+      ['CompletionKey', 'any'],
+      ['NumberOfConcurrentThreads', 'win32Count'],
+    ],
+    valid: (fx) => [fx.datagram, null, 1, 0],
+    failValue: null,
+    wsp: [],
+  },
+  {
+    method: 'GetQueuedCompletionStatus',
+    args: [
+      ['CompletionPort', 'port'],
+      ['lpNumberOfBytesTransferred', 'win32Cell'],
+      ['lpCompletionKey', 'win32Cell'],
+      ['lpOverlapped', 'win32Cell'],
+      ['dwMilliseconds', 'win32Wait'],
+    ],
+    valid: (fx) => [newPort(fx), out(0), out(null), out(null), 0],
+    failValue: false,
+    wsp: [],
+  },
+  {
+    method: 'GetQueuedCompletionStatusEx',
+    args: [
+      ['CompletionPort', 'port'],
+      ['lpCompletionPortEntries', 'win32Array'],
+      ['ulCount', 'win32Count1'],
+      ['ulNumEntriesRemoved', 'win32Cell'],
+      ['dwMilliseconds', 'win32Wait'],
+      ['fAlertable', 'any'],
+    ],
+    valid: (fx) => [newPort(fx), [], 1, out(0), 0, false],
+    failValue: false,
+    wsp: [],
+  },
+  {
+    method: 'PostQueuedCompletionStatus',
+    args: [
+      ['CompletionPort', 'port'],
+      ['dwNumberOfBytesTransferred', 'win32Count'],
+      ['dwCompletionKey', 'any'],
+      ['lpOverlapped', 'any'],
+    ],
+    valid: (fx) => [newPort(fx), 0, 0, null],
+    failValue: false,
+    wsp: [],
+  },
+  {
+    method: 'CloseHandle',
+    args: [['hObject', 'port']],
+    valid: (fx) => [newPort(fx)],
+    failValue: false,
+    wsp: [],
+  },
+  {
+    method: 'SetFileCompletionNotificationModes',
+    args: [
+      ['FileHandle', 'socketHandle'],
+      ['Flags', 'win32Flags'],
+    ],
+    valid: (fx) => [fx.datagram, 0],
+    failValue: false,
+    wsp: [],
+  },
+  {
+    method: 'GetOverlappedResult',
+    args: [
+      ['hFile', 'any'],
+      ['lpOverlapped', 'win32Overlapped'],
+      ['lpNumberOfBytesTransferred', 'win32Cell'],
+      ['bWait', 'any'],
+    ],
+    valid: (fx) => [fx.connected, { Internal: 0, InternalHigh: 0, hEvent: null }, out(0), false],
+    failValue: false,
+    wsp: [],
+  },
+  {
+    method: 'QueueUserAPC',
+    args: [
+      ['pfnAPC', 'win32Function'],
+      ['hThread', 'any'],
+      ['dwData', 'any'],
+    ],
+    valid: () => [() => {}, null, 0],
+    failValue: 0,
+    wsp: [],
+  },
 ];
+
+/** A completion port for a row's valid arguments, closed after the table ran. */
+function newPort(fx: Fixture): unknown {
+  const port = fx.ws2.CreateIoCompletionPort(INVALID_HANDLE_VALUE, null, 0, 0);
+  ports.push(port);
+  return port;
+}
+const ports: unknown[] = [];
 
 /**
  * Variants of structured kinds — an element of an array, a field of a structure — each with its
@@ -971,7 +1202,18 @@ function* cases(row: Row, fx: Fixture): Generator<[number, string, unknown, numb
 }
 
 /** Calls without arguments to be hostile with (covered by the handle test and by WSASetLastError's own). */
-const WITHOUT_ARGUMENTS = ['WSACleanup', 'WSAGetLastError', 'WSASetLastError', 'WSACreateEvent'];
+const WITHOUT_ARGUMENTS = [
+  'WSACleanup',
+  'WSAGetLastError',
+  'WSASetLastError',
+  'WSACreateEvent',
+  'GetCurrentProcessId',
+  'GetLastError',
+  'SetLastError',
+  // Calls that cannot fail (no error to report): checked below to never throw.
+  'SleepEx',
+  'GetAcceptExSockaddrs',
+];
 /** Methods of the class that are not winsock2.h calls (private helpers, accessors). */
 const INTERNAL = new Set([
   'sendBuffers',
@@ -983,6 +1225,9 @@ const INTERNAL = new Set([
   'isListening',
   'bytesReadable',
   'callForFamily',
+  'waitForEvents',
+  'providerPoll',
+  'extensionOf',
 ]);
 
 describe('every Ws2 call answers hostile arguments with the Windows error', () => {
@@ -1014,11 +1259,12 @@ describe('every Ws2 call answers hostile arguments with the Windows error', () =
   });
 
   it('the table covers every winsock2.h call of Ws2, with thousands of hostile cases', () => {
+    // Every method of the class: the winsock2.h, mswsock.h and kernel32 calls Ws2 offers.
     const api = Object.getOwnPropertyNames(Ws2.prototype).filter(
       (name) =>
-        /^(WSA|socket$|bind$|listen$|accept$|connect$|send|recv|shutdown$|closesocket$|get|set|ioctlsocket$|select$)/.test(
-          name,
-        ) && !INTERNAL.has(name),
+        name !== 'constructor' &&
+        typeof Object.getOwnPropertyDescriptor(Ws2.prototype, name)?.value === 'function' &&
+        !INTERNAL.has(name),
     );
     const covered = new Set([...ROWS.map((r) => r.method), ...WITHOUT_ARGUMENTS]);
     expect(api.filter((name) => !covered.has(name))).toEqual([]);
@@ -1057,6 +1303,18 @@ describe('every Ws2 call answers hostile arguments with the Windows error', () =
     for (const entry of [null, 5]) {
       await expect(f.ws2.WSAPoll([entry as never], 1, 0)).resolves.toBe(SOCKET_ERROR);
       expect(f.ws2.WSAGetLastError()).toBe(WSAEFAULT);
+    }
+  });
+
+  it('calls that cannot fail (SleepEx, GetAcceptExSockaddrs, SetLastError) never throw, whatever their arguments', async () => {
+    for (const v of Object.values(hostileValues())) {
+      await expect(f.ws2.SleepEx(v as number, v as boolean)).resolves.toEqual(expect.any(Number));
+      expect(() => f.ws2.SetLastError(v as number)).not.toThrow();
+      for (let i = 0; i < 8; i++) {
+        const args: unknown[] = [new Uint8Array(64), 0, 32, 32, out(null), out(0), out(null), out(0)];
+        args[i] = v;
+        expect(() => (f.ws2.GetAcceptExSockaddrs as (...a: unknown[]) => void)(...args)).not.toThrow();
+      }
     }
   });
 

@@ -121,12 +121,15 @@ function resetArrives(s: MSocket): void {
   s.inbound = 0;
 }
 
-/** `s` aborts its connection (RST): it reports WSAECONNABORTED, its peer gets the reset. */
+/**
+ * `s` aborts its connection (RST): it reports WSAECONNABORTED, and its peer gets the reset — unless
+ * both FINs have crossed already, when the connection is over and there is nothing left to reset.
+ */
 function abortFromHere(s: MSocket): void {
   if (s.reset) return;
   s.reset = WSAECONNABORTED;
   s.inbound = 0;
-  if (s.peer) resetArrives(s.peer);
+  if (s.peer && !(s.sendShut && s.peerFin)) resetArrives(s.peer);
 }
 
 /** `s` sends its FIN. */
@@ -672,14 +675,17 @@ function closeSocket(m: Model, s: MSocket): void {
   s.inbound = 0;
 }
 
-/** `WSAPoll` for POLLRDNORM on a live socket: what `revents` holds. */
+/**
+ * `WSAPoll` for POLLRDNORM on a live socket: what `revents` holds, as Windows reports it (Wine's
+ * poll tests): a listener with a connection waiting is readable; a failed connect and a reset are
+ * POLLERR | POLLHUP; the peer's FIN is POLLHUP, with POLLRDNORM while data is unread.
+ */
 function pollEvents(s: MSocket): number {
   if (s.state === 'listening') return s.backlog.length > 0 ? POLLRDNORM : 0;
-  // A failed non-blocking connect is an error condition, reported whether asked for or not.
-  if (s.state !== 'connected') return s.connectFailed ? POLLERR : 0;
-  if (s.inbound > 0) return POLLRDNORM;
-  // Readable with nothing to read: the peer finished (FIN or reset).
-  return s.peerFin || s.reset ? POLLHUP : 0;
+  if (s.connectFailed) return POLLERR | POLLHUP;
+  if (s.state !== 'connected') return 0;
+  if (s.reset) return POLLERR | POLLHUP;
+  return (s.inbound > 0 ? POLLRDNORM : 0) | (s.peerFin ? POLLHUP : 0);
 }
 
 // ── the property ──────────────────────────────────────────────────────────────────────────────

@@ -405,3 +405,13 @@ export function isOptionalWritableArray(value: unknown): boolean {
     return false;
   }
 }
+
+/**
+ * A value as a C `int` parameter holds it (`WSASetLastError`, `SetLastError`): a number or BigInt
+ * truncated to 32 bits, anything else 0. Never throws.
+ */
+export function asCInt(value: unknown): number {
+  if (typeof value === 'number') return value | 0;
+  if (typeof value === 'bigint') return Number(BigInt.asIntN(32, value));
+  return 0;
+}

@@ -199,5 +199,11 @@ export class IoCompletionPort {
 
 /** True for a port handle made by `CreateIoCompletionPort`. */
 export function isIoCompletionPort(value: unknown): value is IoCompletionPort {
-  return value instanceof IoCompletionPort;
+  if (typeof value !== 'object' || value === null) return false;
+  try {
+    return value instanceof IoCompletionPort;
+  } catch {
+    // A Proxy whose getPrototypeOf trap throws is no completion port.
+    return false;
+  }
 }

@@ -26,6 +26,13 @@ import { win32ErrorFromNtStatus } from '../../spi/completion-status';
 import type { SOCKET, WSAOVERLAPPED } from '../../spi/wsp-types';
 import { type Out, out } from '../../types/out-cell';
 import {
+  asCInt,
+  isIntegerArgument,
+  isOptionalOverlapped,
+  isOptionalWritableArray,
+  isWritableCell,
+} from '../argument-checks';
+import {
   type CompletionKey,
   type CompletionPacket,
   IoCompletionPort,
@@ -37,8 +44,9 @@ import { Ws2Core } from '../ws2-core';
 /** A `HANDLE` as these calls take it: a completion port, or a socket where a file handle is meant. */
 export type HANDLE = IoCompletionPort | SOCKET;
 
+/** An out-cell the call can write (probed by writing its value back; see `argument-checks.ts`). */
 function isOutCell(value: unknown): value is Out<unknown> {
-  return typeof value === 'object' && value !== null && 'value' in value;
+  return isWritableCell(value);
 }
 
 /** A wait in ms as kernel32 takes it: `INFINITE` (or anything above 2^31 - 1 ms) is for ever. */
@@ -75,9 +83,11 @@ export abstract class Ws2CompletionPorts extends Ws2Core {
       this.lastError.set(code);
       return null;
     };
-    if (!Number.isInteger(NumberOfConcurrentThreads) || NumberOfConcurrentThreads < 0) {
+    if (!isIntegerArgument(NumberOfConcurrentThreads) || NumberOfConcurrentThreads < 0) {
       return failNull(ERROR_INVALID_PARAMETER);
     }
+    // NULL is null or undefined, as for every optional pointer of the API.
+    if (ExistingCompletionPort === undefined) ExistingCompletionPort = null;
     if (
       ExistingCompletionPort !== null &&
       (!isIoCompletionPort(ExistingCompletionPort) || ExistingCompletionPort.isClosed)
@@ -155,8 +165,9 @@ export abstract class Ws2CompletionPorts extends Ws2Core {
     };
     if (!isIoCompletionPort(CompletionPort) || CompletionPort.isClosed) return failWith(ERROR_INVALID_HANDLE);
     if (
+      !isOptionalWritableArray(lpCompletionPortEntries) ||
       !Array.isArray(lpCompletionPortEntries) ||
-      !Number.isInteger(ulCount) ||
+      !isIntegerArgument(ulCount) ||
       ulCount < 1 ||
       !isOutCell(ulNumEntriesRemoved) ||
       !isValidWait(dwMilliseconds)
@@ -190,6 +201,9 @@ export abstract class Ws2CompletionPorts extends Ws2Core {
   ): boolean {
     if (!isIoCompletionPort(CompletionPort) || CompletionPort.isClosed) {
       return this.failBool(ERROR_INVALID_HANDLE);
+    }
+    if (!isIntegerArgument(dwNumberOfBytesTransferred) || dwNumberOfBytesTransferred < 0) {
+      return this.failBool(ERROR_INVALID_PARAMETER);
     }
     const posted = CompletionPort.post({
       bytes: dwNumberOfBytesTransferred,
@@ -241,7 +255,12 @@ export abstract class Ws2CompletionPorts extends Ws2Core {
       this.lastError.complete(cell, code);
       return false;
     };
-    if (typeof lpOverlapped !== 'object' || lpOverlapped === null || !isOutCell(lpNumberOfBytesTransferred)) {
+    if (
+      lpOverlapped === null ||
+      lpOverlapped === undefined ||
+      !isOptionalOverlapped(lpOverlapped) ||
+      !isOutCell(lpNumberOfBytesTransferred)
+    ) {
       return failWith(ERROR_INVALID_PARAMETER);
     }
     if (lpOverlapped.Internal === STATUS_PENDING) {
@@ -269,8 +288,9 @@ export abstract class Ws2CompletionPorts extends Ws2Core {
     const socket = this.route(s);
     if (typeof socket === 'number') return Promise.resolve(this.failBool(socket));
     if (
-      typeof lpOverlapped !== 'object' ||
       lpOverlapped === null ||
+      lpOverlapped === undefined ||
+      !isOptionalOverlapped(lpOverlapped) ||
       !isOutCell(lpcbTransfer) ||
       !isOutCell(lpdwFlags)
     ) {
@@ -349,6 +369,6 @@ export abstract class Ws2CompletionPorts extends Ws2Core {
 
   /** `SetLastError`. */
   SetLastError(dwErrCode: number): void {
-    this.lastError.set(dwErrCode);
+    this.lastError.set(asCInt(dwErrCode));
   }
 }

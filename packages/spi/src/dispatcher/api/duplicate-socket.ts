@@ -11,6 +11,7 @@ import { WSAEFAULT, WSAEINVAL } from '../../constants/error-codes';
 import type { SOCKET } from '../../spi/wsp-types';
 import type { Out } from '../../types/out-cell';
 import type { WSAPROTOCOL_INFOW } from '../../types/protocol-info';
+import { isIntegerArgument, isWritableCell } from '../argument-checks';
 import { thrown } from '../async-call';
 import { findProcess } from '../process-directory';
 import { Ws2Core } from '../ws2-core';
@@ -31,15 +32,18 @@ export abstract class Ws2DuplicateSocket extends Ws2Core {
   ): number {
     const socket = this.route(s);
     if (typeof socket === 'number') return this.fail(socket);
-    if (typeof dwProcessId !== 'number' || findProcess(dwProcessId) === undefined)
+    if (!isIntegerArgument(dwProcessId) || findProcess(dwProcessId) === undefined)
       return this.fail(WSAEINVAL);
-    if (typeof lpProtocolInfo !== 'object' || lpProtocolInfo === null || !('value' in lpProtocolInfo)) {
-      return this.fail(WSAEFAULT);
-    }
+    if (!isWritableCell(lpProtocolInfo)) return this.fail(WSAEFAULT);
     const lpErrno = this.enter(socket);
     let rc: unknown;
     try {
-      rc = socket.provider.procTable.lpWSPDuplicateSocket(s, dwProcessId, lpProtocolInfo, lpErrno);
+      rc = socket.provider.procTable.lpWSPDuplicateSocket(
+        s,
+        dwProcessId,
+        lpProtocolInfo as Out<WSAPROTOCOL_INFOW | null>,
+        lpErrno,
+      );
     } catch (error) {
       rc = thrown(error);
     }

@@ -88,8 +88,9 @@ export abstract class Ws2SocketLifetime extends Ws2Core {
         ? process.entry(callerInfo.dwCatalogEntryId)
         : undefined;
       if (!named || isLayeredEntry(named.info)) return failWith(WSAEINVAL);
+      // The provider's own value (a duplicated socket's token is wider than a DWORD): any safe integer.
       const reserved = callerInfo.dwProviderReserved ?? 0;
-      if (!isIntegerArgument(reserved)) return failWith(WSAEINVAL);
+      if (typeof reserved !== 'number' || !Number.isSafeInteger(reserved)) return failWith(WSAEINVAL);
       // Arguments left open (0 or FROM_PROTOCOL_INFO) come from the caller's struct; a value that
       // is still unusable fails as on Windows (Wine's test_WSASocket, which passes there).
       const pick = (arg: number, field: unknown): unknown =>

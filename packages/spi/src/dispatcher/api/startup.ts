@@ -7,7 +7,7 @@ import { WSAEFAULT, WSANOTINITIALISED, WSASYSNOTREADY } from '../../constants/er
 import { LOBYTE, WSADESCRIPTION_LEN } from '../../constants/socket-api';
 import { filterSnapshotForApplication } from '../../lsp/application-lsp-filter';
 import type { WSADATA } from '../../types/wsadata';
-import { isIntegerArgument } from '../argument-checks';
+import { asCInt, isIntegerArgument } from '../argument-checks';
 import { compareVersions, negotiateVersion, WINSOCK_HIGH_VERSION } from '../negotiate-version';
 import { WsProcess } from '../ws-process';
 import { Ws2Core } from '../ws2-core';
@@ -94,14 +94,7 @@ export abstract class Ws2Startup extends Ws2Core {
 
   /** `WSASetLastError`: the value as C's `int iError` holds it (a number or BigInt truncated to 32 bits; anything else 0). */
   WSASetLastError(iError: number): void {
-    const value: unknown = iError;
-    const code =
-      typeof value === 'number'
-        ? value | 0
-        : typeof value === 'bigint'
-          ? Number(BigInt.asIntN(32, value))
-          : 0;
-    this.lastError.set(code);
+    this.lastError.set(asCInt(iError));
   }
 }
 
