@@ -4,6 +4,7 @@
 #   - tshark, the independent decoder the OSI and TCP capture tests check our bytes against
 #     (Debian package; installed only when we are root and apt-get exists — otherwise those tests
 #     skip and say so);
+#   - iproute2 and python3, for the two-host test in network namespaces (same conditions);
 #   - the workspace's dependencies, exactly as locked.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,6 +24,22 @@ if ! command -v tshark >/dev/null 2>&1; then
     apt-get install -y -qq --no-install-recommends tshark >/dev/null
   else
     echo "setup: tshark not installed and cannot install it here (need root and apt-get); capture tests will skip"
+  fi
+fi
+
+# iproute2 (ip netns, veth, tc) for the two-host test in network namespaces, and python3 for its
+# packet-impairment relay on kernels without tc netem; installed when missing, as tshark is.
+missing=()
+command -v ip >/dev/null 2>&1 || missing+=(iproute2)
+command -v python3 >/dev/null 2>&1 || missing+=(python3)
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "setup: installing ${missing[*]} (Debian packages)"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "setup: ${missing[*]} not installed and cannot install it here (need root and apt-get); the two-host test will skip"
   fi
 fi
 
