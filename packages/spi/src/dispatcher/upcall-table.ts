@@ -2,6 +2,7 @@ import {
   WSA_INVALID_HANDLE,
   WSAEFAULT,
   WSAEINVAL,
+  WSAEMFILE,
   WSAENOTSOCK,
   WSANOTINITIALISED,
 } from '../constants/error-codes';
@@ -26,6 +27,8 @@ export interface UpcallHost {
   schedule(fn: () => void): void;
   /** Queues an APC on the process's thread (`WPUQueueApc`): it also ends alertable waits. */
   queueApc?(fn: () => void): void;
+  /** How many socket handles the process's table may hold (`Ws2Options.maxSockets`); more is `WSAEMFILE`. */
+  maxSockets?: number;
 }
 
 function isOutCell(value: unknown): value is Out<unknown> {
@@ -83,6 +86,10 @@ export function createUpcallTable(host: UpcallHost): WSPUPCALLTABLE {
         setErr(lpErrno, WSAEINVAL);
         return INVALID_SOCKET;
       }
+      if (process.handles.size >= (host.maxSockets ?? Number.POSITIVE_INFINITY)) {
+        setErr(lpErrno, WSAEMFILE);
+        return INVALID_SOCKET;
+      }
       const handle = createIfsHandle();
       process.handles.claim(handle, dwCatalogEntryId, true, dwContext);
       return handle;
@@ -128,6 +135,11 @@ export function createUpcallTable(host: UpcallHost): WSPUPCALLTABLE {
         return INVALID_SOCKET;
       }
       const existing = process.handles.get(ProposedHandle);
+      // A new handle needs a free descriptor; re-owning one (an IFS layer's claim) does not.
+      if (existing === undefined && process.handles.size >= (host.maxSockets ?? Number.POSITIVE_INFINITY)) {
+        setErr(lpErrno, WSAEMFILE);
+        return INVALID_SOCKET;
+      }
       if (existing?.nonIfs) {
         // A handle minted for a non-IFS provider's context is not an IFS handle to re-own.
         setErr(lpErrno, WSAEINVAL);

@@ -29,7 +29,7 @@ import { bindProviderHost, type ProviderHost } from './provider-host';
 import { ProviderLoader } from './provider-loader';
 import { createUpcallTable } from './upcall-table';
 import type { WsProcess } from './ws-process';
-import type { CatalogSource, Ws2Options } from './ws2-options';
+import { type CatalogSource, DEFAULT_MAX_SOCKETS, type Ws2Options } from './ws2-options';
 
 /** The one "thread" a `Ws2` process reports (`WPUOpenCurrentThread`, `lpThreadId`). */
 const MAIN_THREAD = 1;
@@ -93,6 +93,8 @@ export abstract class Ws2Core {
     /** Its extra identifying string (default `''`). */
     extra: string;
   };
+  /** How many socket handles the process may hold (`Ws2Options.maxSockets`). */
+  protected readonly maxSockets: number;
   /** The live startup epoch, or undefined while the `WSAStartup` count is 0. */
   protected current: WsProcess | undefined;
   private readonly hosts = new WeakMap<WsProcess, ProviderHost>();
@@ -120,6 +122,11 @@ export abstract class Ws2Core {
       extra: options.applicationExtra ?? '',
     };
     this.loader = new ProviderLoader(options.container ?? defaultContainer(), options.env, options.cwd);
+    const maxSockets = options.maxSockets ?? DEFAULT_MAX_SOCKETS;
+    if (!Number.isSafeInteger(maxSockets) || maxSockets < 1) {
+      throw new RangeError(`Ws2: maxSockets must be a positive integer, not ${String(maxSockets)}`);
+    }
+    this.maxSockets = maxSockets;
   }
 
   // ── the shape of every per-socket call ──────────────────────────────────────────────────────
@@ -391,6 +398,7 @@ export abstract class Ws2Core {
     const table = createUpcallTable({
       process: () => (process.closed ? undefined : process),
       currentThreadId: () => MAIN_THREAD,
+      maxSockets: this.maxSockets,
       queueApc: (fn) => this.io.queueApc(fn),
       schedule: (fn) => {
         setImmediate(() => {

@@ -37,4 +37,14 @@ export interface Ws2Options {
   applicationPath?: string;
   /** The command line that tells instances of `applicationPath` apart (`Extra`; default none). */
   applicationExtra?: string;
+  /**
+   * How many socket handles the process may hold at once (default `DEFAULT_MAX_SOCKETS`, 65,536):
+   * a socket, `accept` or `WSASocketW` beyond it fails `WSAEMFILE` ("too many open sockets"), and a
+   * connection `accept` cannot take stays queued. Counts every handle in the process's table —
+   * a socket under a non-IFS layer takes two (the layer's and the base provider's).
+   */
+  maxSockets?: number;
 }
+
+/** The default `Ws2Options.maxSockets`: 65,536 socket handles per process. */
+export const DEFAULT_MAX_SOCKETS = 65_536;

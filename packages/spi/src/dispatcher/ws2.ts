@@ -13,7 +13,7 @@ import { Ws2Startup } from './api/startup';
 import type { LoadedProvider } from './loaded-provider';
 import { Ws2Core } from './ws2-core';
 
-export type { CatalogSource, Ws2Options } from './ws2-options';
+export { type CatalogSource, DEFAULT_MAX_SOCKETS, type Ws2Options } from './ws2-options';
 
 /**
  * One Windows process's view of Winsock: the winsock2.h API over the dispatcher (ws2_32).

@@ -488,18 +488,21 @@ export class StreamSocket extends KitSocket {
         calleeData = n > 0 ? calleeBuffer.buf.slice(0, n) : null;
       }
     }
-    this.removePending(pending);
-    this.eventRecord?.reenable(FD_ACCEPT);
-    const link = pending.link ?? pending.incoming.accept(calleeData);
     const child = new StreamSocket(this.host, this.info, this.driver);
     child.inheritOptions(this);
     child.nonBlocking = this.nonBlocking;
     if (this.eventRecord) child.events.inheritFrom(this.eventRecord);
-    let handle: SOCKET;
+    // The handle first: without one (WSAEMFILE, no descriptors left) the connection stays queued —
+    // MSDN accept: "the queue is nonempty upon entry to accept and there are no descriptors
+    // available" — for an accept once a descriptor is free.
+    const handle = this.host.register(child);
+    this.removePending(pending);
+    this.eventRecord?.reenable(FD_ACCEPT);
+    let link: TransportLink;
     try {
-      handle = this.host.register(child);
+      link = pending.link ?? pending.incoming.accept(calleeData);
     } catch (e) {
-      link.reset();
+      this.host.forget(child);
       throw e;
     }
     child.adopt(link);
