@@ -13,6 +13,8 @@
  * - `WSPRecvDisconnect` never touches the wire: it shuts the receiving direction but does not apply
  *   the reset rule to data already queued (`WSPShutdown(SD_RECEIVE)` does).
  * - `SO_LINGER {1, n>0}` closes gracefully at once: `WSPCloseSocket` never blocks here.
+ * - A non-blocking stream send takes at most `SO_SNDBUF` bytes (the default for 0); a blocking one
+ *   waits for the transport to drain and takes everything.
  * - A connect that failed leaves the socket reusable for another connect (as MSDN allows).
  * - Callee data longer than the caller's `lpCalleeData` buffer is cut to it.
  * - `WSPRecvDisconnect` with a buffer on a protocol without `XP1_DISCONNECT_DATA` succeeds and
@@ -95,6 +97,7 @@ import type { WSABUF } from '../types/wsabuf';
 import { capacityOf, gather, isOut, optionalBuffer } from './buffer-io';
 import { codeOf, fail } from './kit-failure';
 import {
+  DEFAULT_SOCKET_BUFFER,
   KitFlag,
   KitSocket,
   type Readiness,
@@ -877,7 +880,18 @@ export class StreamSocket extends KitSocket {
     if (flags & MSG_OOB && !this.expeditedSupported) fail(WSAEOPNOTSUPP);
     if (flags & MSG_PARTIAL && !(this.messageOriented && this.hasFlag(XP1_PARTIAL_MESSAGE)))
       fail(WSAEOPNOTSUPP);
-    const length = capacityOf(buffers);
+    let length = capacityOf(buffers);
+    // SO_SNDBUF bounds what a non-blocking stream send hands the transport: the rest is not taken
+    // (a partial send, which MSDN allows on non-blocking stream sockets), and once the transport is
+    // congested the next send is WSAEWOULDBLOCK. A blocking (or overlapped) send waits for room and
+    // takes everything; a message is taken whole (its size is bounded by dwMessageSize).
+    if (!blocking && !this.messageOriented && !(flags & MSG_OOB)) {
+      const budget = sendBudget(this.options);
+      if (length > budget) {
+        buffers = firstBytes(buffers, budget);
+        length = budget;
+      }
+    }
     this.eventRecord?.reenable(FD_WRITE);
     this.checkSendable();
     if (this.hasFlag(XP1_UNI_RECV)) fail(WSAESHUTDOWN);
@@ -1564,4 +1578,22 @@ function bytesOf(buffers: readonly WSABUF[]): Uint8Array {
     return b.len === b.buf.byteLength ? b.buf : b.buf.subarray(0, b.len);
   }
   return gather(buffers);
+}
+
+/** How many bytes one non-blocking stream send may hand the transport: `SO_SNDBUF`, or the default for 0. */
+function sendBudget(options: { sendBuffer: number }): number {
+  return options.sendBuffer > 0 ? options.sendBuffer : DEFAULT_SOCKET_BUFFER;
+}
+
+/** The first `n` bytes of a gather list, as views of its buffers (nothing copied). */
+function firstBytes(buffers: readonly WSABUF[], n: number): WSABUF[] {
+  const first: WSABUF[] = [];
+  let left = n;
+  for (const b of buffers) {
+    if (left <= 0) break;
+    const take = Math.min(b.len, left);
+    first.push({ len: take, buf: b.buf });
+    left -= take;
+  }
+  return first;
 }
