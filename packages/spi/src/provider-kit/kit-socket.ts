@@ -77,6 +77,8 @@ export interface SocketHost {
   changed(): void;
   /** Forget a closed socket (and release a non-IFS handle). */
   forget(socket: KitSocket): void;
+  /** A closed socket's graceful close has finished in the transport (see `KitSocket.lingering`). */
+  lingerEnded?(socket: KitSocket): void;
 }
 
 /** What a receive call produced. */
@@ -373,4 +375,12 @@ export abstract class KitSocket {
   abstract close(): void;
   /** `WSPCleanup`: reset and free, without notifications. */
   abstract abort(): void;
+
+  /**
+   * True while a graceful close `closesocket` started is still under way in the transport (data
+   * still to send, the FIN not yet answered): the socket's handle is gone, its connection not yet.
+   */
+  get lingering(): boolean {
+    return false;
+  }
 }

@@ -58,6 +58,8 @@ export class ProviderInstance implements SocketHost, OverlappedHost {
   /** Outstanding `WSPStartup`s. */
   startups = 0;
   private readonly sockets = new Map<SOCKET, KitSocket>();
+  /** Closed sockets whose graceful close is still under way in the transport. */
+  private readonly lingering = new Set<KitSocket>();
   /** Handles of duplicated sockets beyond `socket.handle`, in this process. */
   private readonly extraHandles = new Map<KitSocket, SOCKET[]>();
   private readonly drivers = new Map<number, TransportDriver>();
@@ -208,6 +210,11 @@ export class ProviderInstance implements SocketHost, OverlappedHost {
   }
 
   /** Forgets every handle of `socket` in this process, and releases them. */
+  /** `SocketHost.lingerEnded`: a closed socket's connection is finished. */
+  lingerEnded(socket: KitSocket): void {
+    this.lingering.delete(socket);
+  }
+
   forget(socket: KitSocket): void {
     if (this.sockets.get(socket.handle) === socket) this.releaseHandle(socket.handle);
     const extra = this.extraHandles.get(socket);
@@ -246,6 +253,8 @@ export class ProviderInstance implements SocketHost, OverlappedHost {
       return;
     }
     socket.close();
+    // Its graceful close may still be under way: the last WSPCleanup ends it (see `cleanup`).
+    if (socket.lingering) this.lingering.add(socket);
     acceptSocketClosed(socket);
     if (this.handles === 'non-ifs' && hasRequestsInFlight(socket)) return;
     this.forget(socket);
@@ -317,6 +326,11 @@ export class ProviderInstance implements SocketHost, OverlappedHost {
 
   /** The last `WSPCleanup`: every socket is reset and freed, pending calls fail, drivers are released. */
   cleanup(): void {
+    // MSDN WSACleanup: sockets closed with closesocket that still have data to send may be
+    // affected — here their connections are reset, so none outlives the provider (nor keeps the
+    // process alive).
+    for (const socket of [...this.lingering]) socket.abort();
+    this.lingering.clear();
     for (const [handle, socket] of [...this.sockets]) {
       // A socket duplicated into another process lives on there; this process only lets go.
       if (dropDescriptor(socket)) this.releaseHandle(handle);

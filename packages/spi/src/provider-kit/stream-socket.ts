@@ -12,7 +12,9 @@
  *   the driver says so (`resetOnDataAfterReceiveShutdown`, TCP), else it stays queued, unreadable.
  * - `WSPRecvDisconnect` never touches the wire: it shuts the receiving direction but does not apply
  *   the reset rule to data already queued (`WSPShutdown(SD_RECEIVE)` does).
- * - `SO_LINGER {1, n>0}` closes gracefully at once: `WSPCloseSocket` never blocks here.
+ * - `SO_LINGER {1, n>0}` closes gracefully at once: `WSPCloseSocket` never blocks here; the close
+ *   goes on in the transport for at most n seconds (`GRACEFUL_CLOSE_LIMIT_MS` without SO_LINGER),
+ *   then the connection is reset. The last `WSPCleanup` resets every close still under way.
  * - A non-blocking stream send takes at most `SO_SNDBUF` bytes (the default for 0); a blocking one
  *   waits for the transport to drain and takes everything.
  * - A connect that failed leaves the socket reusable for another connect (as MSDN allows).
@@ -150,6 +152,12 @@ interface WaitingReceive extends ReceiveToken {
 /** The backlog of a socket that never listened: empty, and frozen so that nothing is ever queued in it. */
 const NO_BACKLOG: PendingConnection[] = Object.freeze([]) as unknown as PendingConnection[];
 
+/**
+ * How long a graceful close may go on after `closesocket` (without `SO_LINGER {1, n}`) before the
+ * connection is reset: 120 s, within the 30 … 300 s Windows allows for TcpFinWait2Delay.
+ */
+export const GRACEFUL_CLOSE_LIMIT_MS = 120_000;
+
 /** Largest backlog the kit queues (`SOMAXCONN`). */
 const MAX_BACKLOG = 200;
 /** Callee-data buffer offered to a condition function when the driver sets no limit. */
@@ -176,6 +184,8 @@ export class StreamSocket extends KitSocket {
   }
 
   private state: StreamState = 'unbound';
+  /** Resets the connection if the graceful close `closesocket` started has not finished in time. */
+  private closeBound: NodeJS.Timeout | undefined;
   private binding: LocalBinding | null = null;
   private listener: ListenerHandle | null = null;
   /** Requests waiting for `WSPAccept`; the shared empty list until the socket listens. */
@@ -763,6 +773,7 @@ export class StreamSocket extends KitSocket {
   }
 
   private onReset(code: number): void {
+    this.lingerOver();
     if (this.resetCode) return;
     // A reset that follows the peer's FIN (we sent to a peer that had closed) is reported as
     // WSAECONNABORTED, as Windows does; a reset out of the blue is WSAECONNRESET.
@@ -786,6 +797,7 @@ export class StreamSocket extends KitSocket {
   }
 
   private onLinkClosed(): void {
+    this.lingerOver();
     if (!this.resetCode && !this.peerClosed) {
       // The link ended without telling how: treat it as an abort so nobody waits for ever.
       this.onReset(WSAECONNABORTED);
@@ -1498,12 +1510,48 @@ export class StreamSocket extends KitSocket {
         this.sendShut = true;
         this.link.close(null);
       }
+      if (!this.resetCode) this.boundGracefulClose();
     }
     this.dropReceived();
     this.notify();
   }
 
+  override get lingering(): boolean {
+    return this.closeBound !== undefined;
+  }
+
+  /**
+   * `closesocket` returned at once and the graceful close goes on in the transport (Windows: "the
+   * Windows Sockets provider cannot release the socket and other resources for an arbitrary
+   * period"). Here the period is bounded: `SO_LINGER {1, n}` says n seconds, otherwise
+   * `GRACEFUL_CLOSE_LIMIT_MS`; a close still unfinished then is abortive (what Windows does when a
+   * linger timeout expires), so a peer that never reads or never closes cannot keep the connection
+   * — nor the process — alive. The timer holds nothing alive itself.
+   */
+  private boundGracefulClose(): void {
+    const { l_onoff, l_linger } = this.options.linger;
+    const ms = l_onoff !== 0 && l_linger > 0 ? l_linger * 1000 : GRACEFUL_CLOSE_LIMIT_MS;
+    this.closeBound = setTimeout(() => {
+      this.closeBound = undefined;
+      if (this.link && !this.resetCode) {
+        this.link.reset();
+        this.resetCode = WSAECONNABORTED;
+      }
+      this.host.lingerEnded?.(this);
+    }, ms);
+    this.closeBound.unref?.();
+  }
+
+  /** The graceful close is over (the link closed, or was reset): nothing lingers any more. */
+  private lingerOver(): void {
+    if (this.closeBound === undefined) return;
+    clearTimeout(this.closeBound);
+    this.closeBound = undefined;
+    this.host.lingerEnded?.(this);
+  }
+
   abort(): void {
+    this.lingerOver();
     this.lingeringLink?.reset();
     this.lingeringLink = null;
     if (this.link && this.sharedAcrossProcesses) {
