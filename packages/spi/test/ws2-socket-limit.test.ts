@@ -17,7 +17,9 @@ import {
   SOCK_STREAM,
   type SOCKADDR,
   SOCKET_ERROR,
+  SOMAXCONN,
   sockaddrIn,
+  WSAECONNREFUSED,
   WSAEMFILE,
   Ws2,
 } from '@ws2spi/spi';
@@ -94,4 +96,28 @@ describe('sockets per process (WSAEMFILE)', () => {
     expect(n).not.toBe(SOCKET_ERROR);
     expect(new TextDecoder().decode(buf.subarray(0, n))).toBe('queued');
   });
+});
+
+describe('the listen backlog (SOMAXCONN)', () => {
+  it.each([
+    ['SOMAXCONN', SOMAXCONN],
+    ['a backlog past what a provider queues', 1_000_000],
+  ])(
+    '%s queues the provider’s reasonable maximum, 200 requests: the 201st caller is refused',
+    async (_name, backlog) => {
+      const w = start();
+      const listener = await open(w);
+      expect(await w.bind(listener, sockaddrIn('10.0.0.1', 0), 16)).toBe(0);
+      expect(await w.listen(listener, backlog)).toBe(0);
+      const name = out<SOCKADDR | null>(null);
+      expect(w.getsockname(listener, name, out(16))).toBe(0);
+      const outcomes: number[] = [];
+      for (let i = 0; i < 201; i++) {
+        const s = await open(w);
+        outcomes.push((await w.connect(s, name.value, 16)) === 0 ? 0 : w.WSAGetLastError());
+      }
+      expect(outcomes.slice(0, 200).every((rc) => rc === 0)).toBe(true);
+      expect(outcomes[200]).toBe(WSAECONNREFUSED);
+    },
+  );
 });
