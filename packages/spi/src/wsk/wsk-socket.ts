@@ -21,6 +21,7 @@
 import { SO_EXCLUSIVEADDRUSE, SO_RCVBUF, SO_REUSEADDR, SOL_SOCKET } from '../constants/socket-options';
 import type { BindOptions, TransportDriver } from '../provider-kit/transport-driver';
 import type { SOCKADDR } from '../types/sockaddr';
+import { isGenuine } from './argument-guard';
 import { completeIrp, type IRP, pendIrp, takeIrp, type ULONG_PTR } from './irp';
 import { raiseToDispatchLevel, restoreIrql } from './irql';
 import {
@@ -329,7 +330,7 @@ export function enterSocket<T extends WskSocketObject>(
   Irp: unknown,
   irpRequired: boolean,
 ): T | NTSTATUS {
-  if (!(Socket instanceof WskSocketObject)) return STATUS_INVALID_PARAMETER;
+  if (!isGenuine(Socket, WskSocketObject)) return STATUS_INVALID_PARAMETER;
   const verifier = Socket.verifier;
   let irp: IRP | null = null;
   if (irpRequired || (Irp !== null && Irp !== undefined)) {
