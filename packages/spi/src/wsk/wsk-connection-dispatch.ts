@@ -43,7 +43,12 @@ export type PFN_WSK_GET_REMOTE_ADDRESS = (
 /** `PFN_WSK_SEND`: `WSK_FLAG_NODELAY`, `WSK_FLAG_OOB` (where the transport has expedited data). */
 export type PFN_WSK_SEND = (Socket: WSK_SOCKET, Buffer: WSK_BUF, Flags: number, Irp: IRP) => NTSTATUS;
 
-/** `PFN_WSK_RECEIVE`: `WSK_FLAG_WAITALL`, `WSK_FLAG_DRAIN`. */
+/**
+ * `PFN_WSK_RECEIVE`: `WSK_FLAG_WAITALL`, or `WSK_FLAG_DRAIN` with a zero-length buffer; the two
+ * together, or DRAIN with bytes to fill, are `STATUS_INVALID_PARAMETER`. A zero-length receive
+ * without DRAIN waits for data (or the end) and completes with 0 bytes, as a zero-byte receive
+ * does in Winsock; it also lifts a suspension of `WskReceiveEvent`.
+ */
 export type PFN_WSK_RECEIVE = (Socket: WSK_SOCKET, Buffer: WSK_BUF, Flags: number, Irp: IRP) => NTSTATUS;
 
 /** `PFN_WSK_DISCONNECT`: graceful (flags 0, optional final buffer) or `WSK_FLAG_ABORTIVE` (no buffer). */

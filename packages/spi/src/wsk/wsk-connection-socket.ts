@@ -260,6 +260,10 @@ export class WskConnectionSocket extends WskSocketObject {
     if (!isValidWskBuf(Buffer) || typeof Flags !== 'number')
       return this.finish(irp, STATUS_INVALID_PARAMETER);
     if (Flags & ~(WSK_FLAG_WAITALL | WSK_FLAG_DRAIN)) return this.finish(irp, STATUS_INVALID_PARAMETER);
+    // WSK_FLAG_DRAIN discards what arrives: its buffer must describe no bytes, and waiting for a
+    // full buffer (WSK_FLAG_WAITALL) cannot go with it.
+    if (Flags & WSK_FLAG_DRAIN && (Flags & WSK_FLAG_WAITALL || Buffer.Length !== 0))
+      return this.finish(irp, STATUS_INVALID_PARAMETER);
     if (this.failure) return this.finish(irp, STATUS_FILE_FORCED_CLOSED);
     if (this.state !== 'connected') return this.finish(irp, STATUS_INVALID_DEVICE_STATE);
     return this.rx.receive(irp, Buffer, Flags);
