@@ -45,7 +45,8 @@ export type PFN_WSK_SEND = (Socket: WSK_SOCKET, Buffer: WSK_BUF, Flags: number, 
 
 /**
  * `PFN_WSK_RECEIVE`: `WSK_FLAG_WAITALL`, or `WSK_FLAG_DRAIN` with a zero-length buffer; the two
- * together, or DRAIN with bytes to fill, are `STATUS_INVALID_PARAMETER`. A zero-length receive
+ * together, or DRAIN with bytes to fill, are `STATUS_INVALID_PARAMETER`. WAITALL is a byte-stream
+ * flag: on a message-oriented transport (ISO transport) it is `STATUS_NOT_SUPPORTED`. A zero-length receive
  * without DRAIN waits for data (or the end) and completes with 0 bytes, as a zero-byte receive
  * does in Winsock; it also lifts a suspension of `WskReceiveEvent`.
  */

@@ -264,6 +264,9 @@ export class WskConnectionSocket extends WskSocketObject {
     // full buffer (WSK_FLAG_WAITALL) cannot go with it.
     if (Flags & WSK_FLAG_DRAIN && (Flags & WSK_FLAG_WAITALL || Buffer.Length !== 0))
       return this.finish(irp, STATUS_INVALID_PARAMETER);
+    // A message ends a receive: filling the buffer across messages is not offered where the
+    // transport keeps them (as MSG_WAITALL is WSAEOPNOTSUPP on a message-oriented Winsock socket).
+    if (Flags & WSK_FLAG_WAITALL && this.messageOriented) return this.finish(irp, STATUS_NOT_SUPPORTED);
     if (this.failure) return this.finish(irp, STATUS_FILE_FORCED_CLOSED);
     if (this.state !== 'connected') return this.finish(irp, STATUS_INVALID_DEVICE_STATE);
     return this.rx.receive(irp, Buffer, Flags);

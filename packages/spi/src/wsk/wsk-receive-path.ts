@@ -17,8 +17,8 @@
  *
  * A receive completes as soon as it holds data (the rest of its buffer stays unfilled), at the end
  * of a message on message-oriented transports, when its buffer is full, or when the peer closed
- * (with what it holds, possibly 0 bytes: the graceful end). `WSK_FLAG_WAITALL` waits for a full
- * buffer or the end; `WSK_FLAG_DRAIN` discards everything received, now and until the end. A
+ * (with what it holds, possibly 0 bytes: the graceful end). `WSK_FLAG_WAITALL` (byte streams only)
+ * waits for a full buffer or the end; `WSK_FLAG_DRAIN` discards everything received, now and until the end. A
  * zero-length receive completes (0 bytes) once data is there or the connection ended. Cancelling a
  * receive that already holds bytes completes it with them; an empty one completes
  * `STATUS_CANCELLED`.
