@@ -15,6 +15,9 @@
  *   unless the connection is already closed in both directions.
  * - The peer's graceful close fires `WskDisconnectEvent(flags 0)` once every byte before it was
  *   taken (indicated, or received by `WskReceive`); the client may still send until it disconnects.
+ *   Over a transport that can check (`probeReset`: TCP over Node's `net`, where a reset arriving
+ *   right behind data is reported as the end of the stream) the close is confirmed first, so such
+ *   a reset is the abortive disconnect it is.
  *   A reset (or a transport failure: timeout, abort) fires it with `WSK_FLAG_ABORTIVE` at once,
  *   pending requests complete with the transport's status (`STATUS_CONNECTION_RESET` …), and later
  *   sends and receives get `STATUS_FILE_FORCED_CLOSED`. The event fires exactly once per
@@ -91,6 +94,8 @@ export class WskConnectionSocket extends WskSocketObject {
   private readonly rx: WskReceivePath;
   private readonly tx: WskSendQueue;
   private peerClosed = false;
+  /** The transport said the peer closed; WSK is asking it whether a reset came right behind. */
+  private probingPeerClose = false;
   /** The connection is gone abortively (the status pending requests got), or 0. */
   private failure: NTSTATUS = 0;
   /** Sends failed in the transport with this status (the peer's release ended a protocol without half-close …), or 0. */
@@ -487,7 +492,19 @@ export class WskConnectionSocket extends WskSocketObject {
         }
       },
       onExpedited: on((data: Uint8Array) => this.rx.onData(data, true)),
-      onPeerClose: on(() => this.onPeerClose()),
+      onPeerClose: on(() => {
+        // Node's libuv reports a reset that arrives right behind data as the end of the stream;
+        // where the transport can ask once more (TCP's empty write), the close counts as graceful
+        // only when no reset comes of it.
+        if (!link.probeReset || this.peerClosed || this.failure) return this.onPeerClose();
+        if (this.probingPeerClose) return;
+        this.probingPeerClose = true;
+        const confirmed = on(() => {
+          this.probingPeerClose = false;
+          this.onPeerClose();
+        });
+        link.probeReset().then(confirmed, confirmed);
+      }),
       onReset: on((code: number) =>
         this.connectionFailed(wskStatusFromWsaError(code), code === WSAENETDOWN ? 'gone' : 'reset'),
       ),
