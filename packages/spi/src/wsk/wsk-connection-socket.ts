@@ -606,4 +606,13 @@ export class WskConnectionSocket extends WskSocketObject {
     const closedBothWays = this.peerClosed && this.tx.closeIssued && !this.failure;
     if (!closedBothWays) link.reset();
   }
+
+  protected override abandonTransport(): void {
+    // The link never said it closed: its handlers go quiet (they check the link is still this
+    // socket's), and the local address is given back.
+    this.onReleased = null;
+    this.linkValue = null;
+    this.binding?.release();
+    this.binding = null;
+  }
 }

@@ -261,7 +261,7 @@ export abstract class WskSocketObject implements WSK_SOCKET, CallbackHost, Event
         return;
       }
       this.events.flush();
-      this.release(() => this.finishClose(irp));
+      this.releaseWithinBound(() => this.finishClose(irp));
     };
     proceed();
     return irp.state === 'completed' ? irp.IoStatus.Status : pendIrp(irp, null);
@@ -272,12 +272,44 @@ export abstract class WskSocketObject implements WSK_SOCKET, CallbackHost, Event
     if (this.closeRequested) return;
     this.closeRequested = true;
     this.events.flush();
-    this.release(() => {
+    this.releaseWithinBound(() => {
       if (this.closed) return;
       this.closed = true;
       this.client.removeSocket(this);
     });
   }
+
+  /**
+   * `release`, then `finish` — once the transport let go, or after the provider's `closeTimeoutMs`
+   * if it never does (a link that never reports its end, a connect that never answers): then the
+   * socket lets go of the transport itself (`abandonTransport`) and the close completes anyway.
+   */
+  private releaseWithinBound(finish: () => void): void {
+    let finished = false;
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const once = (): void => {
+      if (finished) return;
+      finished = true;
+      if (timer) clearTimeout(timer);
+      timer = null;
+      finish();
+    };
+    this.release(once);
+    if (finished) return;
+    timer = setTimeout(() => {
+      timer = null;
+      this.abandonTransport();
+      once();
+    }, this.client.provider.closeTimeoutMs);
+    // A close still waiting does not keep the process alive.
+    timer.unref?.();
+  }
+
+  /**
+   * The transport did not let go within the bound: forget what it holds (its late events find
+   * nothing). What a late answer brings (a connection made after all) is still released then.
+   */
+  protected abandonTransport(): void {}
 
   private finishClose(irp: IRP): void {
     if (this.closed) return;
