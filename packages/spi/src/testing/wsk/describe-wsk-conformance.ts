@@ -15,7 +15,8 @@
  * - event inheritance through `WskAcceptEvent` only, `WskAccept`'s precedence, a rejected accept;
  * - `WskDisconnect` ordering with queued sends, the abortive form's rules, `WskCloseSocket`
  *   cancelling pending IRPs and resetting a connection not disconnected;
- * - every IRP completed exactly once, and nothing left open.
+ * - every IRP completed exactly once, and nothing left open: no socket of the registration, and no
+ *   socket, server or timer alive once both sides ended (`HandleWatch`).
  * @module
  */
 
@@ -60,6 +61,7 @@ import type { WSK_SOCKET } from '../../wsk/wsk-socket-types';
 import { bytePattern, concatBytes, firstDifference, utf8 } from '../conformance/byte-patterns';
 import { loadJestApi } from '../conformance/jest-api';
 import type { WskInteropEnv, WskInteropSetup } from './describe-wsk-interop';
+import { HandleWatch } from './handle-watch';
 import { WskAcceptRecorder, WskConnectionRecorder, WskTestClient } from './wsk-test-client';
 
 const WSAECONNABORTED = 10053;
@@ -90,10 +92,12 @@ export function describeWskConformance(setup: WskInteropSetup): void {
     let env: WskInteropEnv;
     let client: WskTestClient;
     let peers: Socket[];
+    let watch: HandleWatch;
     /** How many times each IRP's completion routine ran. */
     let completions: Map<IRP, number>;
 
     beforeEach(async () => {
+      watch = new HandleWatch();
       env = await setup.start();
       client = await WskTestClient.start(env.wsk);
       peers = [];
@@ -113,6 +117,8 @@ export function describeWskConformance(setup: WskInteropSetup): void {
       expect(env.wsk.verifier.violations).toEqual([]);
       expect([...completions.values()].filter((n) => n !== 1)).toEqual([]);
       await env.end();
+      // Nothing the test made (socket, server, timer) outlives it.
+      expect(await watch.settle()).toEqual([]);
     }, timeout);
 
     const conn = (s: WSK_SOCKET) => s.Dispatch as WSK_PROVIDER_CONNECTION_DISPATCH;
