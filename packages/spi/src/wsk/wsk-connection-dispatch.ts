@@ -4,6 +4,21 @@
  * `WskSend`, `WskReceive`, `WskDisconnect`, `WskRelease`, `WskConnectEx`, `WskSendEx`,
  * `WskReceiveEx`. The `Ex` forms carry control information this provider does not have: a
  * `ControlInfoLength` other than 0 is `STATUS_NOT_SUPPORTED`.
+ *
+ * Where wsk.h states a rule but names no status, these are the answers (the NTSTATUS AFD gives the
+ * same condition, or the one wsk.h uses for the nearest case):
+ * - `WskConnect` on a socket not bound with `WskBind` (WSK does not bind implicitly, unlike
+ *   Winsock's `connect`): `STATUS_INVALID_DEVICE_STATE`, as the address queries before bind and
+ *   connect; `WskBind` a second time: `STATUS_ADDRESS_ALREADY_ASSOCIATED`; `WskConnect` on a
+ *   connected socket: `STATUS_CONNECTION_ACTIVE`.
+ * - `WskSend`, `WskReceive` or a graceful `WskDisconnect` after this end's graceful disconnect, or
+ *   on a socket never connected: `STATUS_INVALID_DEVICE_STATE`. After a reset (either end's),
+ *   requests already pending complete with the transport's status (`STATUS_CONNECTION_RESET`,
+ *   `STATUS_CANCELLED` for this end's abort — a `WSK_FLAG_WAITALL` receive holding bytes too, with
+ *   0), later ones with `STATUS_FILE_FORCED_CLOSED`.
+ * - A zero-length `WskReceive` (no `WSK_FLAG_DRAIN`) waits for data or the end, like Winsock's
+ *   zero-byte receive, and completes with 0 bytes.
+ * - A reserved `Flags` other than 0: `STATUS_INVALID_PARAMETER`.
  * @module
  */
 
