@@ -85,6 +85,7 @@ const SUCCESS_ONLY: readonly NTSTATUS[] = [STATUS_SUCCESS];
 
 /** A WSK connection socket. */
 export class WskConnectionSocket extends WskSocketObject {
+  /** `WSK_FLAG_CONNECTION_SOCKET`. */
   readonly category = WSK_FLAG_CONNECTION_SOCKET;
   private state: ConnectionState = 'created';
   private binding: LocalBinding | null = null;
@@ -131,10 +132,12 @@ export class WskConnectionSocket extends WskSocketObject {
     return socket;
   }
 
+  /** The socket's transport driver, a stream one. */
   get streamDriver(): StreamTransportDriver {
     return this.driver as StreamTransportDriver;
   }
 
+  /** The transport keeps message boundaries (ISO transport): a message ends every receive. */
   get messageOriented(): boolean {
     return this.transport.messageOriented;
   }
@@ -359,10 +362,12 @@ export class WskConnectionSocket extends WskSocketObject {
     return this.addressOption(request, this.state === 'created');
   }
 
+  /** Connection sockets have events once connected. */
   override eventsReady(): boolean {
     return this.state === 'connected';
   }
 
+  /** `WSK_CLIENT_CONNECTION_DISPATCH` has the callback of `flag`. */
   override hasCallback(flag: number): boolean {
     const d = this.clientDispatch;
     if (!d) return false;
@@ -372,6 +377,7 @@ export class WskConnectionSocket extends WskSocketObject {
     return false;
   }
 
+  /** Data already buffered is indicated, and a disconnect that already came is reported. */
   override eventsEnabled(mask: number): void {
     if (mask & WSK_EVENT_RECEIVE) this.rx.receiveEventEnabled();
     if (
@@ -408,15 +414,18 @@ export class WskConnectionSocket extends WskSocketObject {
 
   // ---- ReceiveHost / SendHost --------------------------------------------------------------------
 
+  /** The client's `WskReceiveEvent` while `WSK_EVENT_RECEIVE` is enabled, else null. */
   receiveCallback(): PFN_WSK_RECEIVE_EVENT | null {
     if (!this.events.isEnabled(WSK_EVENT_RECEIVE)) return null;
     return this.clientDispatch?.WskReceiveEvent ?? null;
   }
 
+  /** Stops reading the link: the receive buffer is full. */
   pauseTransport(): void {
     this.linkValue?.pause();
   }
 
+  /** Reads the link again. */
   resumeTransport(): void {
     this.linkValue?.resume();
   }
@@ -430,15 +439,18 @@ export class WskConnectionSocket extends WskSocketObject {
     else this.scheduleDisconnectEvent();
   }
 
+  /** A send failed in the transport: later sends fail with `status`. */
   sendFailed(status: NTSTATUS): void {
     if (!this.sendFailure) this.sendFailure = status;
   }
 
+  /** The ideal send backlog changed: `WskSendBacklogEvent` says so, on a later turn. */
   idealBacklogChanged(bytes: number): void {
     if (!this.events.isEnabled(WSK_EVENT_SEND_BACKLOG)) return;
     queueMicrotask(() => this.indicateSendBacklog(bytes));
   }
 
+  /** A graceful disconnect was cancelled after it started: the connection is reset. */
   abortFromCancel(): void {
     if (!this.failure) this.abortLocally();
   }

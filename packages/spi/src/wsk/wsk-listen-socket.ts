@@ -69,6 +69,7 @@ const ACCEPT_EVENT_STATUSES: readonly NTSTATUS[] = [STATUS_SUCCESS, STATUS_REQUE
 
 /** A WSK listening socket. */
 export class WskListenSocket extends WskSocketObject {
+  /** `WSK_FLAG_LISTEN_SOCKET`. */
   readonly category = WSK_FLAG_LISTEN_SOCKET;
   private state: 'created' | 'binding' | 'listening' = 'created';
   private binding: LocalBinding | null = null;
@@ -294,16 +295,19 @@ export class WskListenSocket extends WskSocketObject {
     return this.addressOption(request, this.state === 'created');
   }
 
+  /** Listening sockets have events once bound (binding one starts the listening). */
   override eventsReady(): boolean {
     return this.state === 'listening';
   }
 
+  /** `WskAcceptEvent` for `WSK_EVENT_ACCEPT`; connection events, for accepted sockets to inherit. */
   override hasCallback(flag: number): boolean {
     // Connection events are only passed on to accepted sockets, which bring their own callbacks.
     if (flag & CONNECTION_EVENTS) return true;
     return flag === WSK_EVENT_ACCEPT && typeof this.clientDispatch?.WskAcceptEvent === 'function';
   }
 
+  /** Connections already waiting in the backlog go to `WskAcceptEvent`. */
   override eventsEnabled(mask: number): void {
     if (mask & WSK_EVENT_ACCEPT && this.backlog.length > 0) this.scheduleBacklog();
   }

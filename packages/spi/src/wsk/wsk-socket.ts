@@ -55,18 +55,27 @@ export type ControlAnswer = { status: NTSTATUS; value?: unknown; size?: number }
 
 /** One `WskControlSocket` request, its arguments checked for type. */
 export interface ControlRequest {
+  /** `WskSetOption`, `WskGetOption` or `WskIoctl`. */
   RequestType: number;
+  /** The option (`SO_RCVBUF` …) or I/O control code (`SIO_WSK_*`), as a ULONG. */
   ControlCode: number;
+  /** The option's level (`SOL_SOCKET`, `IPPROTO_TCP` …); ignored for `WskIoctl`. */
   Level: number;
+  /** Bytes of input the caller said it passes. */
   InputSize: number;
+  /** The input: a number, a structure, an address … as the option takes it. */
   InputBuffer: unknown;
+  /** Bytes of output the caller can take. */
   OutputSize: number;
 }
 
 /** A WSK socket of any category. */
 export abstract class WskSocketObject implements WSK_SOCKET, CallbackHost, EventControlHost {
+  /** The socket's category (`WSK_FLAG_LISTEN_SOCKET` …). */
   abstract readonly category: number;
+  /** Which events are enabled, and which callbacks run now. */
   readonly events = new WskEventState();
+  /** Callbacks of this socket running now (a close called from one waits for it to return). */
   callbackDepth = 0;
   /** `WskCloseSocket` was called. */
   closeRequested = false;
@@ -90,24 +99,29 @@ export abstract class WskSocketObject implements WSK_SOCKET, CallbackHost, Event
     client.addSocket(this);
   }
 
+  /** The verifier of the socket's client. */
   get verifier(): WskVerifier {
     return this.client.verifier;
   }
 
+  /** The transport driver that serves the socket. */
   get driver(): TransportDriver {
     return this.transport.driver;
   }
 
   // ---- event control (overridden per category) -------------------------------------------------
 
+  /** The socket may have events enabled now: connected (connection sockets) or bound (listen, datagram). */
   eventsReady(): boolean {
     return false;
   }
 
+  /** The client's dispatch table has the callback of the event `flag`. */
   hasCallback(_flag: number): boolean {
     return false;
   }
 
+  /** Events of `mask` were just enabled: what already waits for them is indicated. */
   eventsEnabled(_mask: number): void {}
 
   // ---- WskControlSocket ----------------------------------------------------------------------------
