@@ -23,6 +23,7 @@ const DOCUMENTS = [
   'docs/guides/testing-with-layered-providers.md',
   'docs/guides/writing-a-base-provider.md',
   'docs/guides/writing-a-layer.md',
+  'docs/guides/wsk.md',
   'packages/spi/README.md',
 ];
 

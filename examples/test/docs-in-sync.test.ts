@@ -34,6 +34,11 @@ it('keeps every included block equal to its file (node scripts/sync-docs.js fixe
       'docs/guides/writing-a-layer.md ← examples/test/guide/layer/writing-a-layer.test.ts',
       'docs/guides/iso-transport.md ← examples/test/guide/iso/iso-transport.test.ts',
       'docs/guides/iso-transport.md ← examples/test/guide/iso/on-the-wire.test.ts',
+      'docs/guides/wsk.md ← examples/test/guide/wsk/greeting-client.ts',
+      'docs/guides/wsk.md ← examples/test/guide/wsk/wsk-over-tcp.test.ts',
+      'docs/guides/wsk.md ← examples/test/guide/wsk/wsk-in-memory.test.ts',
+      'docs/guides/wsk.md ← examples/test/guide/wsk/wsk-irql-and-verifier.test.ts',
+      'docs/architecture.md ← examples/test/guide/wsk/wsk-disconnect-path.test.ts',
     ]),
   );
   expect(syncDocs.drifted().map((b) => `${b.document} ← ${b.path}`)).toEqual([]);

@@ -13,6 +13,7 @@
  * @module
  */
 
+import { isGenuine } from './argument-guard';
 import { DISPATCH_LEVEL, KeGetCurrentIrql } from './irql';
 import type { MDL } from './mdl';
 import {
@@ -151,7 +152,7 @@ export function IoMarkIrpPending(Irp: IRP): void {
  * when a cancel routine ran.
  */
 export function IoCancelIrp(Irp: IRP): boolean {
-  if (!(Irp instanceof IRP)) return false;
+  if (!isGenuine(Irp, IRP)) return false;
   Irp.Cancel = true;
   const routine = Irp.cancelRoutine;
   Irp.cancelRoutine = null;
@@ -166,7 +167,7 @@ export function IoCancelIrp(Irp: IRP): boolean {
  * verifier of the WSK subsystem that took it.
  */
 export function IoCompleteRequest(Irp: IRP, _PriorityBoost = 0): void {
-  if (!(Irp instanceof IRP)) return;
+  if (!isGenuine(Irp, IRP)) return;
   if (Irp.state === 'free') Irp.state = 'pending';
   completeIrp(Irp, Irp.IoStatus.Status, Irp.IoStatus.Information, 'IoCompleteRequest');
 }
@@ -175,11 +176,12 @@ export function IoCompleteRequest(Irp: IRP, _PriorityBoost = 0): void {
 
 /**
  * WSK takes `Irp` for a request: 0 when it may, else the status to return without touching it (an
- * IRP that is not an IRP, is freed, or is still pending elsewhere).
+ * IRP that is not one of `IoAllocateIrp`'s — a look-alike, a proxy, a frozen IRP WSK could not
+ * complete — is freed, or is still pending elsewhere).
  * @internal
  */
 export function takeIrp(Irp: unknown, verifier: WskVerifier, call: string): NTSTATUS {
-  if (!(Irp instanceof IRP)) return STATUS_INVALID_PARAMETER;
+  if (!isGenuine(Irp, IRP)) return STATUS_INVALID_PARAMETER;
   if (Irp.state === 'freed') return STATUS_INVALID_PARAMETER;
   if (Irp.state === 'pending') {
     verifier.report(

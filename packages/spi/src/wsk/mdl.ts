@@ -6,6 +6,7 @@
  * @module
  */
 
+import { isInspectable } from './argument-guard';
 import type { IRP } from './irp';
 
 /** `MDL`: one piece of a buffer chain. */
@@ -64,9 +65,9 @@ export function MmGetSystemAddressForMdlSafe(Mdl: MDL, _Priority = 0): Uint8Arra
   return Mdl.MappedSystemVa;
 }
 
-/** True for an object shaped like an `MDL` whose view and count agree. */
+/** True for an object shaped like an `MDL` whose view and count agree (never a proxy). */
 export function isMdl(value: unknown): value is MDL {
-  if (typeof value !== 'object' || value === null) return false;
+  if (!isInspectable(value)) return false;
   const mdl = value as MDL;
   return (
     mdl.MappedSystemVa instanceof Uint8Array &&

@@ -9,6 +9,7 @@ import { WskSocketObject } from './wsk-socket';
 
 /** A WSK basic socket. */
 export class WskBasicSocket extends WskSocketObject {
+  /** `WSK_FLAG_BASIC_SOCKET`. */
   readonly category = WSK_FLAG_BASIC_SOCKET;
 
   protected release(done: () => void): void {

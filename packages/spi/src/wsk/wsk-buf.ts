@@ -5,6 +5,7 @@
  * @module
  */
 
+import { isInspectable, readGuarded } from './argument-guard';
 import { isMdl, type MDL, mdlChain } from './mdl';
 
 /** `WSK_BUF`. */
@@ -30,10 +31,14 @@ export function wskBuf(...pieces: Uint8Array[]): WSK_BUF {
 /**
  * True when `buffer` is a well-formed `WSK_BUF`: `Offset` within the first MDL, at least
  * `Length` bytes in the chain after it, a chain of MDLs without loops. A zero-length buffer may
- * have no MDL.
+ * have no MDL. A buffer or MDL that is a proxy, or whose fields throw when read, is malformed.
  */
 export function isValidWskBuf(buffer: unknown): buffer is WSK_BUF {
-  if (typeof buffer !== 'object' || buffer === null) return false;
+  return readGuarded(() => checkWskBuf(buffer), false);
+}
+
+function checkWskBuf(buffer: unknown): buffer is WSK_BUF {
+  if (!isInspectable(buffer)) return false;
   const { Mdl, Offset, Length } = buffer as WSK_BUF;
   if (!Number.isInteger(Offset) || Offset < 0 || !Number.isInteger(Length) || Length < 0) return false;
   if (Mdl === null || Mdl === undefined) return Length === 0 && Offset === 0;

@@ -16,7 +16,9 @@ import { type WskVerifier, WskVerifierError } from './wsk-verifier';
 
 /** What a socket offers for its callbacks to be called. */
 export interface CallbackHost {
+  /** The verifier that hears of a callback breaking its contract. */
   readonly verifier: WskVerifier;
+  /** Which events are enabled, and which callbacks are running (for disabling them). */
   readonly events: WskEventState;
   /** Callbacks of this socket running now. */
   callbackDepth: number;

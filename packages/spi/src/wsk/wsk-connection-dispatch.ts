@@ -4,6 +4,21 @@
  * `WskSend`, `WskReceive`, `WskDisconnect`, `WskRelease`, `WskConnectEx`, `WskSendEx`,
  * `WskReceiveEx`. The `Ex` forms carry control information this provider does not have: a
  * `ControlInfoLength` other than 0 is `STATUS_NOT_SUPPORTED`.
+ *
+ * Where wsk.h states a rule but names no status, these are the answers (the NTSTATUS AFD gives the
+ * same condition, or the one wsk.h uses for the nearest case):
+ * - `WskConnect` on a socket not bound with `WskBind` (WSK does not bind implicitly, unlike
+ *   Winsock's `connect`): `STATUS_INVALID_DEVICE_STATE`, as the address queries before bind and
+ *   connect; `WskBind` a second time: `STATUS_ADDRESS_ALREADY_ASSOCIATED`; `WskConnect` on a
+ *   connected socket: `STATUS_CONNECTION_ACTIVE`.
+ * - `WskSend`, `WskReceive` or a graceful `WskDisconnect` after this end's graceful disconnect, or
+ *   on a socket never connected: `STATUS_INVALID_DEVICE_STATE`. After a reset (either end's),
+ *   requests already pending complete with the transport's status (`STATUS_CONNECTION_RESET`,
+ *   `STATUS_CANCELLED` for this end's abort — a `WSK_FLAG_WAITALL` receive holding bytes too, with
+ *   0), later ones with `STATUS_FILE_FORCED_CLOSED`.
+ * - A zero-length `WskReceive` (no `WSK_FLAG_DRAIN`) waits for data or the end, like Winsock's
+ *   zero-byte receive, and completes with 0 bytes.
+ * - A reserved `Flags` other than 0: `STATUS_INVALID_PARAMETER`.
  * @module
  */
 
@@ -43,7 +58,13 @@ export type PFN_WSK_GET_REMOTE_ADDRESS = (
 /** `PFN_WSK_SEND`: `WSK_FLAG_NODELAY`, `WSK_FLAG_OOB` (where the transport has expedited data). */
 export type PFN_WSK_SEND = (Socket: WSK_SOCKET, Buffer: WSK_BUF, Flags: number, Irp: IRP) => NTSTATUS;
 
-/** `PFN_WSK_RECEIVE`: `WSK_FLAG_WAITALL`, `WSK_FLAG_DRAIN`. */
+/**
+ * `PFN_WSK_RECEIVE`: `WSK_FLAG_WAITALL`, or `WSK_FLAG_DRAIN` with a zero-length buffer; the two
+ * together, or DRAIN with bytes to fill, are `STATUS_INVALID_PARAMETER`. WAITALL is a byte-stream
+ * flag: on a message-oriented transport (ISO transport) it is `STATUS_NOT_SUPPORTED`. A zero-length receive
+ * without DRAIN waits for data (or the end) and completes with 0 bytes, as a zero-byte receive
+ * does in Winsock; it also lifts a suspension of `WskReceiveEvent`.
+ */
 export type PFN_WSK_RECEIVE = (Socket: WSK_SOCKET, Buffer: WSK_BUF, Flags: number, Irp: IRP) => NTSTATUS;
 
 /** `PFN_WSK_DISCONNECT`: graceful (flags 0, optional final buffer) or `WSK_FLAG_ABORTIVE` (no buffer). */

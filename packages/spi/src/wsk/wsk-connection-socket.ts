@@ -15,6 +15,9 @@
  *   unless the connection is already closed in both directions.
  * - The peer's graceful close fires `WskDisconnectEvent(flags 0)` once every byte before it was
  *   taken (indicated, or received by `WskReceive`); the client may still send until it disconnects.
+ *   Over a transport that can check (`probeReset`: TCP over Node's `net`, where a reset arriving
+ *   right behind data is reported as the end of the stream) the close is confirmed first, so such
+ *   a reset is the abortive disconnect it is.
  *   A reset (or a transport failure: timeout, abort) fires it with `WSK_FLAG_ABORTIVE` at once,
  *   pending requests complete with the transport's status (`STATUS_CONNECTION_RESET` …), and later
  *   sends and receives get `STATUS_FILE_FORCED_CLOSED`. The event fires exactly once per
@@ -82,6 +85,7 @@ const SUCCESS_ONLY: readonly NTSTATUS[] = [STATUS_SUCCESS];
 
 /** A WSK connection socket. */
 export class WskConnectionSocket extends WskSocketObject {
+  /** `WSK_FLAG_CONNECTION_SOCKET`. */
   readonly category = WSK_FLAG_CONNECTION_SOCKET;
   private state: ConnectionState = 'created';
   private binding: LocalBinding | null = null;
@@ -91,6 +95,8 @@ export class WskConnectionSocket extends WskSocketObject {
   private readonly rx: WskReceivePath;
   private readonly tx: WskSendQueue;
   private peerClosed = false;
+  /** The transport said the peer closed; WSK is asking it whether a reset came right behind. */
+  private probingPeerClose = false;
   /** The connection is gone abortively (the status pending requests got), or 0. */
   private failure: NTSTATUS = 0;
   /** Sends failed in the transport with this status (the peer's release ended a protocol without half-close …), or 0. */
@@ -126,10 +132,12 @@ export class WskConnectionSocket extends WskSocketObject {
     return socket;
   }
 
+  /** The socket's transport driver, a stream one. */
   get streamDriver(): StreamTransportDriver {
     return this.driver as StreamTransportDriver;
   }
 
+  /** The transport keeps message boundaries (ISO transport): a message ends every receive. */
   get messageOriented(): boolean {
     return this.transport.messageOriented;
   }
@@ -260,6 +268,13 @@ export class WskConnectionSocket extends WskSocketObject {
     if (!isValidWskBuf(Buffer) || typeof Flags !== 'number')
       return this.finish(irp, STATUS_INVALID_PARAMETER);
     if (Flags & ~(WSK_FLAG_WAITALL | WSK_FLAG_DRAIN)) return this.finish(irp, STATUS_INVALID_PARAMETER);
+    // WSK_FLAG_DRAIN discards what arrives: its buffer must describe no bytes, and waiting for a
+    // full buffer (WSK_FLAG_WAITALL) cannot go with it.
+    if (Flags & WSK_FLAG_DRAIN && (Flags & WSK_FLAG_WAITALL || Buffer.Length !== 0))
+      return this.finish(irp, STATUS_INVALID_PARAMETER);
+    // A message ends a receive: filling the buffer across messages is not offered where the
+    // transport keeps them (as MSG_WAITALL is WSAEOPNOTSUPP on a message-oriented Winsock socket).
+    if (Flags & WSK_FLAG_WAITALL && this.messageOriented) return this.finish(irp, STATUS_NOT_SUPPORTED);
     if (this.failure) return this.finish(irp, STATUS_FILE_FORCED_CLOSED);
     if (this.state !== 'connected') return this.finish(irp, STATUS_INVALID_DEVICE_STATE);
     return this.rx.receive(irp, Buffer, Flags);
@@ -347,10 +362,12 @@ export class WskConnectionSocket extends WskSocketObject {
     return this.addressOption(request, this.state === 'created');
   }
 
+  /** Connection sockets have events once connected. */
   override eventsReady(): boolean {
     return this.state === 'connected';
   }
 
+  /** `WSK_CLIENT_CONNECTION_DISPATCH` has the callback of `flag`. */
   override hasCallback(flag: number): boolean {
     const d = this.clientDispatch;
     if (!d) return false;
@@ -360,6 +377,7 @@ export class WskConnectionSocket extends WskSocketObject {
     return false;
   }
 
+  /** Data already buffered is indicated, and a disconnect that already came is reported. */
   override eventsEnabled(mask: number): void {
     if (mask & WSK_EVENT_RECEIVE) this.rx.receiveEventEnabled();
     if (
@@ -396,15 +414,18 @@ export class WskConnectionSocket extends WskSocketObject {
 
   // ---- ReceiveHost / SendHost --------------------------------------------------------------------
 
+  /** The client's `WskReceiveEvent` while `WSK_EVENT_RECEIVE` is enabled, else null. */
   receiveCallback(): PFN_WSK_RECEIVE_EVENT | null {
     if (!this.events.isEnabled(WSK_EVENT_RECEIVE)) return null;
     return this.clientDispatch?.WskReceiveEvent ?? null;
   }
 
+  /** Stops reading the link: the receive buffer is full. */
   pauseTransport(): void {
     this.linkValue?.pause();
   }
 
+  /** Reads the link again. */
   resumeTransport(): void {
     this.linkValue?.resume();
   }
@@ -418,15 +439,18 @@ export class WskConnectionSocket extends WskSocketObject {
     else this.scheduleDisconnectEvent();
   }
 
+  /** A send failed in the transport: later sends fail with `status`. */
   sendFailed(status: NTSTATUS): void {
     if (!this.sendFailure) this.sendFailure = status;
   }
 
+  /** The ideal send backlog changed: `WskSendBacklogEvent` says so, on a later turn. */
   idealBacklogChanged(bytes: number): void {
     if (!this.events.isEnabled(WSK_EVENT_SEND_BACKLOG)) return;
     queueMicrotask(() => this.indicateSendBacklog(bytes));
   }
 
+  /** A graceful disconnect was cancelled after it started: the connection is reset. */
   abortFromCancel(): void {
     if (!this.failure) this.abortLocally();
   }
@@ -480,7 +504,19 @@ export class WskConnectionSocket extends WskSocketObject {
         }
       },
       onExpedited: on((data: Uint8Array) => this.rx.onData(data, true)),
-      onPeerClose: on(() => this.onPeerClose()),
+      onPeerClose: on(() => {
+        // Node's libuv reports a reset that arrives right behind data as the end of the stream;
+        // where the transport can ask once more (TCP's empty write), the close counts as graceful
+        // only when no reset comes of it.
+        if (!link.probeReset || this.peerClosed || this.failure) return this.onPeerClose();
+        if (this.probingPeerClose) return;
+        this.probingPeerClose = true;
+        const confirmed = on(() => {
+          this.probingPeerClose = false;
+          this.onPeerClose();
+        });
+        link.probeReset().then(confirmed, confirmed);
+      }),
       onReset: on((code: number) =>
         this.connectionFailed(wskStatusFromWsaError(code), code === WSAENETDOWN ? 'gone' : 'reset'),
       ),
@@ -581,5 +617,14 @@ export class WskConnectionSocket extends WskSocketObject {
     this.onReleased = done;
     const closedBothWays = this.peerClosed && this.tx.closeIssued && !this.failure;
     if (!closedBothWays) link.reset();
+  }
+
+  protected override abandonTransport(): void {
+    // The link never said it closed: its handlers go quiet (they check the link is still this
+    // socket's), and the local address is given back.
+    this.onReleased = null;
+    this.linkValue = null;
+    this.binding?.release();
+    this.binding = null;
   }
 }

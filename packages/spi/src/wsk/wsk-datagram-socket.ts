@@ -78,6 +78,7 @@ const RECEIVE_FROM_STATUSES: readonly NTSTATUS[] = [STATUS_SUCCESS, STATUS_PENDI
 
 /** A WSK datagram socket. */
 export class WskDatagramSocket extends WskSocketObject {
+  /** `WSK_FLAG_DATAGRAM_SOCKET`. */
   readonly category = WSK_FLAG_DATAGRAM_SOCKET;
   private state: 'created' | 'binding' | 'bound' = 'created';
   private binding: DatagramBinding | null = null;
@@ -354,14 +355,17 @@ export class WskDatagramSocket extends WskSocketObject {
     return this.addressOption(request, this.state === 'created');
   }
 
+  /** Datagram sockets have events once bound. */
   override eventsReady(): boolean {
     return this.state === 'bound';
   }
 
+  /** `WSK_CLIENT_DATAGRAM_DISPATCH` has `WskReceiveFromEvent`. */
   override hasCallback(flag: number): boolean {
     return flag === WSK_EVENT_RECEIVE_FROM && typeof this.clientDispatch?.WskReceiveFromEvent === 'function';
   }
 
+  /** Datagrams already waiting are indicated. */
   override eventsEnabled(mask: number): void {
     if (mask & WSK_EVENT_RECEIVE_FROM && this.queue.length > 0) this.scheduleIndication();
   }

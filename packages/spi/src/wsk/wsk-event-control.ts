@@ -75,6 +75,7 @@ export class WskEventState {
   private running = new Map<number, number>();
   private waiting: Array<{ flag: number; irp: IRP }> = [];
 
+  /** True when the event of `flag` (`WSK_EVENT_RECEIVE` …) is enabled. */
   isEnabled(flag: number): boolean {
     return (this.enabled & flag) !== 0;
   }
@@ -113,8 +114,11 @@ export class WskEventState {
 
 /** What `setEventCallbacks` needs of a socket. */
 export interface EventControlHost {
+  /** The socket's category (`WSK_FLAG_CONNECTION_SOCKET` …): which events it can have. */
   readonly category: number;
+  /** Its event state. */
   readonly events: WskEventState;
+  /** The verifier that hears of events enabled too early (`events-before-ready`). */
   readonly verifier: WskVerifier;
   /** Connected (connection sockets) or bound (listen, datagram). */
   eventsReady(): boolean;

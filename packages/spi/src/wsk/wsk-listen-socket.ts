@@ -27,6 +27,7 @@ import type {
 } from '../provider-kit/transport-driver';
 import { type Out, out } from '../types/out-cell';
 import type { SOCKADDR } from '../types/sockaddr';
+import { copyCallbackTable } from './argument-guard';
 import { completeIrp, type IRP, pendIrp } from './irp';
 import { atDispatchLevel } from './irql';
 import {
@@ -68,6 +69,7 @@ const ACCEPT_EVENT_STATUSES: readonly NTSTATUS[] = [STATUS_SUCCESS, STATUS_REQUE
 
 /** A WSK listening socket. */
 export class WskListenSocket extends WskSocketObject {
+  /** `WSK_FLAG_LISTEN_SOCKET`. */
   readonly category = WSK_FLAG_LISTEN_SOCKET;
   private state: 'created' | 'binding' | 'listening' = 'created';
   private binding: LocalBinding | null = null;
@@ -143,7 +145,8 @@ export class WskListenSocket extends WskSocketObject {
     RemoteAddress: unknown,
   ): NTSTATUS {
     if (Flags !== 0) return this.finish(irp, STATUS_INVALID_PARAMETER);
-    if (!isConnectionDispatch(AcceptSocketDispatch)) return this.finish(irp, STATUS_INVALID_PARAMETER);
+    const acceptDispatch = connectionDispatchOf(AcceptSocketDispatch);
+    if (acceptDispatch === undefined) return this.finish(irp, STATUS_INVALID_PARAMETER);
     for (const cell of [LocalAddress, RemoteAddress]) {
       if (cell !== null && cell !== undefined && !isOutCell(cell))
         return this.finish(irp, STATUS_INVALID_PARAMETER);
@@ -152,7 +155,7 @@ export class WskListenSocket extends WskSocketObject {
     const request: PendingAccept = {
       irp,
       context: AcceptSocketContext,
-      dispatch: (AcceptSocketDispatch as WSK_CLIENT_CONNECTION_DISPATCH | null) ?? null,
+      dispatch: acceptDispatch,
       localOut: LocalAddress,
       remoteOut: RemoteAddress,
     };
@@ -260,13 +263,14 @@ export class WskListenSocket extends WskSocketObject {
           dispatch,
         ),
     );
-    if (status !== STATUS_SUCCESS || !isConnectionDispatch(dispatch.value)) {
-      // Rejected: WSK closes the new socket, abortively.
+    const accepted = status === STATUS_SUCCESS ? connectionDispatchOf(dispatch.value) : undefined;
+    if (accepted === undefined) {
+      // Rejected (or answered with a malformed table): WSK closes the new socket, abortively.
       socket.closeQuietly();
       return;
     }
     socket.context = context.value;
-    socket.clientDispatch = dispatch.value ?? null;
+    socket.clientDispatch = accepted;
     socket.enableInherited((this.events.enabled | this.client.staticEvents) & CONNECTION_EVENTS);
   }
 
@@ -291,16 +295,19 @@ export class WskListenSocket extends WskSocketObject {
     return this.addressOption(request, this.state === 'created');
   }
 
+  /** Listening sockets have events once bound (binding one starts the listening). */
   override eventsReady(): boolean {
     return this.state === 'listening';
   }
 
+  /** `WskAcceptEvent` for `WSK_EVENT_ACCEPT`; connection events, for accepted sockets to inherit. */
   override hasCallback(flag: number): boolean {
     // Connection events are only passed on to accepted sockets, which bring their own callbacks.
     if (flag & CONNECTION_EVENTS) return true;
     return flag === WSK_EVENT_ACCEPT && typeof this.clientDispatch?.WskAcceptEvent === 'function';
   }
 
+  /** Connections already waiting in the backlog go to `WskAcceptEvent`. */
   override eventsEnabled(mask: number): void {
     if (mask & WSK_EVENT_ACCEPT && this.backlog.length > 0) this.scheduleBacklog();
   }
@@ -327,14 +334,13 @@ export class WskListenSocket extends WskSocketObject {
   }
 }
 
-/** A `WSK_CLIENT_CONNECTION_DISPATCH` (or null): an object whose members are functions or null. */
-export function isConnectionDispatch(
-  value: unknown,
-): value is WSK_CLIENT_CONNECTION_DISPATCH | null | undefined {
-  if (value === null || value === undefined) return true;
-  if (typeof value !== 'object') return false;
-  const d = value as Record<string, unknown>;
-  return ['WskReceiveEvent', 'WskDisconnectEvent', 'WskSendBacklogEvent'].every(
-    (k) => d[k] === undefined || d[k] === null || typeof d[k] === 'function',
-  );
+/**
+ * The copy WSK keeps of a `WSK_CLIENT_CONNECTION_DISPATCH` (members functions or null), null for
+ * none, `undefined` when malformed.
+ */
+export function connectionDispatchOf(value: unknown): WSK_CLIENT_CONNECTION_DISPATCH | null | undefined {
+  return copyCallbackTable<WSK_CLIENT_CONNECTION_DISPATCH>(value, CONNECTION_CALLBACKS);
 }
+
+/** The members of `WSK_CLIENT_CONNECTION_DISPATCH`, in wsk.h's order. */
+export const CONNECTION_CALLBACKS = ['WskReceiveEvent', 'WskDisconnectEvent', 'WskSendBacklogEvent'] as const;

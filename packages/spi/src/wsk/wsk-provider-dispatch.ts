@@ -26,7 +26,8 @@
 
 import type { Out } from '../types/out-cell';
 import type { SOCKADDR } from '../types/sockaddr';
-import { completeIrp, type IRP, pendIrp, takeIrp } from './irp';
+import { copyCallbackTable, isGenuine } from './argument-guard';
+import { completeIrp, IRP, pendIrp, takeIrp } from './irp';
 import {
   type NTSTATUS,
   STATUS_BUFFER_TOO_SMALL,
@@ -63,10 +64,10 @@ import { datagramDispatch } from './wsk-datagram-dispatch';
 import { WskDatagramSocket } from './wsk-datagram-socket';
 import { eventsOfCategory, type WSK_EVENT_CALLBACK_CONTROL } from './wsk-event-control';
 import { listenDispatch } from './wsk-listen-dispatch';
-import { isConnectionDispatch, WskListenSocket } from './wsk-listen-socket';
+import { connectionDispatchOf, WskListenSocket } from './wsk-listen-socket';
 import type { WskProvider } from './wsk-provider';
 import { isOutCell, isSockaddr } from './wsk-sockaddr';
-import type { WskSocketObject } from './wsk-socket';
+import { failedCall, type WskSocketObject } from './wsk-socket';
 import type { PWSK_CLIENT } from './wsk-socket-types';
 import { describeTransport, SIZEOF_WSK_TRANSPORT, type WskTransportEntry } from './wsk-transport';
 
@@ -151,18 +152,11 @@ const CATEGORIES = [
   WSK_FLAG_STREAM_SOCKET,
 ];
 
-function isDispatchTable(value: unknown, members: readonly string[]): boolean {
-  if (value === null || value === undefined) return true;
-  if (typeof value !== 'object') return false;
-  const table = value as Record<string, unknown>;
-  return members.every((m) => table[m] === undefined || table[m] === null || typeof table[m] === 'function');
-}
-
 /** Builds the provider-level table of `provider`, for the clients it serves. */
 export function providerDispatch(provider: WskProvider, version: number): WSK_PROVIDER_DISPATCH {
   /** The client object, if `Client` is one of this provider's and still registered. */
   const enter = (Client: unknown, call: string): WskClient | NTSTATUS => {
-    if (!(Client instanceof WskClient) || Client.provider !== provider) return STATUS_INVALID_PARAMETER;
+    if (!isGenuine(Client, WskClient) || Client.provider !== provider) return STATUS_INVALID_PARAMETER;
     if (Client.deregistered) {
       Client.verifier.report(
         'call-after-deregister',
@@ -175,7 +169,7 @@ export function providerDispatch(provider: WskProvider, version: number): WSK_PR
   };
   /** The client, with the IRP taken; or the status (the IRP completed with it when it could be). */
   const enterWithIrp = (Client: unknown, Irp: unknown, call: string): WskClient | NTSTATUS => {
-    if (!(Client instanceof WskClient) || Client.provider !== provider) return STATUS_INVALID_PARAMETER;
+    if (!isGenuine(Client, WskClient) || Client.provider !== provider) return STATUS_INVALID_PARAMETER;
     const refused = takeIrp(Irp, Client.verifier, call);
     if (refused) return refused;
     const client = enter(Client, call);
@@ -265,13 +259,15 @@ export function providerDispatch(provider: WskProvider, version: number): WSK_PR
           : Flags === WSK_FLAG_DATAGRAM_SOCKET
             ? ['WskReceiveFromEvent']
             : [];
-    if (!isDispatchTable(Dispatch, members)) return fail(irp, STATUS_INVALID_PARAMETER);
+    // WSK keeps a copy of the table, read once here.
+    const table = copyCallbackTable<object>(Dispatch, members);
+    if (table === undefined) return fail(irp, STATUS_INVALID_PARAMETER);
     const socket = createSocket(
       client,
       transport,
       Flags,
       SocketContext,
-      Flags === WSK_FLAG_BASIC_SOCKET ? null : (Dispatch ?? null),
+      Flags === WSK_FLAG_BASIC_SOCKET ? null : table,
     );
     completeIrp(irp, STATUS_SUCCESS, socket, 'WskSocket');
     return STATUS_SUCCESS;
@@ -299,11 +295,12 @@ export function providerDispatch(provider: WskProvider, version: number): WSK_PR
       typeof SocketType !== 'number' ||
       typeof Protocol !== 'number' ||
       !isSockaddr(LocalAddress) ||
-      !isSockaddr(RemoteAddress) ||
-      !isConnectionDispatch(Dispatch)
+      !isSockaddr(RemoteAddress)
     ) {
       return fail(irp, STATUS_INVALID_PARAMETER);
     }
+    const table = connectionDispatchOf(Dispatch);
+    if (table === undefined) return fail(irp, STATUS_INVALID_PARAMETER);
     const transport = provider.findTransport(LocalAddress.sa_family, SocketType, Protocol);
     if (!transport) return fail(irp, STATUS_NOT_SUPPORTED);
     if (transport.driver.kind !== 'stream') return fail(irp, STATUS_INVALID_PARAMETER);
@@ -312,7 +309,7 @@ export function providerDispatch(provider: WskProvider, version: number): WSK_PR
       transport,
       WSK_FLAG_CONNECTION_SOCKET,
       SocketContext,
-      Dispatch ?? null,
+      table,
     ) as WskConnectionSocket;
     // The socket's own bind and connect, each answering through a private IRP-less path.
     void (async () => {
@@ -421,15 +418,31 @@ export function providerDispatch(provider: WskProvider, version: number): WSK_PR
       return fail(Irp as IRP, STATUS_NOT_SUPPORTED);
     };
 
+  /**
+   * Whatever a function's body throws (a bug, or an argument that changed under WSK's feet) fails
+   * the request with `STATUS_UNSUCCESSFUL` instead of escaping, as `withSocket` does for sockets.
+   */
+  const guarded =
+    <A extends unknown[]>(call: string, fn: (...args: A) => NTSTATUS) =>
+    (...args: A): NTSTATUS => {
+      try {
+        return fn(...args);
+      } catch (error) {
+        const irp = args[args.length - 1];
+        const taken = isGenuine(irp, IRP) && irp.state === 'pending' && irp.call === call;
+        return failedCall(error, taken ? irp : null, call);
+      }
+    };
+
   const dispatch: WSK_PROVIDER_DISPATCH = {
     Version: version,
     Reserved: 0,
-    WskSocket,
-    WskSocketConnect,
-    WskControlClient,
-    WskGetAddressInfo: notOffered('WskGetAddressInfo'),
+    WskSocket: guarded('WskSocket', WskSocket),
+    WskSocketConnect: guarded('WskSocketConnect', WskSocketConnect),
+    WskControlClient: guarded('WskControlClient', WskControlClient),
+    WskGetAddressInfo: guarded('WskGetAddressInfo', notOffered('WskGetAddressInfo')),
     WskFreeAddressInfo: () => undefined,
-    WskGetNameInfo: notOffered('WskGetNameInfo'),
+    WskGetNameInfo: guarded('WskGetNameInfo', notOffered('WskGetNameInfo')),
   };
   providerHooks.set(dispatch, {
     /** Completes the change notifications of a client that deregistered. */

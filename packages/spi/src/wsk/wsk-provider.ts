@@ -33,6 +33,13 @@ export interface WskProviderOptions {
   receiveBufferSize?: number;
   /** Connections a listening socket keeps waiting for `WskAccept`. Default 200. */
   listenBacklog?: number;
+  /**
+   * How long `WskCloseSocket` waits for the transport to let go of a socket (a connection reset or
+   * closed, a driver call answered) before it completes anyway, in ms. Default 5000. Windows does
+   * not wait on the network to close a socket; WSK here waits so that a completed close has freed
+   * what the transport held, but never longer than this.
+   */
+  closeTimeoutMs?: number;
 }
 
 /** A WSK provider. */
@@ -43,6 +50,8 @@ export class WskProvider {
   readonly receiveBufferSize: number;
   /** Connections a listening socket holds before the client takes them. */
   readonly listenBacklog: number;
+  /** The longest `WskCloseSocket` waits for the transport (`WskProviderOptions.closeTimeoutMs`). */
+  readonly closeTimeoutMs: number;
   /** The versions it supports (what `WskQueryProviderCharacteristics` reports). */
   readonly characteristics: Readonly<WSK_PROVIDER_CHARACTERISTICS> = Object.freeze({
     HighestVersion: WSK_PROVIDER_VERSION,
@@ -57,6 +66,7 @@ export class WskProvider {
     this.transports = Object.freeze(options.transports.map(transportEntry));
     this.receiveBufferSize = positiveInteger(options.receiveBufferSize, 64 * 1024, 'receiveBufferSize');
     this.listenBacklog = positiveInteger(options.listenBacklog, 200, 'listenBacklog');
+    this.closeTimeoutMs = positiveInteger(options.closeTimeoutMs, 5000, 'closeTimeoutMs');
     this.Dispatch = providerDispatch(this, WSK_PROVIDER_VERSION);
   }
 

@@ -17,8 +17,8 @@
  *
  * A receive completes as soon as it holds data (the rest of its buffer stays unfilled), at the end
  * of a message on message-oriented transports, when its buffer is full, or when the peer closed
- * (with what it holds, possibly 0 bytes: the graceful end). `WSK_FLAG_WAITALL` waits for a full
- * buffer or the end; `WSK_FLAG_DRAIN` discards everything received, now and until the end. A
+ * (with what it holds, possibly 0 bytes: the graceful end). `WSK_FLAG_WAITALL` (byte streams only)
+ * waits for a full buffer or the end; `WSK_FLAG_DRAIN` discards everything received, now and until the end. A
  * zero-length receive completes (0 bytes) once data is there or the connection ended. Cancelling a
  * receive that already holds bytes completes it with them; an empty one completes
  * `STATUS_CANCELLED`.
@@ -49,13 +49,19 @@ import {
 
 /** What the receive path needs of its connection. */
 export interface ReceiveHost extends CallbackHost {
+  /** The socket context passed to `WskReceiveEvent`. */
   readonly context: unknown;
+  /** The transport keeps message boundaries (a message ends a receive). */
   readonly messageOriented: boolean;
+  /** `SO_RCVBUF`: what WSK holds (buffered and kept by the client) before it pauses the transport. */
   readonly receiveBufferSize: number;
+  /** `WskCloseSocket` was called: nothing more is indicated. */
   readonly closeRequested: boolean;
   /** The client's `WskReceiveEvent` when `WSK_EVENT_RECEIVE` is enabled, else null. */
   receiveCallback(): PFN_WSK_RECEIVE_EVENT | null;
+  /** Stop reading the transport (the receive buffer is full): TCP's window closes. */
   pauseTransport(): void;
+  /** Read the transport again: the client took or released enough. */
   resumeTransport(): void;
   /** Buffered data was taken, or the stream ended: a waiting disconnect event may be due. */
   drained(): void;

@@ -14,6 +14,7 @@
  * @module
  */
 
+import { isInspectable, isWritableRecord, readGuarded, writeGuarded } from './argument-guard';
 import { DISPATCH_LEVEL, KeGetCurrentIrql } from './irql';
 import {
   type NTSTATUS,
@@ -66,6 +67,28 @@ export function emptyWskProviderNpi(): WSK_PROVIDER_NPI {
   return { Client: null, Dispatch: null };
 }
 
+/**
+ * The client's NPI as WSK keeps it: read once at `WskRegister` (through no proxy), so a getter
+ * cannot answer differently later; null when malformed.
+ */
+function snapshotClientNpi(npi: unknown): WSK_CLIENT_NPI | null {
+  if (!isInspectable(npi)) return null;
+  const { ClientContext, Dispatch } = npi as WSK_CLIENT_NPI;
+  if (!isInspectable(Dispatch)) return null;
+  const { Version, Reserved, WskClientEvent } = Dispatch;
+  if (typeof Version !== 'number') return null;
+  if (WskClientEvent !== null && WskClientEvent !== undefined && typeof WskClientEvent !== 'function')
+    return null;
+  return {
+    ClientContext,
+    Dispatch: Object.freeze({
+      Version,
+      Reserved: typeof Reserved === 'number' ? Reserved : 0,
+      WskClientEvent: WskClientEvent ?? null,
+    }),
+  };
+}
+
 /** What the subsystem keeps per registration. */
 interface Registration {
   readonly npi: WSK_CLIENT_NPI;
@@ -111,30 +134,26 @@ export class WskSubsystem {
     for (const wake of [...this.providerWaiters]) wake();
   }
 
-  /** `WskRegister`. */
+  /**
+   * `WskRegister`. The client's NPI is read once, here: its version and client-level dispatch
+   * table are what later captures use. A registration block WSK cannot write (frozen, a proxy) is
+   * `STATUS_INVALID_PARAMETER`.
+   */
   WskRegister(WskClientNpi: WSK_CLIENT_NPI, WskRegistration: WSK_REGISTRATION): NTSTATUS {
     this.requirePassive('WskRegister');
-    if (
-      !WskClientNpi ||
-      typeof WskClientNpi !== 'object' ||
-      !WskClientNpi.Dispatch ||
-      typeof WskClientNpi.Dispatch !== 'object' ||
-      typeof WskClientNpi.Dispatch.Version !== 'number' ||
-      !WskRegistration ||
-      typeof WskRegistration !== 'object'
-    ) {
+    const npi = readGuarded(() => snapshotClientNpi(WskClientNpi), null);
+    if (!npi || !isWritableRecord(WskRegistration, ['ReservedRegistrationState']))
       return STATUS_INVALID_PARAMETER;
-    }
     const existing = this.registrations.get(WskRegistration);
     if (existing && !existing.deregistered) return STATUS_INVALID_PARAMETER;
+    if (!writeGuarded(() => (WskRegistration.ReservedRegistrationState = 1))) return STATUS_INVALID_PARAMETER;
     this.registrations.set(WskRegistration, {
-      npi: WskClientNpi,
+      npi,
       captures: 0,
       client: null,
       deregistered: false,
       releaseWaiters: [],
     });
-    WskRegistration.ReservedRegistrationState = 1;
     return STATUS_SUCCESS;
   }
 
@@ -152,8 +171,7 @@ export class WskSubsystem {
       !registration ||
       typeof WaitTimeout !== 'number' ||
       !(WaitTimeout >= 0) ||
-      !WskProviderNpi ||
-      typeof WskProviderNpi !== 'object'
+      !isWritableRecord(WskProviderNpi, ['Client', 'Dispatch'])
     ) {
       return STATUS_INVALID_PARAMETER;
     }
@@ -169,9 +187,13 @@ export class WskSubsystem {
       registration.npi.Dispatch,
       registration.npi.ClientContext,
     );
+    const client = registration.client;
+    const written = writeGuarded(() => {
+      WskProviderNpi.Client = client;
+      WskProviderNpi.Dispatch = provider.Dispatch;
+    });
+    if (!written) return STATUS_INVALID_PARAMETER;
     registration.captures++;
-    WskProviderNpi.Client = registration.client;
-    WskProviderNpi.Dispatch = provider.Dispatch;
     return STATUS_SUCCESS;
   }
 
@@ -197,13 +219,16 @@ export class WskSubsystem {
     WskProviderCharacteristics: WSK_PROVIDER_CHARACTERISTICS,
   ): NTSTATUS {
     const registration = this.registrationOf(WskRegistration);
-    if (!registration || !WskProviderCharacteristics || typeof WskProviderCharacteristics !== 'object') {
+    if (!registration || !isWritableRecord(WskProviderCharacteristics, ['HighestVersion', 'LowestVersion'])) {
       return STATUS_INVALID_PARAMETER;
     }
     if (!this.provider || registration.deregistered) return STATUS_DEVICE_NOT_READY;
-    WskProviderCharacteristics.HighestVersion = this.provider.characteristics.HighestVersion;
-    WskProviderCharacteristics.LowestVersion = this.provider.characteristics.LowestVersion;
-    return STATUS_SUCCESS;
+    const { HighestVersion, LowestVersion } = this.provider.characteristics;
+    const written = writeGuarded(() => {
+      WskProviderCharacteristics.HighestVersion = HighestVersion;
+      WskProviderCharacteristics.LowestVersion = LowestVersion;
+    });
+    return written ? STATUS_SUCCESS : STATUS_INVALID_PARAMETER;
   }
 
   /**
@@ -228,11 +253,15 @@ export class WskSubsystem {
     const client = registration.client;
     if (client) {
       client.deregistered = true;
-      if (client.sockets.size > 0) {
+      // A socket already closing (WskCloseSocket pending, or one WSK closes itself: a connection
+      // WskAcceptEvent rejected) is waited for, but is no fault of the client's.
+      let open = 0;
+      for (const socket of client.sockets) if (!socket.closeRequested) open++;
+      if (open > 0) {
         this.verifier.report(
           'sockets-open-at-deregister',
           'WskDeregister',
-          `${client.sockets.size} socket(s) of the registration are still open`,
+          `${open} socket(s) of the registration are still open`,
         );
       }
     }
@@ -243,7 +272,8 @@ export class WskSubsystem {
       await client.whenNoSockets();
       hooksOf(client.provider.Dispatch)?.deregistered(client);
     }
-    WskRegistration.ReservedRegistrationState = 0;
+    // The block may have been frozen since: WSK's bookkeeping is done either way.
+    writeGuarded(() => (WskRegistration.ReservedRegistrationState = 0));
   }
 
   /** Open sockets of a registration (for tests of leaks): 0 after a completed `WskDeregister`. */

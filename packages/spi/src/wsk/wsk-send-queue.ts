@@ -31,6 +31,7 @@ export const INITIAL_IDEAL_SEND_BACKLOG = 64 * 1024;
 
 /** What the send queue needs of its connection. */
 export interface SendHost {
+  /** The connection's transport link. */
   readonly link: TransportLink;
   /** The transport failed a send: the connection is no longer usable. */
   sendFailed(status: NTSTATUS): void;
@@ -69,6 +70,7 @@ export class WskSendQueue {
   /** A graceful disconnect was accepted (queued or run). */
   disconnectRequested = false;
   private sinceDrain = 0;
+  /** The ideal send backlog in bytes (`SIO_WSK_QUERY_IDEAL_SEND_BACKLOG`). */
   idealBacklog = INITIAL_IDEAL_SEND_BACKLOG;
 
   constructor(private readonly host: SendHost) {}

@@ -10,11 +10,12 @@ import { WSAEADDRNOTAVAIL } from '../constants/error-codes';
 import { copySockaddr } from '../provider-kit/sockaddr-copy';
 import type { AddressFamilyCodec, AddressUse } from '../provider-kit/transport-driver';
 import type { SOCKADDR } from '../types/sockaddr';
+import { isInspectable, isWritableCell, readGuarded } from './argument-guard';
 import { type NTSTATUS, STATUS_INVALID_ADDRESS_COMPONENT, STATUS_INVALID_PARAMETER } from './ntstatus';
 
-/** True for an object with a numeric `sa_family`. */
+/** True for an object with a numeric `sa_family` (read without traps; a throwing getter is malformed). */
 export function isSockaddr(value: unknown): value is SOCKADDR {
-  return typeof value === 'object' && value !== null && typeof (value as SOCKADDR).sa_family === 'number';
+  return isInspectable(value) && readGuarded(() => typeof (value as SOCKADDR).sa_family === 'number', false);
 }
 
 /**
@@ -35,9 +36,9 @@ export function checkAddress(codec: AddressFamilyCodec, address: unknown, use: A
   return code === WSAEADDRNOTAVAIL ? STATUS_INVALID_ADDRESS_COMPONENT : STATUS_INVALID_PARAMETER;
 }
 
-/** True for an out-cell `{ value }`. */
+/** True for an out-cell `{ value }` WSK can write (not frozen, not a proxy). */
 export function isOutCell(value: unknown): value is { value: unknown } {
-  return typeof value === 'object' && value !== null && 'value' in value;
+  return isWritableCell(value);
 }
 
 /** Writes a copy of `address` into an optional out-cell; false when the cell is malformed. */

@@ -21,6 +21,7 @@
 import { SO_EXCLUSIVEADDRUSE, SO_RCVBUF, SO_REUSEADDR, SOL_SOCKET } from '../constants/socket-options';
 import type { BindOptions, TransportDriver } from '../provider-kit/transport-driver';
 import type { SOCKADDR } from '../types/sockaddr';
+import { isGenuine } from './argument-guard';
 import { completeIrp, type IRP, pendIrp, takeIrp, type ULONG_PTR } from './irp';
 import { raiseToDispatchLevel, restoreIrql } from './irql';
 import {
@@ -54,18 +55,27 @@ export type ControlAnswer = { status: NTSTATUS; value?: unknown; size?: number }
 
 /** One `WskControlSocket` request, its arguments checked for type. */
 export interface ControlRequest {
+  /** `WskSetOption`, `WskGetOption` or `WskIoctl`. */
   RequestType: number;
+  /** The option (`SO_RCVBUF` …) or I/O control code (`SIO_WSK_*`), as a ULONG. */
   ControlCode: number;
+  /** The option's level (`SOL_SOCKET`, `IPPROTO_TCP` …); ignored for `WskIoctl`. */
   Level: number;
+  /** Bytes of input the caller said it passes. */
   InputSize: number;
+  /** The input: a number, a structure, an address … as the option takes it. */
   InputBuffer: unknown;
+  /** Bytes of output the caller can take. */
   OutputSize: number;
 }
 
 /** A WSK socket of any category. */
 export abstract class WskSocketObject implements WSK_SOCKET, CallbackHost, EventControlHost {
+  /** The socket's category (`WSK_FLAG_LISTEN_SOCKET` …). */
   abstract readonly category: number;
+  /** Which events are enabled, and which callbacks run now. */
   readonly events = new WskEventState();
+  /** Callbacks of this socket running now (a close called from one waits for it to return). */
   callbackDepth = 0;
   /** `WskCloseSocket` was called. */
   closeRequested = false;
@@ -89,24 +99,29 @@ export abstract class WskSocketObject implements WSK_SOCKET, CallbackHost, Event
     client.addSocket(this);
   }
 
+  /** The verifier of the socket's client. */
   get verifier(): WskVerifier {
     return this.client.verifier;
   }
 
+  /** The transport driver that serves the socket. */
   get driver(): TransportDriver {
     return this.transport.driver;
   }
 
   // ---- event control (overridden per category) -------------------------------------------------
 
+  /** The socket may have events enabled now: connected (connection sockets) or bound (listen, datagram). */
   eventsReady(): boolean {
     return false;
   }
 
+  /** The client's dispatch table has the callback of the event `flag`. */
   hasCallback(_flag: number): boolean {
     return false;
   }
 
+  /** Events of `mask` were just enabled: what already waits for them is indicated. */
   eventsEnabled(_mask: number): void {}
 
   // ---- WskControlSocket ----------------------------------------------------------------------------
@@ -260,7 +275,7 @@ export abstract class WskSocketObject implements WSK_SOCKET, CallbackHost, Event
         return;
       }
       this.events.flush();
-      this.release(() => this.finishClose(irp));
+      this.releaseWithinBound(() => this.finishClose(irp));
     };
     proceed();
     return irp.state === 'completed' ? irp.IoStatus.Status : pendIrp(irp, null);
@@ -271,12 +286,44 @@ export abstract class WskSocketObject implements WSK_SOCKET, CallbackHost, Event
     if (this.closeRequested) return;
     this.closeRequested = true;
     this.events.flush();
-    this.release(() => {
+    this.releaseWithinBound(() => {
       if (this.closed) return;
       this.closed = true;
       this.client.removeSocket(this);
     });
   }
+
+  /**
+   * `release`, then `finish` — once the transport let go, or after the provider's `closeTimeoutMs`
+   * if it never does (a link that never reports its end, a connect that never answers): then the
+   * socket lets go of the transport itself (`abandonTransport`) and the close completes anyway.
+   */
+  private releaseWithinBound(finish: () => void): void {
+    let finished = false;
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const once = (): void => {
+      if (finished) return;
+      finished = true;
+      if (timer) clearTimeout(timer);
+      timer = null;
+      finish();
+    };
+    this.release(once);
+    if (finished) return;
+    timer = setTimeout(() => {
+      timer = null;
+      this.abandonTransport();
+      once();
+    }, this.client.provider.closeTimeoutMs);
+    // A close still waiting does not keep the process alive.
+    timer.unref?.();
+  }
+
+  /**
+   * The transport did not let go within the bound: forget what it holds (its late events find
+   * nothing). What a late answer brings (a connection made after all) is still released then.
+   */
+  protected abandonTransport(): void {}
 
   private finishClose(irp: IRP): void {
     if (this.closed) return;
@@ -329,7 +376,7 @@ export function enterSocket<T extends WskSocketObject>(
   Irp: unknown,
   irpRequired: boolean,
 ): T | NTSTATUS {
-  if (!(Socket instanceof WskSocketObject)) return STATUS_INVALID_PARAMETER;
+  if (!isGenuine(Socket, WskSocketObject)) return STATUS_INVALID_PARAMETER;
   const verifier = Socket.verifier;
   let irp: IRP | null = null;
   if (irpRequired || (Irp !== null && Irp !== undefined)) {

@@ -12,7 +12,7 @@
 
 import { SOCK_RDM, SOCK_SEQPACKET } from '../constants/socket-types';
 import type { TransportDriver } from '../provider-kit/transport-driver';
-import type { GUID } from '../types/guid';
+import { type GUID, GUID_NULL } from '../types/guid';
 
 /** One transport a WSK provider serves. */
 export interface WskTransport {
@@ -51,9 +51,6 @@ export interface WSK_TRANSPORT {
 
 /** `sizeof(WSK_TRANSPORT)` on 64-bit Windows: 2 + 2 + 4 + 2 (+2 padding) + 16. */
 export const SIZEOF_WSK_TRANSPORT = 28;
-
-/** The nil GUID. */
-export const GUID_NULL: GUID = '00000000-0000-0000-0000-000000000000';
 
 /** A transport as the provider keeps it: the configuration with its defaults filled in. */
 export type WskTransportEntry = Readonly<Required<WskTransport>>;
