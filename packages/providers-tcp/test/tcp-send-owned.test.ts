@@ -10,6 +10,7 @@ import {
   FIONBIO,
   isWsaError,
   out,
+  SO_SNDBUF,
   SOCKET_ERROR,
   WSA_IO_PENDING,
   WSAECONNRESET,
@@ -88,6 +89,9 @@ describe('TCP sends from the application buffer', () => {
       pair = await connectedPair(proc.ws2);
       const { client, server } = pair;
       client.setNonBlocking(true);
+      // A non-blocking send takes at most SO_SNDBUF bytes; make room for the whole buffer so the
+      // large-send path (the one that could lend the buffer) is the one taken.
+      client.setOption(SO_SNDBUF, 1024 * 1024);
       const buffer = patternBytes(256 * 1024, 2);
       const expected = buffer.slice();
       const n = await client.send(buffer);
